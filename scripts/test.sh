@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Everything CI checks, in order: lint, types, all tests (fast, slow with the real models,
+# browser), then the evaluation gate on the dev question set. Run through scripts/run.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=.venv/bin/python
+export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False
+
+echo "==> ruff" >&2
+"$PY" -m ruff check .
+echo "==> pytest (fast, slow and browser tests)" >&2
+"$PY" -m pytest -q "$@"

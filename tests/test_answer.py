@@ -1,0 +1,65 @@
+"""The extractive answer: cited sentences, refusal on weak evidence, follow-ups, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.answer import QuestionError, choose_evidence, is_follow_up
+from index.types import Turn
+
+
+def test_answer_cites_the_sentence_that_holds_the_fact(fake_components) -> None:  # type: ignore[no-untyped-def]
+    answer = fake_components.answerer.answer("Wie viele Besucher werden erwartet?")
+    assert not answer.abstained and answer.language == "de"
+    assert any("12000" in c.text for c in answer.citations)
+    documents = fake_components.store.documents()
+    for citation in answer.citations:
+        assert documents[citation.doc_id][citation.start:citation.end] == citation.text
+        assert f"[{citation.n}]" in answer.answer
+    payload = answer.to_json()
+    assert set(payload) >= {"question", "answer", "language", "abstained", "citations",
+                            "passages", "timings_ms"}
+    assert set(payload["citations"][0]) == {"n", "doc_id", "section", "start", "end", "text"}
+    assert set(payload["passages"][0]) == {"rank", "doc_id", "section", "start", "end", "text",
+                                           "score"}
+
+
+def test_unrelated_question_is_refused_in_its_language(fake_components) -> None:  # type: ignore[no-untyped-def]
+    english = fake_components.answerer.answer("What is the capital of France?")
+    assert english.abstained and english.citations == ()
+    assert english.answer == "The article does not say."
+    german = fake_components.answerer.answer("Was ist die Hauptstadt von Frankreich?")
+    assert german.abstained and german.answer == "Dazu sagt der Artikel nichts."
+
+
+def test_follow_up_is_read_with_the_previous_question(fake_components) -> None:  # type: ignore[no-untyped-def]
+    history = [Turn("user", "Wann ist die Bibliothek geöffnet?"), Turn("assistant", "...")]
+    answer = fake_components.answerer.answer("Und sonntags?", history)
+    assert answer.standalone_question.startswith("Wann ist die Bibliothek geöffnet?")
+    assert answer.citations and {c.section for c in answer.citations} == {"Öffnungszeiten"}
+
+
+@pytest.mark.parametrize(("question", "expected"), [
+    ("", "empty"), ("   ", "empty"), ("x" * 5000, "limit is 1,000"),
+])
+def test_bad_questions_get_a_clear_message(fake_components, question: str, expected: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(QuestionError, match=expected):
+        fake_components.answerer.answer(question)
+
+
+def test_is_follow_up() -> None:
+    assert is_follow_up("And what does she think about it?")
+    assert is_follow_up("Was meint sie dazu?")
+    assert not is_follow_up("How many Russian soldiers could the joint unit have?")
+
+
+def test_choose_evidence_abstains_below_threshold_and_adds_close_runner_up() -> None:
+    from index.answer import Evidence
+
+    def ev(start: int, similarity: float, score: float) -> Evidence:
+        return Evidence("d", "s", start, start + 1, "x", similarity, score, 1)
+
+    ranked = [ev(10, 0.6, 0.7), ev(0, 0.55, 0.68), ev(20, 0.5, 0.5)]
+    assert choose_evidence(ranked, threshold=0.65, limit=2, margin=0.05) == []
+    chosen = choose_evidence(ranked, threshold=0.4, limit=2, margin=0.05)
+    assert [e.start for e in chosen] == [0, 10]  # in reading order

@@ -1,0 +1,39 @@
+"""Slow: the real EmbeddingGemma on the real article, English and German questions."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+CASES = [
+    ("Does Belarus enter the war?", "bestritt auch nun wieder, in den Krieg einzutreten"),
+    ("Tritt Belarus in den Krieg ein?", "bestritt auch nun wieder, in den Krieg einzutreten"),
+    ("How many Russian soldiers could the joint unit have?", "bis zu 9000 russische Soldaten"),
+    ("Wer ist Lisa Gürth?", "stellvertretende Leiterin des Russland-Programms"),
+    ("What did Lukashenko joke about at the press conference?", "toxischsten Menschen"),
+    ("Welche Strafe droht Militärangehörigen in Belarus bei Landesverrat?", "Todesstrafe"),
+    ("Why is the visit surprising according to the expert?", "erste Besuch Putins seit drei"),
+    ("What did Peskov call the rumours?", "alberne und unbegründete Erfindungen"),
+]
+
+
+@pytest.mark.parametrize(("question", "needle"), CASES)
+def test_the_answering_passage_is_in_the_top_three(real_components, question: str,
+                                                   needle: str) -> None:
+    passages = real_components.answerer.retriever.retrieve(question, 3)
+    assert any(needle in passage.text for passage in passages), [p.text[:80] for p in passages]
+
+
+def test_the_headline_question_is_answered_with_the_denial(real_components) -> None:  # type: ignore[no-untyped-def]
+    answer = real_components.answerer.answer("Does Belarus enter the war?")
+    assert not answer.abstained
+    assert any("bestritt auch nun wieder" in c.text for c in answer.citations)
+    source = real_components.store.documents()["putin-minsk-analyse"]
+    for citation in answer.citations:
+        assert source[citation.start:citation.end] == citation.text
+
+
+def test_an_out_of_article_question_is_refused(real_components) -> None:  # type: ignore[no-untyped-def]
+    answer = real_components.answerer.answer("What is the capital of France?")
+    assert answer.abstained and not answer.citations

@@ -1,0 +1,36 @@
+"""Hybrid retrieval returns ranked passages with exact offsets; fusion is a pure function."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.retrieve import FusionWeights, fuse
+
+
+def test_fuse_blends_cosine_and_scaled_bm25() -> None:
+    fused = fuse({"a": 0.8, "b": 0.6}, {"b": 10.0, "c": 5.0}, weight=0.5)
+    assert fused == pytest.approx({"a": 0.4, "b": 0.8, "c": 0.25})
+
+
+def test_fuse_with_zero_weight_is_dense_only() -> None:
+    assert fuse({"a": 0.3}, {"b": 9.0}, weight=0.0) == pytest.approx({"a": 0.3, "b": 0.0})
+
+
+def test_fusion_weights_are_checked() -> None:
+    with pytest.raises(ValueError, match="same_language"):
+        FusionWeights(same_language=1.5)
+
+
+def test_retrieve_finds_the_passage_and_offsets_reproduce_it(fake_components) -> None:  # type: ignore[no-untyped-def]
+    passages = fake_components.answerer.retriever.retrieve("Wie viele Besucher werden erwartet?", 3)
+    assert [p.rank for p in passages] == [1, 2, 3]
+    assert passages[0].score >= passages[1].score >= passages[2].score
+    assert "12000 Besucher" in passages[0].text
+    documents = fake_components.store.documents()
+    for passage in passages:
+        assert documents[passage.doc_id][passage.start:passage.end] == passage.text
+
+
+def test_retrieve_rejects_bad_k(fake_components) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match="k must be greater than 0"):
+        fake_components.answerer.retriever.retrieve("Bibliothek", 0)
