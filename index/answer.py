@@ -19,7 +19,7 @@ from index.lexical import detect_language, words
 from index.prompts import Prompts
 from index.retrieve import HybridRetriever, Retrieval
 from index.store import ChromaStore
-from index.types import Answer, Citation, Passage, Turn
+from index.types import Answer, Citation, Passage, Sentence, Turn
 
 
 class QuestionError(ValueError):
@@ -141,7 +141,7 @@ class Writer(Protocol):
 
 def score_evidence(
     retrieval: Retrieval,
-    sentence_rows: Sequence[tuple[object, str, list[float]]],
+    sentence_rows: Sequence[tuple[Sentence, str, list[float]]],
     passage_weight: float,
 ) -> list[Evidence]:
     """Every sentence of the retrieved passages, best first.
@@ -164,8 +164,8 @@ def score_evidence(
                 doc_id=passage.doc_id,
                 section=passage.section,
                 start=sentence.start,
-                end=sentence.end,  # type: ignore[attr-defined]
-                text=sentence.text,  # type: ignore[attr-defined]
+                end=sentence.end,
+                text=sentence.text,
                 similarity=similarity,
                 score=score,
                 passage_rank=passage.rank,
@@ -312,7 +312,7 @@ class Answerer:
 
         mark = time.perf_counter()
         if mode == "generative" and chosen and self.generative is not None:
-            text, citations = "", []
+            text, citations = "", list[Citation]()
             for event in self.generative.stream(standalone, language, ranked, chosen, timings):
                 if isinstance(event, str):
                     yield event

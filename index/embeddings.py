@@ -26,8 +26,9 @@ class SentenceTransformerEmbedding(BaseEmbedding):
 
     def __init__(self, model: Any, model_name: str, query_prompt: str = "query",
                  document_prompt: str = "document", embed_batch_size: int = 16) -> None:
-        super().__init__(model_name=model_name, embed_batch_size=embed_batch_size,
-                         query_prompt=query_prompt, document_prompt=document_prompt)
+        super().__init__(model_name=model_name, embed_batch_size=embed_batch_size)
+        self.query_prompt = query_prompt
+        self.document_prompt = document_prompt
         self._model = model
         prompts = getattr(model, "prompts", {}) or {}
         for name in (query_prompt, document_prompt):

@@ -10,17 +10,39 @@ Chroma never embeds by itself here: every write and query brings its vectors.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from index.types import BlockKind, Chunk, Sentence
 
 
 class StoreError(RuntimeError):
     """The store cannot be reached or does not fit the settings; the message says why."""
+
+
+_Method = TypeVar("_Method", bound=Callable[..., Any])
+
+
+def _guarded(method: _Method) -> _Method:
+    """Turn any Chroma failure (a server that died, a locked folder) into a StoreError."""
+
+    @functools.wraps(method)
+    def wrapper(self: ChromaStore, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except StoreError:
+            raise
+        except Exception as error:
+            raise StoreError(
+                f"the Chroma store failed while running {method.__name__} "
+                f"({type(error).__name__}: {str(error)[:200]}). {self.where}"
+            ) from None
+
+    return wrapper  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)
@@ -83,7 +105,8 @@ def open_ephemeral_client() -> Any:
 class ChromaStore:
     """Chunks and sentences of all articles, with their vectors, in two collections."""
 
-    def __init__(self, client: Any, name: str, embed_model_id: str) -> None:
+    def __init__(self, client: Any, name: str, embed_model_id: str, where: str = "") -> None:
+        self.where = where or "Check the Chroma folder or server."
         self.client = client
         self.name = name
         self.embed_model_id = embed_model_id
@@ -110,10 +133,12 @@ class ChromaStore:
         self._sentence_vectors = ChromaVectorStore(chroma_collection=self.sentences)
 
     # ---- reading -------------------------------------------------------------------
+    @_guarded
     def count(self) -> int:
         """How many chunks the store holds."""
         return int(self.chunks.count())
 
+    @_guarded
     def ids_by_doc(self) -> dict[str, set[str]]:
         """Chunk ids grouped by document id."""
         got = self.chunks.get(include=["metadatas"])
@@ -122,6 +147,7 @@ class ChromaStore:
             result.setdefault(str(metadata["doc_id"]), set()).add(item_id)
         return result
 
+    @_guarded
     def all_chunks(self) -> list[StoredChunk]:
         """Every chunk, ordered by document and position."""
         got = self.chunks.get(include=["metadatas", "documents"])
@@ -129,17 +155,20 @@ class ChromaStore:
                   in zip(got["ids"], got["metadatas"] or [], got["documents"] or [], strict=True)]
         return sorted(result, key=lambda chunk: (chunk.doc_id, chunk.start))
 
+    @_guarded
     def documents(self) -> dict[str, str]:
         """The full text of every stored article, by document id."""
         got = self.documents_collection.get(include=["documents"])
         return dict(zip(got["ids"], got["documents"] or [], strict=True))
 
+    @_guarded
     def document_hashes(self) -> dict[str, str]:
         """The content hash recorded for every stored article, by document id."""
         got = self.documents_collection.get(include=["metadatas"])
         return {item_id: str((meta or {}).get("hash", ""))
                 for item_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True)}
 
+    @_guarded
     def get_chunks(self, chunk_ids: Sequence[str]) -> list[StoredChunk]:
         """The chunks with these ids, in the order asked; StoreError if one is missing."""
         if not chunk_ids:
@@ -152,6 +181,7 @@ class ChromaStore:
             raise StoreError(f"chunks vanished from the store while reading: {missing[:3]}")
         return [found[item_id] for item_id in chunk_ids]
 
+    @_guarded
     def similarities(self, vector: Sequence[float], chunk_ids: Sequence[str]) -> dict[str, float]:
         """Cosine similarity of a (normalised) query vector to the given chunks."""
         if not chunk_ids:
@@ -164,6 +194,7 @@ class ChromaStore:
             result[item_id] = float(dot / norm)
         return result
 
+    @_guarded
     def sentences_of(self, chunk_ids: Sequence[str]) -> list[tuple[Sentence, str, list[float]]]:
         """(sentence, chunk id, vector) for every sentence of the given chunks."""
         if not chunk_ids:
@@ -178,22 +209,10 @@ class ChromaStore:
             result.append((sentence, str(metadata["chunk_id"]), [float(x) for x in embedding]))
         return sorted(result, key=lambda item: (item[0].doc_id, item[0].start))
 
+    @_guarded
     def query_chunks(self, vector: Sequence[float], k: int) -> list[Hit]:
         """The k chunks nearest to a query vector."""
         return self._query(self._chunk_vectors, vector, k, None)
-
-    def query_sentences(self, vector: Sequence[float], chunk_ids: Sequence[str],
-                        k: int) -> list[Hit]:
-        """The k sentences nearest to a query vector, among the given chunks."""
-        from llama_index.core.vector_stores.types import (
-            FilterOperator,
-            MetadataFilter,
-            MetadataFilters,
-        )
-
-        filters = MetadataFilters(filters=[MetadataFilter(
-            key="chunk_id", value=list(chunk_ids), operator=FilterOperator.IN)])
-        return self._query(self._sentence_vectors, vector, k, filters)
 
     @staticmethod
     def _query(vectors: Any, vector: Sequence[float], k: int, filters: Any) -> list[Hit]:
@@ -210,23 +229,25 @@ class ChromaStore:
         return hits
 
     # ---- writing -------------------------------------------------------------------
+    @_guarded
     def add(self, chunks: Sequence[Chunk], chunk_vectors: Sequence[Sequence[float]],
             sentence_vectors: Sequence[Sequence[float]], source: str, title: str,
             content_hash: str) -> None:
         """Add the chunks of one document, their sentences, and the document's text."""
-        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
+        from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
 
         if not chunks:
             return
         doc_id = chunks[0].doc_id
         # llama-index writes the source node's id as metadata "doc_id"; make it ours.
         source_link = {NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc_id)}
-        nodes = [TextNode(id_=chunk.chunk_id, text=chunk.text, embedding=list(vector),
-                          metadata=_chunk_metadata(chunk), relationships=source_link)
-                 for chunk, vector in zip(chunks, chunk_vectors, strict=True)]
+        nodes: list[BaseNode] = [
+            TextNode(id_=chunk.chunk_id, text=chunk.text, embedding=list(vector),
+                     metadata=_chunk_metadata(chunk), relationships=source_link)
+            for chunk, vector in zip(chunks, chunk_vectors, strict=True)]
         sentences: list[tuple[Chunk, Sentence]] = [
             (chunk, sentence) for chunk in chunks for sentence in chunk.sentences]
-        sentence_nodes = [
+        sentence_nodes: list[BaseNode] = [
             TextNode(id_=f"{chunk.chunk_id}#{index}", text=sentence.text, embedding=list(vector),
                      metadata={"doc_id": doc_id, "chunk_id": chunk.chunk_id,
                                "section": chunk.section, "kind": "sentence",
@@ -234,9 +255,6 @@ class ChromaStore:
                      relationships=source_link)
             for index, ((chunk, sentence), vector)
             in enumerate(zip(sentences, sentence_vectors, strict=True))]
-        for node in [*nodes, *sentence_nodes]:
-            node.excluded_embed_metadata_keys = list(node.metadata)
-            node.excluded_llm_metadata_keys = list(node.metadata)
         self._chunk_vectors.add(nodes)
         self._sentence_vectors.add(sentence_nodes)
         # The documents collection is never searched; its vector is a placeholder.
@@ -245,12 +263,14 @@ class ChromaStore:
             ids=[doc_id], documents=[source], embeddings=[placeholder],
             metadatas=[{"doc_id": doc_id, "title": title, "hash": content_hash}])
 
+    @_guarded
     def delete_doc(self, doc_id: str) -> None:
         """Remove every chunk and sentence of a document."""
         self.chunks.delete(where={"doc_id": doc_id})
         self.sentences.delete(where={"doc_id": doc_id})
         self.documents_collection.delete(ids=[doc_id])
 
+    @_guarded
     def reset(self) -> None:
         """Drop both collections (a rebuild starts from nothing)."""
         for collection in (self.chunks, self.sentences, self.documents_collection):

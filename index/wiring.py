@@ -49,7 +49,9 @@ def build_store(settings: Settings, embedder: Embedder, client: Any = None) -> C
     if client is None:
         client = open_client(path=settings.chroma_path, host=settings.chroma_host,
                              port=settings.chroma_port)
-    return ChromaStore(client, settings.collection, embedder_id(embedder))
+    where = (f"Is the Chroma server at {settings.chroma_host}:{settings.chroma_port} running?"
+             if settings.uses_chroma_server else f"Chroma folder: {settings.chroma_path}")
+    return ChromaStore(client, settings.collection, embedder_id(embedder), where)
 
 
 def build_writer(settings: Settings, prompts: Prompts, embedder: Embedder) -> Writer:
@@ -70,6 +72,9 @@ def build(settings: Settings, embedder: Embedder | None = None, client: Any = No
           writer: Writer | None = None, rewriter: Rewriter | None = None,
           prompts: Prompts | None = None, with_writer: bool = False) -> Components:
     """Assemble the components; heavy models load only when not passed in."""
+    if client is None:  # a dead Chroma server is reported before a model loads for seconds
+        client = open_client(path=settings.chroma_path, host=settings.chroma_host,
+                             port=settings.chroma_port)
     embedder = embedder or build_embedder(settings)
     store = build_store(settings, embedder, client)
     prompts = prompts or Prompts()
