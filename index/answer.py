@@ -15,7 +15,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from index.lexical import detect_language, words
+from index.lexical import (
+    detect_language,
+    expected_answer_kind,
+    offers_answer_kind,
+    words,
+)
 from index.prompts import Prompts
 from index.retrieve import HybridRetriever, Retrieval
 from index.store import ChromaStore
@@ -308,6 +313,9 @@ class Answerer:
         chosen = choose_evidence(
             ranked, self.abstain_threshold, self.max_citations, self.citation_margin
         )
+        kind = expected_answer_kind(cleaned)
+        if chosen and not any(offers_answer_kind(kind, standalone, e.text) for e in chosen):
+            chosen = []  # a "how many"/"when" question, and the evidence holds no such value
         timings["evidence_ms"] = (time.perf_counter() - mark) * 1000
 
         mark = time.perf_counter()

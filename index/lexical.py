@@ -281,3 +281,52 @@ class BM25:
                     score += self.idf[term] * freq * (self.k1 + 1) / (freq + norm)
             result.append(score)
         return result
+
+
+# Questions whose answer must be a quantity or a point in time. When the evidence
+# holds no such thing (beyond what the question itself says), the article does not
+# answer the question, however similar the sentence is.
+_QUANTITY_QUESTION = re.compile(
+    r"\b(how (many|much|old|long|high|large|big|far)|what percentage|"
+    r"wie ?(viele?|alt|lange|hoch|gro(ß|ss)|weit)|wieviele?)\b", re.IGNORECASE)
+_TIME_QUESTION = re.compile(
+    r"\b(when|what (year|date|day)|in which (year|month)|since when|"
+    r"wann|seit wann|in welchem (jahr|monat)|an welchem tag)\b", re.IGNORECASE)
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve twenty hundred thousand "
+    "million billion half dozen ein eine einen zwei drei vier fünf sechs sieben acht neun zehn "
+    "elf zwölf zwanzig hundert tausend million millionen milliarde milliarden halb hälfte "
+    "dutzend".split())
+_TIME_WORDS = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow year "
+    "years month months week weeks day days januar februar märz mai juni juli oktober "
+    "dezember montag dienstag mittwoch donnerstag freitag samstag sonntag heute gestern "
+    "morgen jahr jahre jahren jahres monat monate monaten woche wochen tag tage tagen "
+    "zuletzt damals bislang seit langem anfang ende".split())
+
+
+def expected_answer_kind(question: str) -> str:
+    """'quantity', 'time' or '' for the kind of answer a question asks for."""
+    if _QUANTITY_QUESTION.search(question):
+        return "quantity"
+    if _TIME_QUESTION.search(question):
+        return "time"
+    return ""
+
+
+def _numbers(text: str) -> set[str]:
+    found = {word.lower() for word in words(text)}
+    digits = {re.sub(r"[.,]", "", n) for n in re.findall(r"\d[\d.,]*", text)}
+    return digits | (found & _NUMBER_WORDS)
+
+
+def offers_answer_kind(kind: str, question: str, evidence: str) -> bool:
+    """Whether `evidence` holds a quantity / time the question does not already contain."""
+    if not kind:
+        return True
+    new_numbers = _numbers(evidence) - _numbers(question)
+    if kind == "quantity":
+        return bool(new_numbers)
+    found = {word.lower() for word in words(evidence)} - {w.lower() for w in words(question)}
+    return bool(new_numbers or found & _TIME_WORDS)

@@ -91,6 +91,8 @@ def build(settings: Settings, embedder: Embedder | None = None, client: Any = No
     answerer = Answerer(retriever, store, prompts, rewriter=rewriter or HeuristicRewriter(),
                         top_k=settings.top_k, abstain_threshold=settings.abstain_threshold,
                         max_citations=settings.max_citations,
+                        citation_margin=settings.citation_margin,
+                        passage_weight=settings.passage_weight,
                         max_question_chars=settings.max_question_chars, generative=writer,
                         default_mode=settings.mode)
     return Components(settings, embedder, store, ingestor, answerer)

@@ -39,3 +39,19 @@ def test_bm25_rejects_bad_parameters() -> None:
 ])
 def test_detect_language(text: str, language: str) -> None:
     assert detect_language(text) == language
+
+
+@pytest.mark.parametrize(("question", "evidence", "offers"), [
+    ("How many soldiers?", "Bis zu 9000 russische Soldaten.", True),
+    ("Wie alt ist sie?", "Lisa Gürth ist stellvertretende Leiterin.", False),
+    ("Wie viele wurden bei den Protesten 2020 festgenommen?", "Bei den Protesten 2020.", False),
+    ("When was he last in Belarus?", "Er war zuletzt vor drei Jahren dort.", True),
+    ("When will the cosmonauts fly?", "Pläne, Kosmonauten ins All zu schicken.", False),
+    ("Wann kündigten sie den Verbund an?", "Im Oktober hatten sie ihn angekündigt.", True),
+    ("Who is Lisa Gürth?", "Lisa Gürth ist stellvertretende Leiterin.", True),
+])
+def test_quantity_and_time_questions_need_such_a_value(question: str, evidence: str,
+                                                       offers: bool) -> None:
+    from index.lexical import expected_answer_kind, offers_answer_kind
+
+    assert offers_answer_kind(expected_answer_kind(question), question, evidence) is offers
