@@ -54,7 +54,12 @@ def cmd_provision(args: argparse.Namespace) -> int:
     from index.settings import load_settings
 
     settings = load_settings()
-    for name in args.models or ["embedder", "llm"]:
+    names = args.models or ["embedder", "llm"]
+    unknown = sorted(set(names) - set(SPECS))
+    if unknown:
+        print(f"error: unknown model {unknown[0]!r}; choose from {sorted(SPECS)}", file=sys.stderr)
+        return 1
+    for name in names:
         provision(SPECS[name], settings.cache_dir)
     return 0
 
@@ -96,7 +101,7 @@ def parser() -> argparse.ArgumentParser:
     commands = main_parser.add_subparsers(dest="command", required=True)
 
     provision = commands.add_parser("provision", help="fetch and verify model weights")
-    provision.add_argument("models", nargs="*", choices=["embedder", "llm"],
+    provision.add_argument("models", nargs="*", metavar="{embedder,llm}",
                            help="which models (default: both)")
     provision.set_defaults(run=cmd_provision)
 

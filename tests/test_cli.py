@@ -71,3 +71,14 @@ def test_ask_json_contract_with_the_real_model(tmp_path: Path) -> None:
         assert source[item["start"]:item["end"]] == item["text"]
     assert any("bestritt auch nun wieder" in c["text"] for c in payload["citations"])
     assert all(isinstance(v, float | int) for v in payload["timings_ms"].values())
+
+
+def test_provision_with_no_names_means_both_and_unknown_names_are_refused(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    provisioned: list[str] = []
+    monkeypatch.setattr("index.models.provision",
+                        lambda spec, cache_dir: provisioned.append(spec.name))
+    assert app.main(["provision"]) == 0
+    assert provisioned == ["embeddinggemma-300m", "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"]
+    assert app.main(["provision", "reranker"]) == 1
+    assert "unknown model 'reranker'" in capsys.readouterr().err
