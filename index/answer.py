@@ -62,47 +62,12 @@ class Rewriter(Protocol):
     def rewrite(self, question: str, history: Sequence[Turn]) -> str: ...
 
 
+# Personal pronouns and pronominal adverbs that point back to an earlier turn.
+# Possessives and articles (seine, das, diese) are left out: German questions are full
+# of them without leaning on anything said before.
 _FOLLOW_UP_WORDS = frozenset(
-    [
-        "he",
-        "she",
-        "it",
-        "they",
-        "him",
-        "her",
-        "them",
-        "his",
-        "its",
-        "their",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "then",
-        "er",
-        "sie",
-        "es",
-        "ihm",
-        "ihr",
-        "ihn",
-        "ihnen",
-        "sein",
-        "seine",
-        "ihre",
-        "ihren",
-        "dazu",
-        "darüber",
-        "davon",
-        "daran",
-        "dort",
-        "das",
-        "dies",
-        "diese",
-        "dieser",
-        "deren",
-        "dessen",
-    ]
+    "he she it they him her them that those there "
+    "er sie es ihm ihr ihn ihnen dazu darüber davon daran darauf dort damit".split()
 )
 _FOLLOW_UP_OPENERS = ("and ", "but ", "what about", "und ", "aber ", "was ist mit", "wie ist")
 
@@ -113,7 +78,7 @@ def is_follow_up(question: str) -> bool:
     found = [word.lower() for word in words(question)]
     if lowered.startswith(_FOLLOW_UP_OPENERS):
         return True
-    return len(found) <= 10 and any(word in _FOLLOW_UP_WORDS for word in found)
+    return len(found) <= 8 and any(word in _FOLLOW_UP_WORDS for word in found)
 
 
 class HeuristicRewriter:
@@ -310,12 +275,13 @@ class Answerer:
         mark = time.perf_counter()
         rows = self.store.sentences_of([p.chunk_id for p in retrieval.passages])
         ranked = score_evidence(retrieval, rows, self.passage_weight)
-        chosen = choose_evidence(
-            ranked, self.abstain_threshold, self.max_citations, self.citation_margin
-        )
+        # A "how many" / "when" question is answered only by a sentence that holds such a
+        # value (beyond what the question says); with none, the article does not answer.
         kind = expected_answer_kind(cleaned)
-        if chosen and not any(offers_answer_kind(kind, standalone, e.text) for e in chosen):
-            chosen = []  # a "how many"/"when" question, and the evidence holds no such value
+        candidates = [e for e in ranked if offers_answer_kind(kind, standalone, e.text)]
+        chosen = choose_evidence(
+            candidates, self.abstain_threshold, self.max_citations, self.citation_margin
+        )
         timings["evidence_ms"] = (time.perf_counter() - mark) * 1000
 
         mark = time.perf_counter()

@@ -13,6 +13,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from index.lexical import fold
 from index.types import Article, Block, BlockKind
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -39,7 +40,7 @@ class CorpusError(ValueError):
 
 def doc_id_for(path: Path) -> str:
     """A stable id from the file name: lower case, letters, digits, - and _."""
-    doc_id = _DOC_ID.sub("-", path.stem.lower()).strip("-")
+    doc_id = _DOC_ID.sub("-", fold(path.stem)).strip("-")
     if not doc_id:
         raise CorpusError(f"{path.name}: cannot make a document id from this file name")
     return doc_id

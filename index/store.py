@@ -162,6 +162,13 @@ class ChromaStore:
         return dict(zip(got["ids"], got["documents"] or [], strict=True))
 
     @_guarded
+    def titles(self) -> dict[str, str]:
+        """The title recorded for every stored article, by document id."""
+        got = self.documents_collection.get(include=["metadatas"])
+        return {item_id: str((meta or {}).get("title", "") or item_id)
+                for item_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True)}
+
+    @_guarded
     def document_hashes(self) -> dict[str, str]:
         """The content hash recorded for every stored article, by document id."""
         got = self.documents_collection.get(include=["metadatas"])

@@ -14,6 +14,7 @@ case "$what" in
     ;;
   test)
     bash scripts/setup.sh
+    bash scripts/install_browser.sh   # Debian's chromium for the browser tests
     bash scripts/test.sh "$@"
     ;;
   *)

@@ -50,7 +50,9 @@ def test_bad_questions_get_a_clear_message(fake_components, question: str, expec
 def test_is_follow_up() -> None:
     assert is_follow_up("And what does she think about it?")
     assert is_follow_up("Was meint sie dazu?")
+    assert is_follow_up("Wie alt ist sie?")
     assert not is_follow_up("How many Russian soldiers could the joint unit have?")
+    assert not is_follow_up("Was schrieb der Bauherr in seine Mitteilung?")
 
 
 def test_choose_evidence_abstains_below_threshold_and_adds_close_runner_up() -> None:

@@ -66,3 +66,9 @@ def test_html_scripts_are_dropped_and_blocks_become_lines() -> None:
                         "<body><h1>Überschrift</h1><p>Erster Satz &amp; mehr.</p></body></html>")
     assert "alert" not in text
     assert "Überschrift\n\nErster Satz & mehr." in text
+
+
+def test_doc_ids_spell_out_umlauts() -> None:
+    from index.corpus import doc_id_for
+
+    assert doc_id_for(Path("Öffnungszeiten der Bücherei.md")) == "oeffnungszeiten-der-buecherei"

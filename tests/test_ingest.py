@@ -16,6 +16,8 @@ def test_first_ingest_stores_chunks_with_exact_offsets(fake_components) -> None:
     store = fake_components.store
     documents = store.documents()
     assert set(documents) == {"stadtfest", "bibliothek"}
+    assert store.titles() == {"stadtfest": "Stadtfest in Beispielstadt",
+                              "bibliothek": "Neue Bibliothek"}
     chunks = store.all_chunks()
     assert chunks
     for chunk in chunks:

@@ -1,87 +1,223 @@
-"""The Gradio chat page. Renders what index/ answers; holds no retrieval or answer logic."""
+"""The Gradio page: layout and event wiring. The work is done by web.handlers.Handlers.
 
-from __future__ import annotations
+`serve(host, port)` shows the page at once and loads the models in the background;
+`build_page(runtime_or_components)` returns the Blocks app (tests and scripts use it
+with components they built themselves); `launch(page, ...)` serves it with the look.
+"""
 
-import html
-import os
+# No `from __future__ import annotations`: gradio reads the event-data annotation
+# (SelectData) of the handlers defined in build_page at run time.
 import sys
-from collections.abc import Iterator
 from typing import Any
 
-from index.errors import USER_ERRORS
-from index.types import Answer, Turn
+from index.corpus import MAX_ARTICLE_BYTES, SUFFIXES
+from web import import_gradio, render
+from web.feedback import FeedbackStore
+from web.handlers import Handlers, Session
+from web.runtime import Runtime, load_components
+from web.style import CSS, HEAD, SOURCES_JS, theme
+
+EXAMPLES = (
+    "Does Belarus enter the war?",
+    "Tritt Belarus in den Krieg ein?",
+    "Who is Lisa Gürth?",
+    "Was hält die Expertin von der Reise?",
+)
+INTRO = ("<div id='brand'><h1>Ask the article</h1><p>Answers quote the news article; "
+         "click a citation <b>[n]</b> to see its words highlighted in the source.</p></div>")
+PIPELINE = "pipeline"  # one answer or ingest at a time: the LLM and the index are shared
 
 
-def history_turns(history: list[dict[str, Any]]) -> list[Turn]:
-    """Gradio's role/content messages as our Turn values (non-text content skipped)."""
-    turns = []
-    for message in history or []:
-        role, content = message.get("role"), message.get("content")
-        if role in ("user", "assistant") and isinstance(content, str):
-            turns.append(Turn(role=role, content=content))
-    return turns
+def build_page(source: Runtime | Any, feedback: FeedbackStore | None = None,
+               examples: tuple[str, ...] = EXAMPLES) -> Any:
+    """The Blocks app for a Runtime (or for already built components)."""
+    gr = import_gradio()
+    from gradio import SelectData  # a real type for the annotations gradio reads below
 
+    runtime = source if isinstance(source, Runtime) else Runtime.ready(source)
+    handlers = Handlers(runtime, feedback)
+    private: dict[str, Any] = {"api_visibility": "private"}
+    quiet: dict[str, Any] = {**private, "show_progress": "hidden"}  # no spinner overlays
+    queued: dict[str, Any] = {**private, "concurrency_id": PIPELINE, "concurrency_limit": 1}
+    chatting: dict[str, Any] = {**queued, "show_progress": "minimal"}
 
-def render_answer(answer: Answer) -> str:
-    """Answer text followed by its numbered sources, all escaped."""
-    lines = [html.escape(answer.answer)]
-    if answer.citations:
-        lines.append("")
-        for citation in answer.citations:
-            lines.append(f"[{citation.n}] {html.escape(citation.section or citation.doc_id)}: "
-                         f"„{html.escape(citation.text)}“")
-    return "\n".join(lines)
+    with gr.Blocks(title="Ask the article · newsrag") as page:
+        session = gr.State(Session())
+        with gr.Row(elem_id="header", equal_height=True):
+            gr.HTML(INTRO, scale=3, min_width=300)
+            status = gr.HTML(render.status_badge("loading", "Starting …"), elem_id="status",
+                             scale=1, min_width=240)
 
+        with gr.Tabs():
+            with gr.Tab("Chat", id="chat-tab"), gr.Row(equal_height=False):
+                with gr.Column(scale=5, min_width=340):
+                    chatbot = gr.Chatbot(
+                        elem_id="chat", show_label=False, height="min(540px, 62vh)",
+                        examples=[{"text": text} for text in examples],
+                        placeholder="**Ask about the article** – in German or English. "
+                                    "Follow-up questions keep the conversation.",
+                        feedback_options=None, latex_delimiters=[], buttons=["copy"],
+                        layout="bubble")
+                    with gr.Row(equal_height=True):
+                        question = gr.Textbox(
+                            elem_id="question", show_label=False, scale=5, lines=1,
+                            max_lines=4, placeholder="Ask about the article …")
+                        ask = gr.Button("Ask", variant="primary", scale=1, min_width=72,
+                                        elem_id="ask")
+                    note = gr.Markdown(elem_id="note")
+                    with gr.Row(elem_id="actions"):
+                        new_chat = gr.Button("↺ New chat", size="sm", elem_id="new-chat")
+                        thumbs_up = gr.Button("Helpful", size="sm", elem_id="thumbs-up")
+                        thumbs_down = gr.Button("Not helpful", size="sm", elem_id="thumbs-down")
+                    comment = gr.Textbox(
+                        show_label=False, lines=1, max_lines=3, elem_id="comment",
+                        placeholder="Optional comment on this answer, sent with Helpful / "
+                                    "Not helpful")
+                    feedback_note = gr.Markdown(elem_id="feedback-note")
+                    with gr.Accordion("Reader settings", open=False, elem_id="settings"):
+                        mode = gr.Radio(
+                            ["extractive", "generative"], value="extractive",
+                            label="Answer mode", elem_id="mode",
+                            info="extractive quotes the article; generative lets a language "
+                                 "model phrase it, checked against the cited sentences")
+                        top_k = gr.Slider(1, 10, value=5, step=1, label="Passages to retrieve",
+                                          elem_id="top-k")
+                        settings_note = gr.Markdown(elem_id="settings-note")
+                with gr.Column(scale=4, min_width=320, elem_id="sources-col"):
+                    with gr.Row(elem_id="sources-head", equal_height=True):
+                        gr.Markdown("### Sources")
+                        show_all = gr.Checkbox(label="All retrieved passages", value=False,
+                                               elem_id="show-all", min_width=150)
+                    sources = gr.HTML(render.empty_panel(), elem_id="sources",
+                                      js_on_load=SOURCES_JS)
 
-def build_page(components: Any) -> Any:
-    """The Blocks app for a set of built components."""
-    import gradio as gr
+            with gr.Tab("Articles", id="articles-tab"):
+                article_message = gr.Markdown(elem_id="article-message")
+                articles = gr.HTML(elem_id="articles")
+                with gr.Row(equal_height=False):
+                    with gr.Column(min_width=300):
+                        gr.Markdown("#### Paste an article")
+                        title = gr.Textbox(label="Title", elem_id="new-title",
+                                           placeholder="Headline (else the first line is used)")
+                        text = gr.Textbox(label="Article text", lines=8, max_lines=20,
+                                          elem_id="new-text")
+                        add_text = gr.Button("Add article", variant="primary",
+                                             elem_id="add-text")
+                    with gr.Column(min_width=300):
+                        gr.Markdown(f"#### Upload a file\n{', '.join(SUFFIXES)}, UTF-8, "
+                                    f"at most {MAX_ARTICLE_BYTES // 1_000_000} MB")
+                        upload = gr.File(file_types=list(SUFFIXES), file_count="single",
+                                         type="filepath", show_label=False, elem_id="upload")
+                        add_file = gr.Button("Add file", elem_id="add-file")
+                        gr.Markdown("#### Remove an article")
+                        remove_choice = gr.Dropdown(choices=[], label="Article",
+                                                    elem_id="remove-choice")
+                        remove = gr.Button("Remove article", variant="stop", elem_id="remove")
+        timer = gr.Timer(1.0)
 
-    answerer = components.answerer
+        # ---- chat --------------------------------------------------------------------
+        chat_inputs = [question, session, top_k, mode, show_all]
+        chat_outputs = [question, chatbot, session, sources, note]
+        question.submit(handlers.respond, chat_inputs, chat_outputs, **chatting)
+        ask.click(handlers.respond, chat_inputs, chat_outputs, **chatting)
 
-    def chat(message: str, history: list[dict[str, Any]]) -> Iterator[str]:
-        try:
-            partial = ""
-            for event in answerer.stream(message, history_turns(history)):
-                if isinstance(event, Answer):
-                    yield render_answer(event)
-                else:
-                    partial += event
-                    yield html.escape(partial)
-        except USER_ERRORS as error:
-            raise gr.Error(str(error)) from None
+        def pick_example(event: SelectData) -> str:
+            value = event.value
+            return str(value.get("text", "")) if isinstance(value, dict) else str(value)
 
-    def ask_api(question: str, top_k: int = 0, mode: str = "") -> dict[str, Any]:
-        try:
-            answer = answerer.answer(question, top_k=top_k or None, mode=mode or None)
-        except USER_ERRORS as error:
-            raise gr.Error(str(error)) from None
-        return answer.to_json()
+        chatbot.example_select(pick_example, None, question, **quiet).then(
+            handlers.respond, chat_inputs, chat_outputs, **chatting)
 
-    with gr.Blocks(title="newsrag") as page:
-        gr.Markdown("## Ask the article\nAnswers quote the article; [n] marks the source.")
-        gr.ChatInterface(chat, examples=["Does Belarus enter the war?",
-                                         "Tritt Belarus in den Krieg ein?"])
-        api_in = gr.Textbox(visible=False)
-        api_k = gr.Number(value=0, visible=False, precision=0)
-        api_mode = gr.Textbox(visible=False)
-        api_out = gr.JSON(visible=False)
-        api_btn = gr.Button(visible=False)
-        api_btn.click(ask_api, [api_in, api_k, api_mode], api_out, api_name="ask")
+        def select_message(current: Session, all_passages: bool,
+                           event: SelectData) -> tuple[str, Session]:
+            return handlers.select_message(current, event.index, all_passages)
+
+        chatbot.select(select_message, [session, show_all], [sources, session], **quiet)
+        show_all.change(lambda current, all_passages: handlers.show_answer(
+            current, None, all_passages), [session, show_all], [sources, session], **quiet)
+        cleared = [question, chatbot, session, sources, note, feedback_note]
+        new_chat.click(handlers.clear, None, cleared, **quiet)
+        chatbot.clear(handlers.clear, None, cleared, **quiet)
+
+        # ---- feedback ----------------------------------------------------------------
+        thumbs_up.click(lambda c, s: handlers.feedback("up", c, s), [comment, session],
+                        [comment, feedback_note], **quiet)
+        thumbs_down.click(lambda c, s: handlers.feedback("down", c, s), [comment, session],
+                          [comment, feedback_note], **quiet)
+
+        # ---- articles ----------------------------------------------------------------
+        def add_pasted(new_title: str, new_text: str,
+                       progress: Any = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+            return handlers.add_text(new_title, new_text, _progress(progress))
+
+        def add_uploaded(file: Any, progress: Any = gr.Progress()  # noqa: B008
+                         ) -> tuple[Any, ...]:
+            return handlers.add_file(file, _progress(progress))
+
+        def refresh_status() -> str:
+            return handlers.status()[0]
+
+        add_text.click(add_pasted, [title, text],
+                       [article_message, articles, remove_choice, title, text],
+                       **queued).success(refresh_status, None, status, **quiet)
+        add_file.click(add_uploaded, [upload],
+                       [article_message, articles, remove_choice, upload],
+                       **queued).success(refresh_status, None, status, **quiet)
+        remove.click(handlers.remove, [remove_choice],
+                     [article_message, articles, remove_choice],
+                     js="(doc) => (doc && confirm('Remove this article from the corpus and "
+                        "the index?')) ? doc : null",
+                     **queued).success(refresh_status, None, status, **quiet)
+
+        # ---- status while loading -----------------------------------------------------
+        def on_status() -> tuple[Any, ...]:
+            badge, settings_text, loading = handlers.status()
+            if loading:
+                skip = gr.skip()
+                return badge, settings_text, gr.Timer(active=True), skip, skip, skip, skip
+            table, menu = handlers.articles()
+            components = runtime.components
+            default_mode = components.settings.mode if components is not None else "extractive"
+            return (badge, settings_text, gr.Timer(active=False), table, menu,
+                    gr.update(value=default_mode), gr.update(value=handlers.default_top_k()))
+
+        status_outputs = [status, settings_note, timer, articles, remove_choice, mode, top_k]
+        timer.tick(on_status, None, status_outputs, **quiet)
+        page.load(on_status, None, status_outputs, **quiet)
+
+        # ---- API: the `ask --json` contract for gradio_client -------------------------
+        def ask_api(question: str, top_k: int = 0, mode: str = "") -> dict[str, Any]:
+            """Answer one question; returns the `ask --json` contract (see README)."""
+            return handlers.ask(question, top_k, mode)
+
+        gr.api(ask_api, api_name="ask", concurrency_id=PIPELINE, concurrency_limit=1)
     return page
 
 
+def _progress(progress: Any) -> Any:
+    """Our (fraction, message) progress callback on top of gr.Progress."""
+    def report(fraction: float, message: str) -> None:
+        progress(fraction, desc=message)
+
+    return report
+
+
+def launch(page: Any, host: str = "127.0.0.1", port: int = 7860, block: bool = True) -> Any:
+    """Serve the page with its theme, style and script (on 127.0.0.1 unless told)."""
+    return page.queue(default_concurrency_limit=4).launch(
+        server_name=host, server_port=port, show_error=False, theme=theme(), css=CSS,
+        head=HEAD, footer_links=["api"], max_file_size=MAX_ARTICLE_BYTES,
+        prevent_thread_lock=not block, quiet=False)
+
+
 def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Build everything, index the corpus if needed, and serve the page."""
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    """Show the page at once; load the models and index the corpus in the background."""
+    import_gradio()
     from index.settings import load_settings
-    from index.wiring import build, ensure_index
 
     settings = load_settings()
-    print("loading models ...", file=sys.stderr)
-    components = build(settings, with_writer=settings.mode == "generative")
-    report = ensure_index(components)
-    if report is not None:
-        print(report.summary(), file=sys.stderr)
-    page = build_page(components)
-    page.queue().launch(server_name=host, server_port=port, show_error=False)
+    runtime = Runtime()
+    print("loading models in the background; the page is usable when the status says "
+          "Ready", file=sys.stderr, flush=True)
+    runtime.start(lambda progress: load_components(settings, progress))
+    launch(build_page(runtime, FeedbackStore(settings.feedback_path)), host, port)

@@ -1,0 +1,155 @@
+"""The page's link to the pipeline: components that may still be loading in the background.
+
+The page is served at once; the models load and the index is built in a thread while a
+status line tells the reader how far it got. Handlers ask `require()` for the
+components and get a `NotReady` error (a friendly message) until they are there.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from index.errors import USER_ERRORS
+
+State = Literal["loading", "ready", "failed"]
+Progress = Callable[[float, str], None]
+Loader = Callable[[Progress], Any]
+
+
+class NotReady(RuntimeError):
+    """The components are still loading, or failed to load; the message says which."""
+
+
+@dataclass(frozen=True)
+class Status:
+    """Where loading stands, in words for the reader."""
+
+    state: State
+    message: str
+
+
+class Runtime:
+    """Holds the components once they are built; thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._components: Any = None
+        self._status = Status("loading", "Starting …")
+
+    @classmethod
+    def ready(cls, components: Any) -> Runtime:
+        """A runtime around components that are already built (tests, scripts)."""
+        runtime = cls()
+        runtime._set_ready(components)
+        return runtime
+
+    def _set_ready(self, components: Any) -> None:
+        count = len(components.store.documents())
+        with self._lock:
+            self._components = components
+            self._status = Status("ready", f"Ready · {count} article{'s' * (count != 1)} "
+                                           "indexed")
+
+    def progress(self, fraction: float, message: str) -> None:
+        """Record loading progress (a ProgressCallback)."""
+        with self._lock:
+            if self._components is None:
+                self._status = Status("loading", f"Loading: {message} ({fraction:.0%})")
+
+    def load(self, loader: Loader) -> None:
+        """Run `loader(progress)` now; the status says whether it worked."""
+        try:
+            components = loader(self.progress)
+        except USER_ERRORS as error:
+            self._fail(f"Could not start: {error}")
+            print(f"error: {error}", file=sys.stderr)
+        except Exception:
+            traceback.print_exc(file=sys.stderr)
+            self._fail("Could not start: an unexpected error happened while loading "
+                       "(details in the server log).")
+        else:
+            self._set_ready(components)
+            print(self.status().message, file=sys.stderr, flush=True)
+
+    def start(self, loader: Loader) -> threading.Thread:
+        """Load in a background thread (a daemon, so a stopped server does not wait)."""
+        thread = threading.Thread(target=self.load, args=(loader,), name="newsrag-loader",
+                                  daemon=True)
+        thread.start()
+        return thread
+
+    def _fail(self, message: str) -> None:
+        with self._lock:
+            self._status = Status("failed", message)
+
+    def status(self) -> Status:
+        """The current status."""
+        with self._lock:
+            return self._status
+
+    def refresh(self) -> Status:
+        """Recount the articles after the corpus changed (ready runtimes only)."""
+        components = self.components
+        if components is not None:
+            self._set_ready(components)
+        return self.status()
+
+    @property
+    def components(self) -> Any:
+        """The components, or None while loading."""
+        with self._lock:
+            return self._components
+
+    def require(self) -> Any:
+        """The components; NotReady with the status message when they are not there."""
+        components = self.components
+        if components is None:
+            status = self.status()
+            if status.state == "failed":
+                raise NotReady(status.message)
+            raise NotReady("The models are still loading; please try again in a moment. "
+                           f"({status.message})")
+        return components
+
+
+def wants_writer(settings: Any) -> bool:
+    """True when a language model can be offered: configured, or its weights are on disk."""
+    if settings.mode == "generative" or settings.llm_backend == "openai":
+        return True
+    from index.generate import default_llm_path
+
+    return default_llm_path(settings).is_file()
+
+
+def load_components(settings: Any, progress: Progress) -> Any:
+    """Build the components from settings and index the corpus on first run.
+
+    With `mode=generative` the LLM also rewrites follow-ups (as on the command line).
+    Otherwise, when an LLM is available, it is wired in only as the generative writer a
+    reader may switch to, and follow-ups keep the fast heuristic rewriter.
+    """
+    from index.wiring import build, build_embedder, build_writer, ensure_index
+
+    progress(0.05, "loading the embedding model")
+    if settings.mode == "generative":
+        components = build(settings, with_writer=True)
+    else:
+        embedder = build_embedder(settings)
+        writer = None
+        if wants_writer(settings):
+            from index.prompts import Prompts
+
+            progress(0.4, "preparing the language model")
+            try:
+                writer = build_writer(settings, Prompts(), embedder)
+            except USER_ERRORS as error:  # extractive answers still work without it
+                print(f"generative mode off: {error}", file=sys.stderr)
+        components = build(settings, embedder=embedder, writer=writer)
+    progress(0.5, "checking the index")
+    ensure_index(components, lambda fraction, message: progress(0.5 + fraction / 2, message))
+    return components
