@@ -294,7 +294,7 @@ _TIME_QUESTION = re.compile(
     r"wann|seit wann|in welchem (jahr|monat)|an welchem tag)\b", re.IGNORECASE)
 _NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve twenty hundred thousand "
-    "million billion half dozen ein eine einen zwei drei vier fünf sechs sieben acht neun zehn "
+    "million billion half dozen zwei drei vier fünf sechs sieben acht neun zehn "
     "elf zwölf zwanzig hundert tausend million millionen milliarde milliarden halb hälfte "
     "dutzend".split())
 _TIME_WORDS = frozenset(

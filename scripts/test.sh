@@ -8,5 +8,7 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False
 
 echo "==> ruff" >&2
 "$PY" -m ruff check .
+echo "==> mypy (index, web)" >&2
+"$PY" -m mypy index web
 echo "==> pytest (fast, slow and browser tests)" >&2
 "$PY" -m pytest -q "$@"
