@@ -12,3 +12,7 @@ echo "==> mypy (index, web)" >&2
 "$PY" -m mypy index web
 echo "==> pytest (fast, slow and browser tests)" >&2
 "$PY" -m pytest -q "$@"
+echo "==> evaluation gate: dev question set, extractive mode, real models" >&2
+rm -rf var/eval/dev
+"$PY" -m eval run --questions eval/questions/dev.jsonl --out var/eval/dev --mode extractive
+"$PY" -m eval gate var/eval/dev --thresholds eval/thresholds.json

@@ -1,0 +1,133 @@
+"""The evaluation command line.
+
+    python -m eval run --questions FILE --out DIR [--mode extractive|generative] [--top-k N]
+    python -m eval report DIR
+    python -m eval compare RUN_A RUN_B [--out FILE]
+    python -m eval gate DIR [--thresholds eval/thresholds.json]
+    python -m eval check FILE... [--corpus corpus]
+
+Known errors become one line on stderr and exit code 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+DEFAULT_THRESHOLDS = Path(__file__).parent / "thresholds.json"
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from eval.runner import run
+
+    summary = run(args.questions, args.out, mode=args.mode, top_k=args.top_k)
+    metrics = summary["metrics"]
+    shown = ("hit@1", "hit@5", "mrr", "citation_precision", "citation_recall", "fact_accuracy",
+             "abstention_precision", "abstention_recall", "supported_sentence_rate",
+             "language_match", "latency_p50_ms", "latency_p95_ms", "errors")
+    print(" ".join(f"{name}={metrics[name]}" for name in shown))
+    print(f"wrote {args.out}/results.jsonl, summary.json, report.md")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from eval.report import write_report
+
+    print(f"wrote {write_report(args.dir)}")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from eval.compare import compare_runs
+
+    text = compare_runs(args.run_a, args.run_b)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    print(text, end="")
+    return 0
+
+
+def cmd_gate(args: argparse.Namespace) -> int:
+    from eval.gate import gate
+
+    failures, checks = gate(args.dir, args.thresholds)
+    for failure in failures:
+        print(f"FAIL {failure}")
+    if failures:
+        print(f"gate failed: {len(failures)} of {checks} checks", file=sys.stderr)
+        return 1
+    print(f"gate passed: {checks} checks")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from eval.questions import check_evidence, load_questions, read_documents
+
+    documents = read_documents(args.corpus)
+    for path in args.files:
+        items = load_questions(path)
+        check_evidence(items, documents, str(path))
+        print(f"{path}: {len(items)} items ok")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The `python -m eval` interface."""
+    main_parser = argparse.ArgumentParser(prog="python -m eval",
+                                          description="Evaluate answers and citations.")
+    commands = main_parser.add_subparsers(dest="command", required=True)
+
+    run = commands.add_parser("run", help="run a question set through the answerer")
+    run.add_argument("--questions", required=True, type=Path, help="question set (JSONL)")
+    run.add_argument("--out", required=True, type=Path, help="folder for the results")
+    run.add_argument("--mode", choices=["extractive", "generative"], default=None)
+    run.add_argument("--top-k", type=int, default=None, help="passages to retrieve")
+    run.set_defaults(run=cmd_run)
+
+    report = commands.add_parser("report", help="write DIR/report.md with charts")
+    report.add_argument("dir", type=Path)
+    report.set_defaults(run=cmd_report)
+
+    compare = commands.add_parser("compare", help="compare two runs item by item")
+    compare.add_argument("run_a", type=Path)
+    compare.add_argument("run_b", type=Path)
+    compare.add_argument("--out", type=Path, default=None, help="also write Markdown here")
+    compare.set_defaults(run=cmd_compare)
+
+    gate = commands.add_parser("gate", help="exit 1 when a metric misses its threshold")
+    gate.add_argument("dir", type=Path)
+    gate.add_argument("--thresholds", type=Path, default=DEFAULT_THRESHOLDS)
+    gate.set_defaults(run=cmd_gate)
+
+    check = commands.add_parser("check", help="validate question sets against the corpus")
+    check.add_argument("files", nargs="+", type=Path)
+    check.add_argument("--corpus", type=Path, default=Path("corpus"))
+    check.set_defaults(run=cmd_check)
+    return main_parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; known errors become one line on stderr and exit code 1."""
+    args = parser().parse_args(argv)
+    from eval.gate import ThresholdsError
+    from eval.questions import QuestionSetError
+
+    known: tuple[type[Exception], ...] = (QuestionSetError, ThresholdsError,
+                                          FileNotFoundError, RuntimeError, ValueError)
+    if args.command == "run":
+        from index.errors import USER_ERRORS
+
+        known = (*USER_ERRORS, *known)
+    try:
+        return int(args.run(args))
+    except known as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
