@@ -78,18 +78,39 @@ def is_follow_up(question: str) -> bool:
     found = [word.lower() for word in words(question)]
     if lowered.startswith(_FOLLOW_UP_OPENERS):
         return True
-    return len(found) <= 8 and any(word in _FOLLOW_UP_WORDS for word in found)
+    return len(found) <= 10 and any(word in _FOLLOW_UP_WORDS for word in found)
+
+
+_PERSONAL_PRONOUN = re.compile(
+    r"\b(he|she|him|her|er|sie|ihm|ihn|ihr)\b", re.IGNORECASE)
+_NAME = re.compile(r"(?<!^)(?<![.?!] )\b([A-ZÄÖÜ][\w'-]+(?: [A-ZÄÖÜ][\w'-]+)+)")
+
+
+def named_person(text: str) -> str:
+    """The last run of two or more capitalised words not opening the text ("Lisa Gürth")."""
+    names = _NAME.findall(text.strip())
+    return names[-1] if names else ""
 
 
 class HeuristicRewriter:
-    """Without an LLM: a follow-up is read together with the previous user question."""
+    """Without an LLM: resolve a follow-up against the previous user question.
+
+    A personal pronoun is replaced by the person named in the previous question ("What
+    does she think?" after "Who is Lisa Gürth?" -> "What does Lisa Gürth think?").
+    Otherwise the follow-up is read with the previous question after it, so retrieval
+    still leans on the new question first.
+    """
 
     def rewrite(self, question: str, history: Sequence[Turn]) -> str:
-        """`question`, prefixed with the last user question when it is a follow-up."""
+        """A standalone version of `question`; unchanged when it is not a follow-up."""
         previous = [turn.content for turn in history if turn.role == "user"]
-        if previous and is_follow_up(question):
-            return f"{previous[-1].strip()} {question.strip()}"
-        return question
+        if not previous or not is_follow_up(question):
+            return question
+        earlier = previous[-1].strip()
+        person = named_person(earlier)
+        if person and _PERSONAL_PRONOUN.search(question):
+            return _PERSONAL_PRONOUN.sub(person, question.strip(), count=1)
+        return f"{question.strip()} ({earlier})"
 
 
 class Writer(Protocol):

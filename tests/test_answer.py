@@ -35,7 +35,7 @@ def test_unrelated_question_is_refused_in_its_language(fake_components) -> None:
 def test_follow_up_is_read_with_the_previous_question(fake_components) -> None:  # type: ignore[no-untyped-def]
     history = [Turn("user", "Wann ist die Bibliothek geöffnet?"), Turn("assistant", "...")]
     answer = fake_components.answerer.answer("Und sonntags?", history)
-    assert answer.standalone_question.startswith("Wann ist die Bibliothek geöffnet?")
+    assert answer.standalone_question == "Und sonntags? (Wann ist die Bibliothek geöffnet?)"
     assert answer.citations and {c.section for c in answer.citations} == {"Öffnungszeiten"}
 
 
@@ -65,3 +65,21 @@ def test_choose_evidence_abstains_below_threshold_and_adds_close_runner_up() -> 
     assert choose_evidence(ranked, threshold=0.65, limit=2, margin=0.05) == []
     chosen = choose_evidence(ranked, threshold=0.4, limit=2, margin=0.05)
     assert [e.start for e in chosen] == [0, 10]  # in reading order
+
+
+@pytest.mark.parametrize(("earlier", "question", "standalone"), [
+    ("Who is Lisa Gürth?", "What does she think about the trip?",
+     "What does Lisa Gürth think about the trip?"),
+    ("Wer ist Dmitri Peskow?", "Wie hat er die Gerüchte kommentiert?",
+     "Wie hat Dmitri Peskow die Gerüchte kommentiert?"),
+    ("What law did the parliament pass?", "Who would it apply to?",
+     "Who would it apply to? (What law did the parliament pass?)"),
+    ("Who is Lisa Gürth?", "How many soldiers could the unit have?",
+     "How many soldiers could the unit have?"),
+])
+def test_heuristic_rewriter_resolves_pronouns_or_adds_context(earlier: str, question: str,
+                                                              standalone: str) -> None:
+    from index.answer import HeuristicRewriter
+
+    history = [Turn("user", earlier), Turn("assistant", "...")]
+    assert HeuristicRewriter().rewrite(question, history) == standalone
