@@ -19,6 +19,7 @@ from index.lexical import (
     detect_language,
     expected_answer_kind,
     offers_answer_kind,
+    unknown_names,
     words,
 )
 from index.prompts import Prompts
@@ -81,8 +82,7 @@ def is_follow_up(question: str) -> bool:
     return len(found) <= 10 and any(word in _FOLLOW_UP_WORDS for word in found)
 
 
-_PERSONAL_PRONOUN = re.compile(
-    r"\b(he|she|him|her|er|sie|ihm|ihn|ihr)\b", re.IGNORECASE)
+_PERSONAL_PRONOUN = re.compile(r"\b(he|she|him|her|er|sie|ihm|ihn|ihr)\b", re.IGNORECASE)
 _NAME = re.compile(r"(?<!^)(?<![.?!] )\b([A-ZÄÖÜ][\w'-]+(?: [A-ZÄÖÜ][\w'-]+)+)")
 
 
@@ -303,6 +303,12 @@ class Answerer:
         chosen = choose_evidence(
             candidates, self.abstain_threshold, self.max_citations, self.citation_margin
         )
+        # A question about someone or something the passages never name is not answered
+        # by them ("What did Zelensky say?" against sentences about Peskow).
+        if chosen and unknown_names(
+            cleaned, language, " ".join(p.text for p in retrieval.passages)
+        ):
+            chosen = []
         timings["evidence_ms"] = (time.perf_counter() - mark) * 1000
 
         mark = time.perf_counter()

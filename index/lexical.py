@@ -330,3 +330,48 @@ def offers_answer_kind(kind: str, question: str, evidence: str) -> bool:
         return bool(new_numbers)
     found = {word.lower() for word in words(evidence)} - {w.lower() for w in words(question)}
     return bool(new_numbers or found & _TIME_WORDS)
+
+
+# English spellings of Slavic and other names turned towards their German spelling,
+# so "Lukashenko", "Peskov" and "Nayev" find "Lukaschenko", "Peskow" and "Najew".
+_TRANSLITERATION = (("shch", "schtsch"), ("sh", "sch"), ("zh", "sch"), ("ch", "tsch"),
+                    ("kh", "ch"), ("y", "j"), ("v", "w"), ("c", "k"))
+_NOT_NAMES = frozenset(
+    "i monday tuesday wednesday thursday friday saturday sunday january february march "
+    "april may june july august september october november december german english "
+    "mr mrs ms dr".split())
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z'’-]+")
+_ACRONYM = re.compile(r"\b[A-ZÄÖÜ]{2,}\b")
+
+
+def _name_forms(name: str) -> set[str]:
+    folded = fold(re.sub(r"['’]s$", "", name))
+    german = folded
+    for english, target in _TRANSLITERATION:
+        german = german.replace(english, target)
+    return {folded, german}
+
+
+def _known(name: str, vocabulary: set[str]) -> bool:
+    for form in _name_forms(name):
+        prefix = form[:4]
+        if any(word.startswith(prefix) for word in vocabulary):
+            return True
+    return False
+
+
+def unknown_names(question: str, language: str, evidence: str) -> list[str]:
+    """Names and acronyms in the question that the evidence never mentions.
+
+    English: capitalised words after the first word ("Zelensky", "NATO"); German, whose
+    nouns are all capitalised: acronyms only. Spelling differences between English and
+    German forms of a name are tolerated (transliteration, common prefix).
+    """
+    found = set(_ACRONYM.findall(question))
+    if language == "en":
+        first = words(question)[:1]
+        found |= {word for word in _CAPITALISED.findall(question)
+                  if word not in first and fold(word) not in _NOT_NAMES
+                  and fold(word) not in ENGLISH_WORDS}
+    vocabulary = {fold(word) for word in words(evidence)}
+    return sorted(name for name in found if not _known(name, vocabulary))

@@ -55,3 +55,20 @@ def test_quantity_and_time_questions_need_such_a_value(question: str, evidence: 
     from index.lexical import expected_answer_kind, offers_answer_kind
 
     assert offers_answer_kind(expected_answer_kind(question), question, evidence) is offers
+
+
+@pytest.mark.parametrize(("question", "language", "unknown"), [
+    ("What did Zelensky say about the meeting?", "en", ["Zelensky"]),
+    ("Wie reagierte die NATO auf das Treffen?", "de", ["NATO"]),
+    ("What did Lukashenko joke about?", "en", []),
+    ("What did Peskov call the rumours about Belarusian involvement?", "en", []),
+    ("What does Serhiy Nayev expect from Moscow?", "en", []),
+    ("Did they meet on Monday in Minsk?", "en", []),
+    ("Was hält die Expertin von der Reise?", "de", []),
+])
+def test_unknown_names(question: str, language: str, unknown: list[str]) -> None:
+    from index.lexical import unknown_names
+
+    evidence = ("Lukaschenko scherzte. Peskow nannte die Gerüchte um einen belarussischen "
+                "Kriegseintritt Erfindungen. Serhij Najew sprach über Moskau und Minsk.")
+    assert unknown_names(question, language, evidence) == unknown
