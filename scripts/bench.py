@@ -36,13 +36,17 @@ def main() -> int:
     parser.add_argument("--questions", default=str(ROOT / "eval/questions/dev.jsonl"))
     parser.add_argument("--n", type=int, default=20)
     parser.add_argument("--mode", choices=["extractive", "generative"], default="extractive")
-    parser.add_argument("--threads", type=int, default=0, help="torch threads (0: default)")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch threads (default: the NEWSRAG_TORCH_THREADS setting)")
     args = parser.parse_args()
     questions = [item.question for item in load_questions(args.questions)][: args.n]
 
     with tempfile.TemporaryDirectory() as folder:
-        settings = load_settings(chroma_path=Path(folder) / "chroma", corpus_dir=ROOT / "corpus",
-                                 mode=args.mode, torch_threads=args.threads)
+        overrides: dict[str, object] = {"chroma_path": Path(folder) / "chroma",
+                                         "corpus_dir": ROOT / "corpus", "mode": args.mode}
+        if args.threads is not None:
+            overrides["torch_threads"] = args.threads
+        settings = load_settings(**overrides)
         mark = time.perf_counter()
         embedder = build_embedder(settings)
         load_s = time.perf_counter() - mark
@@ -63,6 +67,7 @@ def main() -> int:
             retrieves.append(answer.timings_ms["retrieve_ms"])
         rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
+    print(f"torch threads            {settings.torch_threads}")
     print(f"embedding model load     {load_s:6.1f} s")
     print(f"ingest (fresh)           {ingest_s:6.1f} s  ({report.chunks_written} chunks)")
     print(f"ingest (unchanged)       {reingest_s:6.2f} s  ({again.chunks_written} chunks written)")

@@ -83,3 +83,17 @@ def test_heuristic_rewriter_resolves_pronouns_or_adds_context(earlier: str, ques
 
     history = [Turn("user", earlier), Turn("assistant", "...")]
     assert HeuristicRewriter().rewrite(question, history) == standalone
+
+
+def test_question_about_someone_the_passages_never_name_is_refused(fake_components) -> None:  # type: ignore[no-untyped-def]
+    named = fake_components.answerer.answer("What did Zelensky say about the Stadtfest?")
+    assert named.abstained and named.citations == ()
+    plain = fake_components.answerer.answer("What did the Stadtfest cost the Stadt?")
+    assert not plain.abstained
+
+
+def test_how_many_question_cites_a_sentence_with_a_number(fake_components) -> None:  # type: ignore[no-untyped-def]
+    answer = fake_components.answerer.answer("Wie viele Bücher bietet die Bibliothek?")
+    assert answer.citations and all(any(ch.isdigit() for ch in c.text) for c in answer.citations)
+    refused = fake_components.answerer.answer("Wie viele Leser hat die Bibliothek am Sonntag?")
+    assert refused.abstained
