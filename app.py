@@ -38,8 +38,13 @@ def _components(args: argparse.Namespace, with_writer: bool = False) -> Any:
 def _ensure_index(components: Any) -> None:
     from index.wiring import ensure_index
 
-    report = ensure_index(components, _progress)
-    if report is not None:
+    def progress(fraction: float, message: str) -> None:
+        if fraction < 1.0:  # the closing summary is printed below, when anything changed
+            _progress(fraction, message)
+
+    report = ensure_index(components, progress)
+    if report is not None and (report.added or report.updated or report.removed
+                               or report.problems):
         _print_report(report)
 
 

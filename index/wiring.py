@@ -100,7 +100,12 @@ def build(settings: Settings, embedder: Embedder | None = None, client: Any = No
 
 def ensure_index(components: Components, progress: ProgressCallback | None = None
                  ) -> IngestReport | None:
-    """Build the index from the corpus folder when the store is empty (first run)."""
-    if components.store.count() > 0:
+    """Bring the index in line with the corpus folder before answering.
+
+    Embedded store: always synced (unchanged articles cost a hash comparison, nothing
+    is embedded). Chroma server: only built when empty, since several app processes
+    share it and `python app.py ingest` is the explicit way to change it.
+    """
+    if components.settings.uses_chroma_server and components.store.count() > 0:
         return None
     return components.ingestor.ingest_folder(components.settings.corpus_dir, progress)
