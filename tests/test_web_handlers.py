@@ -78,7 +78,7 @@ def test_follow_up_passes_the_conversation_as_turns(handlers: Handlers, fake_com
     assert [(turn.role, turn.content) for turn in history] == [
         ("user", QUESTION), ("assistant", session.answers[0].answer)]
     assert (top_k, mode) == (3, "extractive")
-    assert final[2].answers[1].standalone_question.startswith(QUESTION)
+    assert final[2].answers[1].standalone_question == f"Und wer zahlt den Rest? ({QUESTION})"
     assert 'href="#cite-1-1"' in final[1][3]["content"]  # the second answer's own anchors
     assert "read as" in final[4]
 
