@@ -71,3 +71,16 @@ def real_components(real_embedder, tmp_path_factory):  # type: ignore[no-untyped
     components = build(settings, embedder=real_embedder)
     components.ingestor.ingest_folder(settings.corpus_dir)
     return components
+
+
+@pytest.fixture(scope="session")
+def real_generative(real_embedder, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The real pipeline in generative mode: real article, EmbeddingGemma, the local LLM."""
+    from index.wiring import build
+
+    folder = tmp_path_factory.mktemp("real-generative")
+    settings = load_settings(corpus_dir=ROOT / "corpus", chroma_path=folder / "chroma",
+                             mode="generative")
+    components = build(settings, embedder=real_embedder, with_writer=True)
+    components.ingestor.ingest_folder(settings.corpus_dir)
+    return components

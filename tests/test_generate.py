@@ -1,0 +1,268 @@
+"""Generative answers with a scripted fake LLM: verified, cited, in the right language.
+
+The fixture corpus mirrors the article's traps: "Droht eine Absage?" is a teaser question
+(like "Droht ein belarussischer Kriegseintritt?") and "Die Veranstalter lehnten eine
+Absage ab" is the denial (like "bestritt ..., in den Krieg einzutreten").
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from index.answer import Answerer, Evidence
+from index.generate import GenerativeWriter, LLMGenerator, PrefixStateCache, select_evidence
+from index.prompts import Prompts
+from index.types import Answer
+from index.verify import Verifier
+from tests.fakes import HashEmbedding, ScriptedGenerator
+
+
+def make_answerer(components: Any, generator: ScriptedGenerator,
+                  min_similarity: float = 0.3) -> Answerer:
+    """The fixture pipeline in generative mode, with the fake LLM and the hash embedder."""
+    writer = GenerativeWriter(generator, Prompts(),
+                              Verifier(HashEmbedding(), min_similarity=min_similarity))
+    base = components.answerer
+    return Answerer(base.retriever, base.store, base.prompts, top_k=base.top_k,
+                    abstain_threshold=base.abstain_threshold, generative=writer,
+                    default_mode="generative")
+
+
+def number_of(prompt: str, fragment: str) -> int:
+    """The [n] under which the prompt showed the sentence containing `fragment`."""
+    for line in prompt.splitlines():
+        match = re.match(r"\[(\d+)\] (.*)", line)
+        if match and fragment in match.group(2):
+            return int(match.group(1))
+    raise AssertionError(f"{fragment!r} was not given to the LLM:\n{prompt}")
+
+
+class ReplyAfterPrompt(ScriptedGenerator):
+    """A fake LLM whose reply is computed from the prompt it receives."""
+
+    def __init__(self, reply: Any) -> None:
+        super().__init__()
+        self.reply = reply
+
+    def stream(self, system: str, user: str, max_tokens: int):  # type: ignore[no-untyped-def]
+        self.replies.append(self.reply(user))
+        yield from super().stream(system, user, max_tokens)
+
+
+# --- the two known failures -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("question", "refusal"), [
+    ("What is the capital of France?", "The article does not say."),
+    ("Was ist die Hauptstadt von Frankreich?", "Dazu sagt der Artikel nichts."),
+])
+def test_out_of_article_question_is_refused_without_asking_the_llm(
+        fake_components: Any, question: str, refusal: str) -> None:
+    llm = ScriptedGenerator("Paris is the capital of France [1].")
+    answer = make_answerer(fake_components, llm).answer(question)
+    assert answer.abstained and answer.citations == ()
+    assert answer.answer == refusal
+    assert llm.prompts == []  # the LLM never saw the question
+
+
+def test_yes_against_the_denial_never_ships_in_german(fake_components: Any) -> None:
+    llm = ReplyAfterPrompt(lambda user: "Ja, das Stadtfest wird wegen des Regens abgesagt "
+                                        f"[{number_of(user, 'lehnten eine Absage ab')}].")
+    answer = make_answerer(fake_components, llm).answer("Droht eine Absage des Stadtfests?")
+    assert llm.prompts, "the LLM should have been asked"
+    assert not answer.answer.startswith("Ja")
+    assert answer.answer.startswith("Laut Artikel:")  # the extractive fallback
+    assert not answer.abstained
+
+
+def test_yes_against_the_denial_never_ships_in_english(fake_components: Any) -> None:
+    llm = ReplyAfterPrompt(lambda user: "Yes, the Stadtfest has been cancelled "
+                                        f"[{number_of(user, 'lehnten eine Absage ab')}].")
+    answer = make_answerer(fake_components, llm, min_similarity=-1.0).answer(
+        "Is there an Absage of the Stadtfest?")
+    assert not answer.answer.startswith("Yes")
+    assert answer.answer.startswith("The article says (in German):")
+
+
+def test_no_that_agrees_with_the_denial_ships_with_its_citation(fake_components: Any) -> None:
+    llm = ReplyAfterPrompt(lambda user: "No, the organisers rejected an Absage of the "
+                                        f"Stadtfest [{number_of(user, 'lehnten eine Absage ab')}].")
+    answer = make_answerer(fake_components, llm, min_similarity=-1.0).answer(
+        "Is there an Absage of the Stadtfest?")
+    assert answer.answer == "No, the organisers rejected an Absage of the Stadtfest [1]."
+    assert [c.text for c in answer.citations] == ["Die Veranstalter lehnten eine Absage ab."]
+    assert answer.mode == "generative" and answer.language == "en"
+
+
+def test_teaser_questions_are_not_shown_to_the_llm(fake_components: Any) -> None:
+    llm = ReplyAfterPrompt(lambda user: "Nein [1].")
+    make_answerer(fake_components, llm).answer("Droht eine Absage des Stadtfests?")
+    assert "Droht in diesem Jahr" not in llm.prompts[0][1]
+
+
+# --- checks on what the LLM wrote --------------------------------------------------------
+
+
+def test_invalid_citation_numbers_are_stripped(fake_components: Any) -> None:
+    llm = ReplyAfterPrompt(lambda user: "Bis zu 12000 Besucher werden erwartet "
+                                        f"[{number_of(user, '12000')}][7].")
+    answer = make_answerer(fake_components, llm).answer("Wie viele Besucher werden erwartet?")
+    assert answer.answer == "Bis zu 12000 Besucher werden erwartet [1]."
+    assert len(answer.citations) == 1 and "12000" in answer.citations[0].text
+
+
+def test_unsupported_sentences_are_dropped(fake_components: Any) -> None:
+    def reply(user: str) -> str:
+        n = number_of(user, "250.000")
+        return (f"Die Stadt zahlt 250.000 Euro für Bühne und Sicherheit [{n}]. "
+                f"Der Eintritt kostet 15 Euro [{n}]. Das Fest ist das größte im Land.")
+
+    answer = make_answerer(fake_components, ReplyAfterPrompt(reply)).answer(
+        "Was kostet das Stadtfest die Stadt?")
+    assert answer.answer == "Die Stadt zahlt 250.000 Euro für Bühne und Sicherheit [1]."
+    assert [c.n for c in answer.citations] == [1]
+
+
+def test_nothing_supported_falls_back_to_the_extractive_answer(fake_components: Any) -> None:
+    llm = ScriptedGenerator("Das Fest findet in Paris statt [1].")
+    generative = make_answerer(fake_components, llm).answer("Wie viele Besucher werden erwartet?")
+    extractive = fake_components.answerer.answer("Wie viele Besucher werden erwartet?")
+    assert generative.answer == extractive.answer
+    assert generative.citations == extractive.citations
+
+
+def test_citations_are_exact_spans_of_the_source(fake_components: Any) -> None:
+    llm = ReplyAfterPrompt(lambda user: "Bis zu 12000 Besucher werden erwartet "
+                                        f"[{number_of(user, '12000')}].")
+    answer = make_answerer(fake_components, llm).answer("Wie viele Besucher werden erwartet?")
+    documents = fake_components.store.documents()
+    for citation in answer.citations:
+        assert documents[citation.doc_id][citation.start:citation.end] == citation.text
+
+
+# --- language -----------------------------------------------------------------------------
+
+
+def test_german_question_gets_the_german_prompt(fake_components: Any) -> None:
+    llm = ReplyAfterPrompt(lambda user: "Bis zu 12000 Besucher werden erwartet "
+                                        f"[{number_of(user, '12000')}].")
+    answer = make_answerer(fake_components, llm).answer("Wie viele Besucher werden erwartet?")
+    system, user = llm.prompts[0]
+    assert system.startswith("Du beantwortest") and "Frage: Wie viele Besucher" in user
+    assert answer.language == "de"
+
+
+def test_english_question_gets_the_english_prompt(fake_components: Any) -> None:
+    llm = ReplyAfterPrompt(lambda user: "Up to 12000 Besucher are expected "
+                                        f"[{number_of(user, '12000')}].")
+    answer = make_answerer(fake_components, llm, min_similarity=-1.0).answer(
+        "How many Besucher are expected at the Stadtfest?")
+    system, user = llm.prompts[0]
+    assert system.startswith("You answer") and "Question: How many Besucher" in user
+    assert answer.answer == "Up to 12000 Besucher are expected [1]."
+
+
+def test_answer_in_the_wrong_language_falls_back(fake_components: Any) -> None:
+    llm = ReplyAfterPrompt(lambda user: "Up to 12000 visitors are expected at the festival "
+                                        f"[{number_of(user, '12000')}].")
+    answer = make_answerer(fake_components, llm, min_similarity=-1.0).answer(
+        "Wie viele Besucher werden erwartet?")
+    assert answer.answer.startswith("Laut Artikel:")
+    assert "12000" in answer.answer
+
+
+def test_system_prompt_is_constant_per_language(fake_components: Any) -> None:
+    llm = ScriptedGenerator("x [1].", "y [1].")
+    answerer = make_answerer(fake_components, llm)
+    answerer.answer("Wie viele Besucher werden erwartet?")
+    answerer.answer("Wann ist die Bibliothek geöffnet?")
+    assert llm.prompts[0][0] == llm.prompts[1][0]
+    assert llm.prompts[0][1] != llm.prompts[1][1]
+
+
+# --- streaming ----------------------------------------------------------------------------
+
+
+def test_tokens_stream_before_the_verified_answer(fake_components: Any) -> None:
+    llm = ReplyAfterPrompt(lambda user: "Bis zu 12000 Besucher werden erwartet "
+                                        f"[{number_of(user, '12000')}][9].")
+    events = list(make_answerer(fake_components, llm).stream("Wie viele Besucher werden erwartet?"))
+    pieces = [event for event in events if isinstance(event, str)]
+    final = events[-1]
+    assert isinstance(final, Answer) and len(pieces) > 1
+    assert "".join(pieces).endswith("[9].")  # raw tokens as produced
+    assert final.answer.endswith("[1].")  # the verified text replaces them
+    for key in ("first_token_ms", "generate_ms", "verify_ms"):
+        assert final.timings_ms[key] >= 0
+    assert final.timings_ms["first_token_ms"] <= final.timings_ms["generate_ms"]
+
+
+# --- pieces ---------------------------------------------------------------------------------
+
+
+def test_select_evidence_puts_chosen_first_and_skips_questions() -> None:
+    def ev(start: int, text: str, score: float) -> Evidence:
+        return Evidence("d", "s", start, start + len(text), text, score, score, 1)
+
+    question, best, second, third = (ev(0, "Droht ein Krieg?", 0.9), ev(10, "A.", 0.8),
+                                     ev(20, "B.", 0.7), ev(30, "C.", 0.6))
+    ranked = [question, best, second, third]
+    assert select_evidence(ranked, [third], 3) == [third, best, second]
+    assert select_evidence([question], [question], 3) == []
+
+
+def test_writer_rejects_bad_limits() -> None:
+    with pytest.raises(ValueError, match="max_tokens"):
+        GenerativeWriter(ScriptedGenerator(), Prompts(), Verifier(HashEmbedding()), max_tokens=0)
+
+
+def test_prefix_state_cache_keeps_one_state_per_family() -> None:
+    cache = PrefixStateCache(family_tokens=2, max_families=2)
+    cache[(1, 2, 3, 4)] = "en-1"
+    cache[(1, 2, 3, 5)] = "en-2"  # same family: replaces en-1
+    cache[(7, 8, 9)] = "de"
+    assert cache[(1, 2, 3, 6)] == "en-2" and cache[(7, 8, 1)] == "de"
+    assert len(cache.states) == 2
+    with pytest.raises(KeyError):
+        cache[(5, 5)]
+    cache[(4, 4, 4)] = "rewrite"  # a third family evicts the oldest
+    assert (1, 2, 3, 6) not in cache and (7, 8) in cache
+
+
+def test_llm_generator_streams_deltas_of_a_llama_index_llm() -> None:
+    from llama_index.core.llms import MockLLM
+
+    generator = LLMGenerator(MockLLM())
+    text = "".join(generator.stream("system", "hello world", 16))
+    assert "hello world" in text
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_every_template_renders_with_its_documented_variables(language: str) -> None:
+    prompts = Prompts()
+    documented = {
+        "refusal": {}, "extractive": {"quotes": "q"}, "quote": {"n": 1, "text": "t"},
+        "answer_system": {}, "answer_user": {"evidence": "e", "question": "q"},
+        "evidence_line": {"n": 1, "text": "t"}, "rewrite_system": {},
+        "rewrite_user": {"history": "h", "question": "q"}, "history_user": {"text": "t"},
+        "history_assistant": {"text": "t"},
+    }
+    names = {path.name.split(".")[0] for path in prompts.folder.glob("*.txt")}
+    assert names == set(documented)
+    for name, values in documented.items():
+        assert prompts.render(name, language, **values).strip()
+
+
+def test_prefix_state_cache_keeps_only_the_last_row_of_logits() -> None:
+    import numpy as np
+
+    class State:
+        scores = np.ones((256, 8), dtype=np.single)
+
+    state = State()
+    cache = PrefixStateCache(family_tokens=2)
+    cache[(1, 2, 3)] = state
+    assert cache[(1, 2, 9)].scores.shape == (1, 8)

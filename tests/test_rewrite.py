@@ -1,0 +1,87 @@
+"""Follow-up questions made standalone by the (fake) LLM, with the heuristic as the safety net."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from index.answer import Answerer, HeuristicRewriter
+from index.prompts import Prompts
+from index.rewrite import LLMRewriter, clean_rewrite
+from index.types import Turn
+from tests.fakes import ScriptedGenerator
+
+HISTORY = [Turn("user", "Wann ist die Bibliothek geöffnet?"),
+           Turn("assistant", "Laut Artikel: „Die Bibliothek ist von Dienstag bis Samstag "
+                             "geöffnet.“ [1]")]
+
+
+def test_follow_up_is_rewritten_by_the_llm_with_the_history() -> None:
+    llm = ScriptedGenerator("Ist die Bibliothek am Sonntag geöffnet?")
+    rewritten = LLMRewriter(llm, Prompts()).rewrite("Und ist sie sonntags offen?", HISTORY)
+    assert rewritten == "Ist die Bibliothek am Sonntag geöffnet?"
+    system, user = llm.prompts[0]
+    assert system.startswith("Du formulierst")
+    assert "Nutzer: Wann ist die Bibliothek geöffnet?" in user
+    assert "Assistent: Laut Artikel" in user
+    assert "Letzte Frage: Und ist sie sonntags offen?" in user
+
+
+def test_standalone_question_does_not_call_the_llm() -> None:
+    llm = ScriptedGenerator()
+    question = "How many Russian soldiers could the joint unit have?"
+    assert LLMRewriter(llm, Prompts()).rewrite(question, HISTORY) == question
+    assert LLMRewriter(llm, Prompts()).rewrite("Was meint sie dazu?", []) == "Was meint sie dazu?"
+    assert llm.prompts == []
+
+
+@pytest.mark.parametrize("reply", [
+    "",
+    "   \n  ",
+    "Die Bibliothek ist sonntags geschlossen [1].",  # an answer, not a question
+    "Is the library open on Sundays?",  # the wrong language
+    "Ist sie sonntags offen? " * 40,  # far too long
+])
+def test_unusable_rewrite_falls_back_to_the_heuristic(reply: str) -> None:
+    rewritten = LLMRewriter(ScriptedGenerator(reply), Prompts()).rewrite(
+        "Und ist sie sonntags offen?", HISTORY)
+    assert rewritten == HeuristicRewriter().rewrite("Und ist sie sonntags offen?", HISTORY)
+
+
+def test_labels_and_quotes_are_removed_from_the_rewrite() -> None:
+    assert clean_rewrite('Rewritten question: "What does Lisa Gürth think?"\nmore') == \
+        "What does Lisa Gürth think?"
+    assert clean_rewrite("Umformulierte Frage: „Was meint Lisa Gürth?“") == "Was meint Lisa Gürth?"
+
+
+def test_history_is_shortened_to_the_last_turns() -> None:
+    rewriter = LLMRewriter(ScriptedGenerator(), Prompts(), max_turns=2, max_turn_chars=20)
+    history = [Turn("user", f"question {n} " + "x" * 50) for n in range(5)]
+    text = rewriter.history_text(history, "en")
+    assert text.count("User:") == 2 and "question 4" in text and "question 2" not in text
+    assert all(len(line) < 40 for line in text.splitlines())
+
+
+def test_follow_up_answer_uses_the_rewritten_question(fake_components: Any) -> None:
+    llm = ScriptedGenerator("Ist die Bibliothek sonntags geschlossen?")
+    base = fake_components.answerer
+    answerer = Answerer(base.retriever, base.store, base.prompts,
+                        rewriter=LLMRewriter(llm, Prompts()),
+                        abstain_threshold=base.abstain_threshold)
+    answer = answerer.answer("Und ist sie sonntags offen?", HISTORY)
+    assert answer.standalone_question == "Ist die Bibliothek sonntags geschlossen?"
+    assert any("Sonntags" in citation.text for citation in answer.citations)
+
+
+def test_wiring_builds_the_llm_rewriter_with_the_writer(settings: Any, chroma_client: Any) -> None:
+    from index.generate import GenerativeWriter
+    from index.wiring import build
+    from tests.fakes import HashEmbedding
+
+    components = build(settings, embedder=HashEmbedding(), client=chroma_client, with_writer=True)
+    assert isinstance(components.answerer.generative, GenerativeWriter)
+    assert isinstance(components.answerer.rewriter, LLMRewriter)
+    plain = build(settings.model_copy(update={"llm_rewrite": False}), embedder=HashEmbedding(),
+                  client=chroma_client, with_writer=True)
+    assert not isinstance(plain.answerer.rewriter, LLMRewriter)
