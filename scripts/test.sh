@@ -16,3 +16,8 @@ echo "==> evaluation gate: dev question set, extractive mode, real models" >&2
 rm -rf var/eval/dev
 "$PY" -m eval run --questions eval/questions/dev.jsonl --out var/eval/dev --mode extractive
 "$PY" -m eval gate var/eval/dev --thresholds eval/thresholds.json
+echo "==> evaluation gate: dev question set, generative mode (local LLM, about 10 minutes)" >&2
+rm -rf var/eval/dev-generative
+"$PY" -m eval run --questions eval/questions/dev.jsonl --out var/eval/dev-generative \
+  --mode generative
+"$PY" -m eval gate var/eval/dev-generative --thresholds eval/thresholds.generative.json
