@@ -181,7 +181,7 @@ def choose_evidence(
             break
         if item.score >= best.score - margin and item.similarity >= threshold:
             chosen.append(item)
-    return sorted(chosen, key=lambda item: (item.doc_id, item.start))
+    return chosen  # best first: [1] is the sentence that answers most directly
 
 
 _SPACE = re.compile(r"\s+")
@@ -228,7 +228,8 @@ class Answerer:
         self.retriever = retriever
         self.store = store
         self.prompts = prompts
-        self.rewriter = rewriter or HeuristicRewriter()
+        self._heuristic = HeuristicRewriter()
+        self.rewriter = rewriter or self._heuristic
         self.top_k = top_k
         self.abstain_threshold = abstain_threshold
         self.max_citations = max_citations
@@ -286,7 +287,9 @@ class Answerer:
         language = detect_language(cleaned, default="en")
 
         mark = time.perf_counter()
-        standalone = self.rewriter.rewrite(cleaned, history) if history else cleaned
+        # The LLM rewriter is for generative mode; extractive answers stay LLM-free.
+        rewriter = self.rewriter if mode == "generative" else self._heuristic
+        standalone = rewriter.rewrite(cleaned, history) if history else cleaned
         timings["rewrite_ms"] = (time.perf_counter() - mark) * 1000
 
         mark = time.perf_counter()

@@ -64,7 +64,7 @@ def test_choose_evidence_abstains_below_threshold_and_adds_close_runner_up() -> 
     ranked = [ev(10, 0.6, 0.7), ev(0, 0.55, 0.68), ev(20, 0.5, 0.5)]
     assert choose_evidence(ranked, threshold=0.65, limit=2, margin=0.05) == []
     chosen = choose_evidence(ranked, threshold=0.4, limit=2, margin=0.05)
-    assert [e.start for e in chosen] == [0, 10]  # in reading order
+    assert [e.start for e in chosen] == [10, 0]  # best first
 
 
 @pytest.mark.parametrize(("earlier", "question", "standalone"), [

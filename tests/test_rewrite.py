@@ -69,9 +69,20 @@ def test_follow_up_answer_uses_the_rewritten_question(fake_components: Any) -> N
     answerer = Answerer(base.retriever, base.store, base.prompts,
                         rewriter=LLMRewriter(llm, Prompts()),
                         abstain_threshold=base.abstain_threshold)
-    answer = answerer.answer("Und ist sie sonntags offen?", HISTORY)
+    answer = answerer.answer("Und ist sie sonntags offen?", HISTORY, mode="generative")
     assert answer.standalone_question == "Ist die Bibliothek sonntags geschlossen?"
     assert any("Sonntags" in citation.text for citation in answer.citations)
+
+
+def test_extractive_follow_ups_do_not_call_the_llm(fake_components: Any) -> None:
+    llm = ScriptedGenerator()
+    base = fake_components.answerer
+    answerer = Answerer(base.retriever, base.store, base.prompts,
+                        rewriter=LLMRewriter(llm, Prompts()),
+                        abstain_threshold=base.abstain_threshold)
+    answer = answerer.answer("Und ist sie sonntags offen?", HISTORY, mode="extractive")
+    assert llm.prompts == []
+    assert answer.standalone_question.startswith("Und ist sie sonntags offen? (")
 
 
 def test_wiring_builds_the_llm_rewriter_with_the_writer(settings: Any, chroma_client: Any) -> None:
