@@ -50,19 +50,22 @@ def fuse(dense: dict[str, float], lexical: dict[str, float], weight: float) -> d
 
 
 class _LexicalIndex:
-    """BM25 over every stored chunk, rebuilt when the store's contents change."""
+    """BM25 over every stored chunk, rebuilt only when the store's contents change.
+
+    The check per query is cheap: the chunk count and each article's content hash
+    (one small record per article), not a read of every chunk.
+    """
 
     def __init__(self) -> None:
-        self.key: tuple[int, str] = (-1, "")
+        self.key: tuple[int, frozenset[tuple[str, str]]] = (-1, frozenset())
         self.chunks: list[StoredChunk] = []
         self.bm25 = BM25([])
 
     def refresh(self, store: ChromaStore) -> None:
-        chunks = store.all_chunks()
-        key = (len(chunks), "|".join(chunk.chunk_id for chunk in chunks[:1] + chunks[-1:]))
+        key = (store.count(), frozenset(store.document_hashes().items()))
         if key != self.key:
-            self.chunks = chunks
-            self.bm25 = BM25([tokens(f"{chunk.section} {chunk.text}") for chunk in chunks])
+            self.chunks = store.all_chunks()
+            self.bm25 = BM25([tokens(f"{chunk.section} {chunk.text}") for chunk in self.chunks])
             self.key = key
 
     def top(self, question: str, n: int) -> dict[str, float]:

@@ -34,3 +34,16 @@ def test_retrieve_finds_the_passage_and_offsets_reproduce_it(fake_components) ->
 def test_retrieve_rejects_bad_k(fake_components) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="k must be greater than 0"):
         fake_components.answerer.retriever.retrieve("Bibliothek", 0)
+
+
+def test_bm25_sees_an_article_changed_in_place(fake_components) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    retriever = fake_components.answerer.retriever
+    retriever.retrieve("Wann ist die Bibliothek geöffnet?", 2)  # builds the BM25 index
+    path = Path(fake_components.settings.corpus_dir) / "bibliothek.md"
+    path.write_text(path.read_text().replace("Sonntags bleibt sie geschlossen.",
+                                             "Sonntags liest dort ein Zauberer vor."))
+    fake_components.ingestor.ingest_folder(fake_components.settings.corpus_dir)
+    passages = retriever.retrieve("Welcher Zauberer liest vor?", 1)
+    assert "Zauberer" in passages[0].text
