@@ -49,7 +49,6 @@ class Settings(BaseSettings):
     # Retrieval
     top_k: int = 5
     candidates: int = 20
-    rrf_k: int = 60
     bm25_weight_same_language: float = 0.2  # tuned on eval/questions/dev.jsonl
     bm25_weight_cross_language: float = 0.0
 
@@ -100,7 +99,7 @@ class Settings(BaseSettings):
 
     @field_validator("top_k", "candidates", "chunk_tokens", "embed_batch_size", "llm_threads",
                      "llm_context", "llm_max_tokens", "max_question_chars", "max_citations",
-                     "rrf_k", "llm_evidence_sentences")
+                     "llm_evidence_sentences")
     @classmethod
     def _positive(cls, value: int) -> int:
         if value <= 0:
