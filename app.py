@@ -24,7 +24,7 @@ def _progress(fraction: float, message: str) -> None:
     print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
 
 
-def _components(args: argparse.Namespace, with_writer: bool = False) -> Any:
+def _components(args: argparse.Namespace) -> Any:
     from index.settings import load_settings
     from index.wiring import build
 
@@ -32,7 +32,7 @@ def _components(args: argparse.Namespace, with_writer: bool = False) -> Any:
     if getattr(args, "mode", None):
         overrides["mode"] = args.mode
     settings = load_settings(**overrides)
-    return build(settings, with_writer=with_writer or settings.mode == "generative")
+    return build(settings, with_llm=settings.mode == "generative")
 
 
 def _ensure_index(components: Any) -> None:
@@ -55,7 +55,7 @@ def _print_report(report: Any) -> None:
 
 
 def cmd_provision(args: argparse.Namespace) -> int:
-    from index.models import SPECS, provision
+    from index.models.provision import SPECS, provision
     from index.settings import load_settings
 
     settings = load_settings()
@@ -80,7 +80,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
-    components = _components(args, with_writer=args.mode == "generative")
+    components = _components(args)
     _ensure_index(components)
     answer = components.answerer.answer(args.question, top_k=args.top_k, mode=args.mode)
     if args.json:
@@ -130,19 +130,13 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; known errors become one line on stderr and exit code 1."""
-    from index.errors import USER_ERRORS
+    from index.errors import run_command
 
     args = parser().parse_args(argv)
     if getattr(args, "top_k", None) is not None and args.top_k <= 0:
         print(f"error: --top-k must be greater than 0; got {args.top_k}", file=sys.stderr)
         return 1
-    try:
-        return int(args.run(args))
-    except USER_ERRORS as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
+    return run_command(lambda: args.run(args))
 
 
 if __name__ == "__main__":

@@ -10,9 +10,7 @@ import string
 from functools import lru_cache
 from pathlib import Path
 
-
-class PromptError(LookupError):
-    """A template is missing or was given the wrong variables."""
+from index.errors import PromptError
 
 
 def default_prompts_dir() -> Path:

@@ -6,17 +6,24 @@ Nothing is read at import time: call `load_settings()` at start-up; it raises
 
 from __future__ import annotations
 
+import difflib
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from index.models import default_cache_dir
+from index.errors import SettingsError
+
+PREFIX = "NEWSRAG_"
 
 
-class SettingsError(ValueError):
-    """A setting has a bad value; the message names it."""
+def default_cache_dir() -> Path:
+    """The user's cache folder for this project (XDG_CACHE_HOME respected)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "newsrag"
 
 
 class Settings(BaseSettings):
@@ -113,6 +120,21 @@ class Settings(BaseSettings):
             raise ValueError(f"must be a cosine similarity in [-1, 1]; got {value}")
         return value
 
+    @field_validator("passage_weight", "citation_margin", "bm25_weight_same_language",
+                     "bm25_weight_cross_language")
+    @classmethod
+    def _fraction(cls, value: float) -> float:
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"must be between 0 and 1; got {value}")
+        return value
+
+    @field_validator("torch_threads", "llm_cached_prompts")
+    @classmethod
+    def _not_negative(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError(f"must be 0 or more; got {value}")
+        return value
+
     @model_validator(mode="after")
     def _consistent(self) -> Settings:
         if self.candidates < self.top_k:
@@ -127,8 +149,38 @@ class Settings(BaseSettings):
         return bool(self.chroma_host)
 
 
+def unknown_variables(environ: Mapping[str, str], env_file: Path | None = Path(".env")
+                      ) -> list[str]:
+    """NEWSRAG_* names in the environment or the .env file that are no setting, with hints."""
+    names = set(environ)
+    if env_file is not None and env_file.is_file():
+        for line in env_file.read_text(encoding="utf-8", errors="replace").splitlines():
+            key = line.split("=", 1)[0].strip().removeprefix("export ").strip()
+            if key and not key.startswith("#"):
+                names.add(key)
+    fields = {name.upper() for name in Settings.model_fields}
+    problems = []
+    for name in sorted(names):
+        if not name.upper().startswith(PREFIX):
+            continue
+        field = name.upper()[len(PREFIX):]
+        if field in fields:
+            continue
+        close = difflib.get_close_matches(field, sorted(fields), n=1)
+        hint = f"; did you mean {PREFIX}{close[0]}?" if close else ""
+        problems.append(f"{name}: not a setting{hint}")
+    return problems
+
+
 def load_settings(**overrides: object) -> Settings:
-    """Read and validate settings; raise SettingsError naming every bad value."""
+    """Read and validate settings; raise SettingsError naming every bad value.
+
+    An unknown NEWSRAG_ variable is an error too: a typo would otherwise be ignored.
+    """
+    env_file = Settings.model_config.get("env_file")
+    unknown = unknown_variables(os.environ, Path(str(env_file)) if env_file else None)
+    if unknown:
+        raise SettingsError("invalid settings: " + "; ".join(unknown))
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as error:

@@ -1,9 +1,11 @@
 """The Chroma store: embedded PersistentClient by default, a Chroma server when configured.
 
-Three collections per store name: `<name>-chunks` (retrievable passages),
-`<name>-sentences` (every sentence, for sentence-level evidence) and `<name>-documents`
+Four collections per store name: `<name>-chunks` (retrievable passages),
+`<name>-sentences` (every sentence, for sentence-level evidence), `<name>-documents`
 (each article's full text, so offsets can be shown and checked by any process that
-talks to the store, without the corpus folder). Writes go through
+talks to the store, without the corpus folder) and `<name>-renderings` (checked
+translations of sentences, keyed by text, model and prompt version). Bulk reads go in
+pages, since one unpaginated `get()` over 100,000 items fails in Chroma. Writes go through
 llama-index's ChromaVectorStore; results leave this module as our own small values.
 Chroma never embeds by itself here: every write and query brings its vectors.
 """
@@ -12,16 +14,15 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from index.types import BlockKind, Chunk, Sentence
+from index.errors import StoreError
+from index.text.vectors import cosine
+from index.types import Chunk, Hit, Rendering, Sentence, StoredChunk, StoredSentence
 
-
-class StoreError(RuntimeError):
-    """The store cannot be reached or does not fit the settings; the message says why."""
+PAGE = 5000  # ids per bulk read; Chroma's SQLite limits the variables of one query
 
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
@@ -43,29 +44,6 @@ def _guarded(method: _Method) -> _Method:
             ) from None
 
     return wrapper  # type: ignore[return-value]
-
-
-@dataclass(frozen=True)
-class StoredChunk:
-    """A chunk as read back from the store (no sentence list, no vector)."""
-
-    chunk_id: str
-    doc_id: str
-    section: str
-    kind: BlockKind
-    start: int
-    end: int
-    text: str
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One nearest-neighbour result: an id, its metadata and cosine similarity."""
-
-    item_id: str
-    metadata: dict[str, Any]
-    text: str
-    similarity: float
 
 
 def open_client(path: Path | None = None, host: str = "", port: int = 8000) -> Any:
@@ -118,6 +96,9 @@ class ChromaStore:
                 f"{name}-sentences", metadata=metadata, embedding_function=None)
             self.documents_collection = client.get_or_create_collection(
                 f"{name}-documents", metadata=metadata, embedding_function=None)
+            self.renderings_collection = client.get_or_create_collection(
+                f"{name}-renderings", metadata={"hnsw:space": "cosine"},
+                embedding_function=None)
         except Exception as error:
             raise StoreError(f"cannot open collection {name!r}: {error}") from None
         stored = (self.chunks.metadata or {}).get("embed_model")
@@ -133,6 +114,20 @@ class ChromaStore:
         self._sentence_vectors = ChromaVectorStore(chroma_collection=self.sentences)
 
     # ---- reading -------------------------------------------------------------------
+    def _get_all(self, collection: Any, include: list[str]) -> dict[str, list[Any]]:
+        """Every item of a collection, read PAGE ids at a time."""
+        result: dict[str, list[Any]] = {"ids": [], **{key: [] for key in include}}
+        offset = 0
+        while True:
+            got = collection.get(include=include, limit=PAGE, offset=offset)
+            ids = got["ids"]
+            result["ids"].extend(ids)
+            for key in include:
+                result[key].extend(got[key] if got[key] is not None else [])
+            if len(ids) < PAGE:
+                return result
+            offset += PAGE
+
     @_guarded
     def count(self) -> int:
         """How many chunks the store holds."""
@@ -141,7 +136,7 @@ class ChromaStore:
     @_guarded
     def ids_by_doc(self) -> dict[str, set[str]]:
         """Chunk ids grouped by document id."""
-        got = self.chunks.get(include=["metadatas"])
+        got = self._get_all(self.chunks, ["metadatas"])
         result: dict[str, set[str]] = {}
         for item_id, metadata in zip(got["ids"], got["metadatas"] or [], strict=True):
             result.setdefault(str(metadata["doc_id"]), set()).add(item_id)
@@ -150,7 +145,7 @@ class ChromaStore:
     @_guarded
     def all_chunks(self) -> list[StoredChunk]:
         """Every chunk, ordered by document and position."""
-        got = self.chunks.get(include=["metadatas", "documents"])
+        got = self._get_all(self.chunks, ["metadatas", "documents"])
         result = [_stored_chunk(item_id, metadata, text) for item_id, metadata, text
                   in zip(got["ids"], got["metadatas"] or [], got["documents"] or [], strict=True)]
         return sorted(result, key=lambda chunk: (chunk.doc_id, chunk.start))
@@ -158,20 +153,20 @@ class ChromaStore:
     @_guarded
     def documents(self) -> dict[str, str]:
         """The full text of every stored article, by document id."""
-        got = self.documents_collection.get(include=["documents"])
+        got = self._get_all(self.documents_collection, ["documents"])
         return dict(zip(got["ids"], got["documents"] or [], strict=True))
 
     @_guarded
     def titles(self) -> dict[str, str]:
         """The title recorded for every stored article, by document id."""
-        got = self.documents_collection.get(include=["metadatas"])
+        got = self._get_all(self.documents_collection, ["metadatas"])
         return {item_id: str((meta or {}).get("title", "") or item_id)
                 for item_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True)}
 
     @_guarded
     def document_hashes(self) -> dict[str, str]:
         """The content hash recorded for every stored article, by document id."""
-        got = self.documents_collection.get(include=["metadatas"])
+        got = self._get_all(self.documents_collection, ["metadatas"])
         return {item_id: str((meta or {}).get("hash", ""))
                 for item_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True)}
 
@@ -194,16 +189,12 @@ class ChromaStore:
         if not chunk_ids:
             return {}
         got = self.chunks.get(ids=list(chunk_ids), include=["embeddings"])
-        result = {}
-        for item_id, embedding in zip(got["ids"], got["embeddings"], strict=True):
-            dot = sum(a * b for a, b in zip(vector, embedding, strict=True))
-            norm = sum(b * b for b in embedding) ** 0.5 or 1.0
-            result[item_id] = float(dot / norm)
-        return result
+        return {item_id: cosine(vector, embedding)
+                for item_id, embedding in zip(got["ids"], got["embeddings"], strict=True)}
 
     @_guarded
-    def sentences_of(self, chunk_ids: Sequence[str]) -> list[tuple[Sentence, str, list[float]]]:
-        """(sentence, chunk id, vector) for every sentence of the given chunks."""
+    def sentences_of(self, chunk_ids: Sequence[str]) -> list[StoredSentence]:
+        """Every sentence of the given chunks, with its chunk id and vector, in text order."""
         if not chunk_ids:
             return []
         got = self.sentences.get(where={"chunk_id": {"$in": list(chunk_ids)}},
@@ -213,8 +204,9 @@ class ChromaStore:
                                              got["documents"] or [], strict=True):
             sentence = Sentence(doc_id=str(metadata["doc_id"]), start=int(metadata["start"]),
                                 end=int(metadata["end"]), text=str(text))
-            result.append((sentence, str(metadata["chunk_id"]), [float(x) for x in embedding]))
-        return sorted(result, key=lambda item: (item[0].doc_id, item[0].start))
+            result.append(StoredSentence(sentence, str(metadata["chunk_id"]),
+                                         [float(x) for x in embedding]))
+        return sorted(result, key=lambda item: (item.sentence.doc_id, item.sentence.start))
 
     @_guarded
     def query_chunks(self, vector: Sequence[float], k: int) -> list[Hit]:
@@ -235,7 +227,36 @@ class ChromaStore:
                             text=node.get_content(), similarity=float(similarity)))
         return hits
 
+    @_guarded
+    def renderings(self, keys: Sequence[str]) -> dict[str, Rendering]:
+        """Cached renderings by key (keys without one are left out)."""
+        if not keys:
+            return {}
+        got = self.renderings_collection.get(ids=list(dict.fromkeys(keys)),
+                                             include=["metadatas", "documents"])
+        result = {}
+        for item_id, metadata, text in zip(got["ids"], got["metadatas"] or [],
+                                           got["documents"] or [], strict=True):
+            meta = metadata or {}
+            problems = tuple(json.loads(str(meta.get("problems", "[]"))))
+            result[item_id] = Rendering(language=str(meta.get("language", "")),
+                                        text=str(text or ""), checked=bool(meta.get("checked")),
+                                        problems=problems)
+        return result
+
     # ---- writing -------------------------------------------------------------------
+    @_guarded
+    def save_renderings(self, items: Mapping[str, Rendering]) -> None:
+        """Cache renderings under their keys (the vector is a placeholder: never searched)."""
+        if not items:
+            return
+        keys = list(items)
+        self.renderings_collection.upsert(
+            ids=keys, documents=[items[key].text for key in keys],
+            embeddings=[[1.0, 0.0] for _ in keys],
+            metadatas=[{"language": items[key].language, "checked": items[key].checked,
+                        "problems": json.dumps(list(items[key].problems))} for key in keys])
+
     @_guarded
     def add(self, chunks: Sequence[Chunk], chunk_vectors: Sequence[Sequence[float]],
             sentence_vectors: Sequence[Sequence[float]], source: str, title: str,
@@ -279,7 +300,7 @@ class ChromaStore:
 
     @_guarded
     def reset(self) -> None:
-        """Drop both collections (a rebuild starts from nothing)."""
+        """Drop the article collections (a rebuild starts from nothing; renderings stay)."""
         for collection in (self.chunks, self.sentences, self.documents_collection):
             self.client.delete_collection(collection.name)
 

@@ -6,8 +6,8 @@ in the module that owns the library; nothing above `index/` sees them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
 BlockKind = Literal["teaser", "heading", "paragraph", "caption", "boilerplate"]
@@ -86,8 +86,30 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class Rendering:
+    """A sentence of the article in the reader's language (a machine translation).
+
+    `checked` is True only when it passed every check against its source (numbers,
+    names, negation, round trip); only checked renderings are ever shown to a reader.
+    """
+
+    language: str
+    text: str
+    checked: bool
+    problems: tuple[str, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        """The rendering as the `ask --json` contract shows it."""
+        return {"language": self.language, "text": self.text, "checked": self.checked}
+
+
+@dataclass(frozen=True)
 class Citation:
-    """An exact span of a source article that backs part of an answer."""
+    """An exact span of a source article that backs part of an answer.
+
+    `rendering` is the sentence in the reader's language when the article is in another
+    one and a checked rendering exists; None otherwise.
+    """
 
     n: int
     doc_id: str
@@ -95,10 +117,87 @@ class Citation:
     start: int
     end: int
     text: str
+    rendering: Rendering | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The citation as the `ask --json` contract shows it."""
-        return asdict(self)
+        return {"n": self.n, "doc_id": self.doc_id, "section": self.section,
+                "start": self.start, "end": self.end, "text": self.text,
+                "rendering": self.rendering.to_json() if self.rendering else None}
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk as read back from the store (no sentence list, no vector)."""
+
+    chunk_id: str
+    doc_id: str
+    section: str
+    kind: BlockKind
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One nearest-neighbour result: an id, its metadata and cosine similarity."""
+
+    item_id: str
+    metadata: dict[str, Any]
+    text: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class StoredSentence:
+    """A sentence as read back from the store, with its chunk and vector."""
+
+    sentence: Sentence
+    chunk_id: str
+    vector: list[float]
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """Ranked passages, the query vector that found them, and the question's language."""
+
+    passages: list[Passage]
+    query_vector: list[float]
+    language: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One sentence of a retrieved passage, scored against the question."""
+
+    doc_id: str
+    section: str
+    start: int
+    end: int
+    text: str
+    similarity: float  # cosine of question and sentence
+    score: float  # similarity blended with the passage's retrieval score
+    passage_rank: int
+
+    def citation(self, n: int, rendering: Rendering | None = None) -> Citation:
+        """This sentence as citation number n."""
+        return Citation(n=n, doc_id=self.doc_id, section=self.section, start=self.start,
+                        end=self.end, text=self.text, rendering=rendering)
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A composed answer: its text, its citations and how it was made.
+
+    `mode` is the way that produced the text ("generative", or "extractive" also when the
+    generative way fell back); `direct_answer` is its first sentence, the answer itself.
+    """
+
+    text: str
+    citations: tuple[Citation, ...]
+    mode: str
+    direct_answer: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,6 +221,7 @@ class Answer:
     timings_ms: dict[str, float]
     standalone_question: str = ""
     mode: str = "extractive"
+    direct_answer: str = ""
 
     def to_json(self) -> dict[str, Any]:
         """The fixed `ask --json` contract (extra keys are additive)."""
@@ -135,7 +235,11 @@ class Answer:
             "timings_ms": {key: round(value, 1) for key, value in self.timings_ms.items()},
             "standalone_question": self.standalone_question or self.question,
             "mode": self.mode,
+            "direct_answer": self.direct_answer,
         }
+
+
+# --- seams --------------------------------------------------------------------------------
 
 
 @runtime_checkable
@@ -149,10 +253,36 @@ class Embedder(Protocol):
 
 
 @runtime_checkable
+class Store(Protocol):
+    """The vector store: chunks, sentences and article texts (ChromaStore is the real one)."""
+
+    def count(self) -> int: ...
+
+    def document_hashes(self) -> dict[str, str]: ...
+
+    def documents(self) -> dict[str, str]: ...
+
+    def all_chunks(self) -> list[StoredChunk]: ...
+
+    def get_chunks(self, chunk_ids: Sequence[str]) -> list[StoredChunk]: ...
+
+    def query_chunks(self, vector: Sequence[float], k: int) -> list[Hit]: ...
+
+    def similarities(self, vector: Sequence[float], chunk_ids: Sequence[str]
+                     ) -> dict[str, float]: ...
+
+    def sentences_of(self, chunk_ids: Sequence[str]) -> list[StoredSentence]: ...
+
+    def renderings(self, keys: Sequence[str]) -> dict[str, Rendering]: ...
+
+    def save_renderings(self, items: Mapping[str, Rendering]) -> None: ...
+
+
+@runtime_checkable
 class Retriever(Protocol):
     """Finds the passages that best answer a question."""
 
-    def retrieve(self, question: str, k: int) -> list[Passage]: ...
+    def search(self, question: str, k: int) -> Retrieval: ...
 
 
 @runtime_checkable
@@ -163,8 +293,41 @@ class Generator(Protocol):
 
 
 @runtime_checkable
+class Rewriter(Protocol):
+    """Turns a follow-up question into a standalone one, given the conversation."""
+
+    def rewrite(self, question: str, history: Sequence[Turn]) -> str: ...
+
+
+@runtime_checkable
+class Renderer(Protocol):
+    """Renders article sentences in the reader's language, checked, or says it cannot."""
+
+    def render(self, text: str, source: str, target: str) -> Rendering: ...
+
+    def cached(self, texts: Sequence[str], source: str, target: str
+               ) -> dict[str, Rendering]: ...
+
+
+@runtime_checkable
+class Composer(Protocol):
+    """Writes the answer from scored evidence: extractive (quoting) or generative (LLM).
+
+    Yields text pieces as they are produced (generative), then one Composed value.
+    It may add timing figures to `timings`.
+    """
+
+    def stream(self, question: str, language: str, ranked: Sequence[Evidence],
+               chosen: Sequence[Evidence], timings: dict[str, float]
+               ) -> Iterator[str | Composed]: ...
+
+
+@runtime_checkable
 class Answerer(Protocol):
     """Answers a question in the context of a conversation."""
 
     def answer(self, question: str, history: Sequence[Turn] = (), top_k: int | None = None,
                mode: str | None = None) -> Answer: ...
+
+    def stream(self, question: str, history: Sequence[Turn] = (), top_k: int | None = None,
+               mode: str | None = None) -> Iterator[str | Answer]: ...

@@ -1,22 +1,32 @@
 """The one place where concrete classes are chosen from settings and put together.
 
+The command line, the page and the evaluation all get their Components from `build`.
 Tests build the same objects with fakes by passing them in (`embedder=`, `client=`,
-`writer=`); nothing here sniffs the environment for test mode.
+`generator=`); nothing here sniffs the environment for test mode.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from index.answer import Answerer, HeuristicRewriter, Rewriter, Writer
-from index.chunking import punkt_splitter, word_count_tokens
-from index.ingest import Ingestor, IngestReport, ProgressCallback
+from index.answer.extractive import ExtractiveComposer
+from index.answer.followup import HeuristicRewriter, LLMRewriter
+from index.answer.pipeline import AnswerPipeline
+from index.errors import ModelError
+from index.ingest.chunking import punkt_splitter, word_count_tokens
+from index.ingest.library import Library
+from index.ingest.pipeline import Ingestor, IngestReport
+from index.models.provision import QWEN_CODER_1_5B, model_path
 from index.prompts import Prompts
-from index.retrieve import FusionWeights, HybridRetriever
+from index.retrieve.hybrid import FusionWeights, HybridRetriever
 from index.settings import Settings
 from index.store import ChromaStore, open_client
-from index.types import Embedder
+from index.types import Composer, Embedder, Generator
+
+ProgressCallback = Callable[[float, str], None]
 
 
 @dataclass
@@ -27,12 +37,19 @@ class Components:
     embedder: Embedder
     store: ChromaStore
     ingestor: Ingestor
-    answerer: Answerer
+    answerer: AnswerPipeline
+    library: Library
+    generator: Generator | None = None
+
+    @property
+    def generative_available(self) -> bool:
+        """True when a language model is wired in (generative answers possible)."""
+        return "generative" in self.answerer.modes
 
 
 def build_embedder(settings: Settings) -> Embedder:
     """The configured embedding model, loaded offline."""
-    from index.embeddings import load_embedder
+    from index.models.embedder import load_embedder
 
     return load_embedder(settings.embed_model, settings.cache_dir, settings.embed_query_prompt,
                          settings.embed_document_prompt, settings.embed_batch_size,
@@ -44,58 +61,107 @@ def embedder_id(embedder: Embedder) -> str:
     return str(getattr(embedder, "model_name", type(embedder).__name__))
 
 
+def open_store_client(settings: Settings) -> Any:
+    """The Chroma client from settings: a server when configured, else the embedded folder."""
+    return open_client(path=settings.chroma_path, host=settings.chroma_host,
+                       port=settings.chroma_port)
+
+
 def build_store(settings: Settings, embedder: Embedder, client: Any = None) -> ChromaStore:
     """The Chroma store: the given client, a Chroma server, or the embedded default."""
     if client is None:
-        client = open_client(path=settings.chroma_path, host=settings.chroma_host,
-                             port=settings.chroma_port)
+        client = open_store_client(settings)
     where = (f"Is the Chroma server at {settings.chroma_host}:{settings.chroma_port} running?"
              if settings.uses_chroma_server else f"Chroma folder: {settings.chroma_path}")
     return ChromaStore(client, settings.collection, embedder_id(embedder), where)
 
 
-def build_writer(settings: Settings, prompts: Prompts, embedder: Embedder) -> Writer:
-    """The generative writer from settings (LLM loaded lazily on first use)."""
-    from index.generate import build_generative_writer
+def default_llm_path(settings: Settings) -> Path:
+    """The configured GGUF, or the provisioned Qwen model in the cache."""
+    if settings.llm_model_path:
+        return Path(settings.llm_model_path).expanduser()
+    return model_path(QWEN_CODER_1_5B, settings.cache_dir)
 
-    return build_generative_writer(settings, prompts, embedder)
+
+def llm_available(settings: Settings) -> bool:
+    """True when a language model can be offered: configured, or its weights are on disk."""
+    if settings.mode == "generative" or settings.llm_backend == "openai":
+        return True
+    return default_llm_path(settings).is_file()
 
 
-def build_rewriter(settings: Settings, prompts: Prompts) -> Rewriter:
-    """The LLM follow-up rewriter (heuristic fallback), on the shared LLM."""
-    from index.rewrite import build_llm_rewriter
+def build_generator(settings: Settings, http_client: Any = None) -> Generator:
+    """The configured LLM as a Generator; llama.cpp weights load on first use."""
+    from index.llm.generator import LLMGenerator
 
-    return build_llm_rewriter(settings, prompts)
+    if settings.llm_backend == "openai":
+        from index.llm.openai import openai_errors, openai_llm
+
+        llm = openai_llm(settings.openai_base_url, settings.openai_model,
+                         settings.openai_api_key_env, settings.llm_context, http_client)
+        return LLMGenerator(llm, openai_errors(), settings.openai_base_url)
+    from index.llm.llamacpp import shared_llamacpp
+
+    return LLMGenerator(shared_llamacpp(default_llm_path(settings), settings.llm_context,
+                                        settings.llm_threads, settings.llm_max_tokens,
+                                        settings.llm_cached_prompts))
+
+
+def build_generative(settings: Settings, prompts: Prompts, embedder: Embedder,
+                     generator: Generator, extractive: ExtractiveComposer) -> Composer:
+    """The generative composer: the LLM, checked by the verifier, quoting as fallback."""
+    from index.answer.generative import GenerativeComposer
+    from index.answer.verify import Verifier
+
+    verifier = Verifier(embedder, min_similarity=settings.verify_min_similarity)
+    return GenerativeComposer(generator, prompts, verifier, extractive,
+                              max_tokens=settings.llm_max_tokens,
+                              max_evidence=settings.llm_evidence_sentences)
 
 
 def build(settings: Settings, embedder: Embedder | None = None, client: Any = None,
-          writer: Writer | None = None, rewriter: Rewriter | None = None,
-          prompts: Prompts | None = None, with_writer: bool = False) -> Components:
-    """Assemble the components; heavy models load only when not passed in."""
+          generator: Generator | None = None, prompts: Prompts | None = None,
+          with_llm: bool | None = None) -> Components:
+    """Assemble the components; heavy models load only when not passed in.
+
+    `with_llm`: wire in the LLM (generative answers, LLM follow-up rewriting). None means
+    "when one is available": configured, or its weights are on disk. A missing LLM never
+    stops extractive answers unless generative mode is the configured default.
+    """
     if client is None:  # a dead Chroma server is reported before a model loads for seconds
-        client = open_client(path=settings.chroma_path, host=settings.chroma_host,
-                             port=settings.chroma_port)
+        client = open_store_client(settings)
     embedder = embedder or build_embedder(settings)
     store = build_store(settings, embedder, client)
     prompts = prompts or Prompts()
     count = getattr(embedder, "count_tokens", word_count_tokens)
-    ingestor = Ingestor(store, embedder, punkt_splitter("german"), count, settings.chunk_tokens)
+    ingestor = Ingestor(store, embedder, punkt_splitter, count, settings.chunk_tokens)
     retriever = HybridRetriever(
         store, embedder, candidates=settings.candidates,
         weights=FusionWeights(settings.bm25_weight_same_language,
                               settings.bm25_weight_cross_language))
-    if writer is None and with_writer:
-        writer = build_writer(settings, prompts, embedder)
-        if rewriter is None and settings.llm_rewrite:
-            rewriter = build_rewriter(settings, prompts)
-    answerer = Answerer(retriever, store, prompts, rewriter=rewriter or HeuristicRewriter(),
-                        top_k=settings.top_k, abstain_threshold=settings.abstain_threshold,
-                        max_citations=settings.max_citations,
-                        citation_margin=settings.citation_margin,
-                        passage_weight=settings.passage_weight,
-                        max_question_chars=settings.max_question_chars, generative=writer,
-                        default_mode=settings.mode)
-    return Components(settings, embedder, store, ingestor, answerer)
+    extractive = ExtractiveComposer(prompts)
+    composers: dict[str, Composer] = {"extractive": extractive}
+    llm_rewriter = None
+    wanted = llm_available(settings) if with_llm is None else with_llm
+    if generator is None and wanted:
+        try:
+            generator = build_generator(settings)
+        except ModelError:
+            if settings.mode == "generative":
+                raise
+    if generator is not None:
+        composers["generative"] = build_generative(settings, prompts, embedder, generator,
+                                                   extractive)
+        if settings.llm_rewrite:
+            llm_rewriter = LLMRewriter(generator, prompts, fallback=HeuristicRewriter())
+    answerer = AnswerPipeline(
+        retriever, store, composers, rewriter=HeuristicRewriter(), llm_rewriter=llm_rewriter,
+        top_k=settings.top_k, abstain_threshold=settings.abstain_threshold,
+        max_citations=settings.max_citations, citation_margin=settings.citation_margin,
+        passage_weight=settings.passage_weight, max_question_chars=settings.max_question_chars,
+        default_mode=settings.mode)
+    library = Library(settings.corpus_dir, store, ingestor)
+    return Components(settings, embedder, store, ingestor, answerer, library, generator)
 
 
 def ensure_index(components: Components, progress: ProgressCallback | None = None

@@ -51,7 +51,7 @@ def main() -> int:
         embedder = build_embedder(settings)
         load_s = time.perf_counter() - mark
         components = build(settings, embedder=embedder,
-                           with_writer=args.mode == "generative")
+                           with_llm=args.mode == "generative")
         mark = time.perf_counter()
         report = components.ingestor.ingest_folder(settings.corpus_dir)
         ingest_s = time.perf_counter() - mark

@@ -42,7 +42,7 @@ def _components(chroma: Path) -> Any:
     from index.wiring import build
 
     settings = load_settings(chroma_path=chroma)
-    components = build(settings, with_writer=True)
+    components = build(settings, with_llm=True)
     components.ingestor.ingest_folder(settings.corpus_dir)
     return components
 

@@ -21,8 +21,9 @@ sys.path.insert(0, str(ROOT))
 def main() -> int:
     from eval.metrics import first_hit_rank, gold_spans, hit_at_k, mean_reciprocal_rank
     from eval.questions import load_questions
-    from index.answer import HeuristicRewriter, score_evidence
-    from index.retrieve import FusionWeights, HybridRetriever
+    from index.answer.evidence import score_evidence
+    from index.answer.followup import HeuristicRewriter
+    from index.retrieve.hybrid import FusionWeights, HybridRetriever
     from index.settings import load_settings
     from index.types import Turn
     from index.wiring import build
@@ -55,7 +56,7 @@ def main() -> int:
             for item in items:
                 if not item.answerable:
                     continue
-                passages = [p.to_json() for p in retriever.retrieve(standalone(item), 5)]
+                passages = [p.to_json() for p in retriever.search(standalone(item), 5).passages]
                 ranks.append(first_hit_rank(passages, gold_spans(item.evidence, documents)))
             print(f"  bm25 {same:.1f}/{cross:.1f}: hit@1 {hit_at_k(ranks, 1):.3f} "
                   f"hit@5 {hit_at_k(ranks, 5):.3f} MRR {mean_reciprocal_rank(ranks):.3f}")

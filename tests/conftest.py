@@ -15,6 +15,15 @@ FIXTURES = Path(__file__).parent / "fixtures"
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(autouse=True)
+def isolated_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test sees the developer's NEWSRAG_* variables or .env file."""
+    for name in list(os.environ):
+        if name.upper().startswith("NEWSRAG_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setitem(Settings.model_config, "env_file", None)
+
+
 @pytest.fixture
 def fixture_corpus(tmp_path: Path) -> Path:
     """A private copy of the tiny fixture corpus (tests may change it)."""
@@ -47,7 +56,7 @@ def fake_components(settings: Settings, chroma_client):  # type: ignore[no-untyp
     from index.wiring import build
     from tests.fakes import HashEmbedding
 
-    components = build(settings, embedder=HashEmbedding(), client=chroma_client)
+    components = build(settings, embedder=HashEmbedding(), client=chroma_client, with_llm=False)
     components.ingestor.ingest_folder(settings.corpus_dir)
     return components
 
@@ -68,7 +77,7 @@ def real_components(real_embedder, tmp_path_factory):  # type: ignore[no-untyped
 
     folder = tmp_path_factory.mktemp("real")
     settings = load_settings(corpus_dir=ROOT / "corpus", chroma_path=folder / "chroma")
-    components = build(settings, embedder=real_embedder)
+    components = build(settings, embedder=real_embedder, with_llm=False)
     components.ingestor.ingest_folder(settings.corpus_dir)
     return components
 
@@ -81,6 +90,6 @@ def real_generative(real_embedder, tmp_path_factory):  # type: ignore[no-untyped
     folder = tmp_path_factory.mktemp("real-generative")
     settings = load_settings(corpus_dir=ROOT / "corpus", chroma_path=folder / "chroma",
                              mode="generative")
-    components = build(settings, embedder=real_embedder, with_writer=True)
+    components = build(settings, embedder=real_embedder, with_llm=True)
     components.ingestor.ingest_folder(settings.corpus_dir)
     return components

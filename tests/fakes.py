@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from index.lexical import tokens
+from index.text.tokens import tokens
 
 DIMENSION = 256
 

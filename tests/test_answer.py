@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from index.answer import QuestionError, choose_evidence, is_follow_up
+from index.answer.evidence import choose_evidence
+from index.answer.followup import is_follow_up
+from index.errors import QuestionError
 from index.types import Turn
 
 
@@ -19,7 +21,8 @@ def test_answer_cites_the_sentence_that_holds_the_fact(fake_components) -> None:
     payload = answer.to_json()
     assert set(payload) >= {"question", "answer", "language", "abstained", "citations",
                             "passages", "timings_ms"}
-    assert set(payload["citations"][0]) == {"n", "doc_id", "section", "start", "end", "text"}
+    assert set(payload["citations"][0]) == {"n", "doc_id", "section", "start", "end", "text",
+                                            "rendering"}
     assert set(payload["passages"][0]) == {"rank", "doc_id", "section", "start", "end", "text",
                                            "score"}
 
@@ -56,7 +59,7 @@ def test_is_follow_up() -> None:
 
 
 def test_choose_evidence_abstains_below_threshold_and_adds_close_runner_up() -> None:
-    from index.answer import Evidence
+    from index.types import Evidence
 
     def ev(start: int, similarity: float, score: float) -> Evidence:
         return Evidence("d", "s", start, start + 1, "x", similarity, score, 1)
@@ -79,7 +82,7 @@ def test_choose_evidence_abstains_below_threshold_and_adds_close_runner_up() -> 
 ])
 def test_heuristic_rewriter_resolves_pronouns_or_adds_context(earlier: str, question: str,
                                                               standalone: str) -> None:
-    from index.answer import HeuristicRewriter
+    from index.answer.followup import HeuristicRewriter
 
     history = [Turn("user", earlier), Turn("assistant", "...")]
     assert HeuristicRewriter().rewrite(question, history) == standalone

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from index.errors import StoreError
 from index.settings import Settings
-from index.store import StoreError, open_client
+from index.store import open_client
 from index.wiring import build
 from tests.fakes import HashEmbedding
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.chunking import chunk_article, punkt_splitter, sentences_of
-from index.corpus import blocks, read_article
+from index.ingest.chunking import chunk_article, punkt_splitter, sentences_of
+from index.ingest.corpus import blocks, read_article
 from index.types import Article
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -76,7 +76,7 @@ def test_ask_json_contract_with_the_real_model(tmp_path: Path) -> None:
 def test_provision_with_no_names_means_both_and_unknown_names_are_refused(
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     provisioned: list[str] = []
-    monkeypatch.setattr("index.models.provision",
+    monkeypatch.setattr("index.models.provision.provision",
                         lambda spec, cache_dir: provisioned.append(spec.name))
     assert app.main(["provision"]) == 0
     assert provisioned == ["embeddinggemma-300m", "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"]

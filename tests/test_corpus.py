@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from index.corpus import CorpusError, blocks, html_to_text, read_article, read_corpus
+from index.errors import CorpusError
+from index.ingest.corpus import blocks, read_article, read_corpus
+from index.ingest.html import html_to_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpus" / "putin-minsk-analyse.txt"
@@ -62,13 +64,30 @@ def test_bad_header_names_the_line(tmp_path: Path) -> None:
 
 
 def test_html_scripts_are_dropped_and_blocks_become_lines() -> None:
-    text = html_to_text("<html><head><title>T</title><script>alert(1)</script></head>"
+    page = html_to_text("<html><head><title>T</title><script>alert(1)</script></head>"
                         "<body><h1>Überschrift</h1><p>Erster Satz &amp; mehr.</p></body></html>")
-    assert "alert" not in text
-    assert "Überschrift\n\nErster Satz & mehr." in text
+    assert "alert" not in page.text
+    assert "Überschrift\n\nErster Satz & mehr." in page.text
+    assert page.title == "T" and not page.text.startswith("T\n")
+
+
+def test_html_entities_are_decoded_once_and_tables_and_lists_stay_readable() -> None:
+    page = html_to_text("<body><p>A &amp;lt;b&amp;gt; tag</p><ul><li>eins</li><li>zwei</li>"
+                        "</ul><table><tr><th>Land</th><th>Truppen</th></tr>"
+                        "<tr><td>Belarus</td><td>9000</td></tr></table>"
+                        "<iframe src='x'>frame</iframe><p onclick='evil()'>Ende.</p></body>")
+    assert "A &lt;b&gt; tag" in page.text  # not "<b>": one decoding only
+    assert "- eins\n\n- zwei" in page.text
+    assert "Land | Truppen\n\nBelarus | 9000" in page.text
+    assert "frame" not in page.text and "evil" not in page.text
+
+
+def test_html_title_is_plain_text() -> None:
+    page = html_to_text("<title>Gipfel <script>alert(1)</script> &amp; mehr</title><p>Text.</p>")
+    assert page.title == "Gipfel alert(1) & mehr"
 
 
 def test_doc_ids_spell_out_umlauts() -> None:
-    from index.corpus import doc_id_for
+    from index.ingest.corpus import doc_id_for
 
     assert doc_id_for(Path("Öffnungszeiten der Bücherei.md")) == "oeffnungszeiten-der-buecherei"

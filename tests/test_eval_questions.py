@@ -16,7 +16,7 @@ from eval.questions import (
     parse_item,
     parse_lines,
 )
-from index.corpus import read_article
+from index.ingest.corpus import read_article
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = [ROOT / "eval" / "questions" / "dev.jsonl", ROOT / "eval" / "questions" / "test.jsonl"]

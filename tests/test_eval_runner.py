@@ -18,8 +18,7 @@ from eval.compare import compare_runs, item_changes
 from eval.gate import ThresholdsError, check, gate, load_thresholds
 from eval.questions import load_questions, parse_item
 from eval.runner import ask_item, evaluate, read_run, run_items
-from index.retrieve import Retrieval
-from index.types import Answer, Turn
+from index.types import Answer, Retrieval, Turn
 
 FIXTURE_QUESTIONS = Path(__file__).parent / "fixtures" / "questions.jsonl"
 SANE = {"min": {"hit@1": 0.8, "mrr": 0.8, "fact_accuracy": 0.8, "citation_recall": 0.8,

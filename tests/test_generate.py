@@ -12,23 +12,28 @@ from typing import Any
 
 import pytest
 
-from index.answer import Answerer, Evidence
-from index.generate import GenerativeWriter, LLMGenerator, PrefixStateCache, select_evidence
+from index.answer.extractive import ExtractiveComposer
+from index.answer.generative import GenerativeComposer, select_evidence
+from index.answer.pipeline import AnswerPipeline
+from index.answer.verify import Verifier
+from index.llm.generator import LLMGenerator
+from index.llm.llamacpp import PrefixStateCache
 from index.prompts import Prompts
-from index.types import Answer
-from index.verify import Verifier
+from index.types import Answer, Evidence
 from tests.fakes import HashEmbedding, ScriptedGenerator
 
 
 def make_answerer(components: Any, generator: ScriptedGenerator,
-                  min_similarity: float = 0.3) -> Answerer:
+                  min_similarity: float = 0.3) -> AnswerPipeline:
     """The fixture pipeline in generative mode, with the fake LLM and the hash embedder."""
-    writer = GenerativeWriter(generator, Prompts(),
-                              Verifier(HashEmbedding(), min_similarity=min_similarity))
     base = components.answerer
-    return Answerer(base.retriever, base.store, base.prompts, top_k=base.top_k,
-                    abstain_threshold=base.abstain_threshold, generative=writer,
-                    default_mode="generative")
+    extractive = base.composers["extractive"]
+    writer = GenerativeComposer(generator, Prompts(),
+                                Verifier(HashEmbedding(), min_similarity=min_similarity),
+                                extractive)
+    return AnswerPipeline(base.retriever, base.store,
+                          {"extractive": extractive, "generative": writer}, top_k=base.top_k,
+                          abstain_threshold=base.abstain_threshold, default_mode="generative")
 
 
 def number_of(prompt: str, fragment: str) -> int:
@@ -216,7 +221,8 @@ def test_select_evidence_puts_chosen_first_and_skips_questions() -> None:
 
 def test_writer_rejects_bad_limits() -> None:
     with pytest.raises(ValueError, match="max_tokens"):
-        GenerativeWriter(ScriptedGenerator(), Prompts(), Verifier(HashEmbedding()), max_tokens=0)
+        GenerativeComposer(ScriptedGenerator(), Prompts(), Verifier(HashEmbedding()),
+                           ExtractiveComposer(Prompts()), max_tokens=0)
 
 
 def test_prefix_state_cache_keeps_one_state_per_family() -> None:

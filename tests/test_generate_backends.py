@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 import pytest
 
-from index.generate import build_generator
-from index.models import ModelError
+from index.errors import ModelError
 from index.settings import Settings
+from index.wiring import build_generator
 
 
 def test_missing_weights_name_the_fix(settings: Settings, tmp_path: Path) -> None:

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
-from index.lexical import detect_language
-from index.verify import markers_of, split_sentences
+from index.text.language import detect_language
+from index.text.markers import markers_of
+from index.text.sentences import split_sentences
 
 pytestmark = pytest.mark.slow
 

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from index.errors import StoreError
 from index.settings import Settings
-from index.store import ChromaStore, StoreError
+from index.store import ChromaStore
 from index.wiring import build
 from tests.fakes import HashEmbedding
 

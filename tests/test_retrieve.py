@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.retrieve import FusionWeights, fuse
+from index.retrieve.hybrid import FusionWeights, fuse
 
 
 def test_fuse_blends_cosine_and_scaled_bm25() -> None:
@@ -22,7 +22,8 @@ def test_fusion_weights_are_checked() -> None:
 
 
 def test_retrieve_finds_the_passage_and_offsets_reproduce_it(fake_components) -> None:  # type: ignore[no-untyped-def]
-    passages = fake_components.answerer.retriever.retrieve("Wie viele Besucher werden erwartet?", 3)
+    retriever = fake_components.answerer.retriever
+    passages = retriever.search("Wie viele Besucher werden erwartet?", 3).passages
     assert [p.rank for p in passages] == [1, 2, 3]
     assert passages[0].score >= passages[1].score >= passages[2].score
     assert "12000 Besucher" in passages[0].text
@@ -33,17 +34,17 @@ def test_retrieve_finds_the_passage_and_offsets_reproduce_it(fake_components) ->
 
 def test_retrieve_rejects_bad_k(fake_components) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ValueError, match="k must be greater than 0"):
-        fake_components.answerer.retriever.retrieve("Bibliothek", 0)
+        fake_components.answerer.retriever.search("Bibliothek", 0)
 
 
 def test_bm25_sees_an_article_changed_in_place(fake_components) -> None:  # type: ignore[no-untyped-def]
     from pathlib import Path
 
     retriever = fake_components.answerer.retriever
-    retriever.retrieve("Wann ist die Bibliothek geöffnet?", 2)  # builds the BM25 index
+    retriever.search("Wann ist die Bibliothek geöffnet?", 2)  # builds the BM25 index
     path = Path(fake_components.settings.corpus_dir) / "bibliothek.md"
     path.write_text(path.read_text().replace("Sonntags bleibt sie geschlossen.",
                                              "Sonntags liest dort ein Zauberer vor."))
     fake_components.ingestor.ingest_folder(fake_components.settings.corpus_dir)
-    passages = retriever.retrieve("Welcher Zauberer liest vor?", 1)
+    passages = retriever.search("Welcher Zauberer liest vor?", 1).passages
     assert "Zauberer" in passages[0].text

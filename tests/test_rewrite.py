@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from index.answer import Answerer, HeuristicRewriter
+from index.answer.followup import HeuristicRewriter, LLMRewriter, clean_rewrite
+from index.answer.pipeline import AnswerPipeline
 from index.prompts import Prompts
-from index.rewrite import LLMRewriter, clean_rewrite
 from index.types import Turn
 from tests.fakes import ScriptedGenerator
 
@@ -66,9 +66,9 @@ def test_history_is_shortened_to_the_last_turns() -> None:
 def test_follow_up_answer_uses_the_rewritten_question(fake_components: Any) -> None:
     llm = ScriptedGenerator("Ist die Bibliothek sonntags geschlossen?")
     base = fake_components.answerer
-    answerer = Answerer(base.retriever, base.store, base.prompts,
-                        rewriter=LLMRewriter(llm, Prompts()),
-                        abstain_threshold=base.abstain_threshold)
+    answerer = AnswerPipeline(base.retriever, base.store, base.composers,
+                              llm_rewriter=LLMRewriter(llm, Prompts()),
+                              abstain_threshold=base.abstain_threshold)
     answer = answerer.answer("Und ist sie sonntags offen?", HISTORY, mode="generative")
     assert answer.standalone_question == "Ist die Bibliothek sonntags geschlossen?"
     assert any("Sonntags" in citation.text for citation in answer.citations)
@@ -77,22 +77,27 @@ def test_follow_up_answer_uses_the_rewritten_question(fake_components: Any) -> N
 def test_extractive_follow_ups_do_not_call_the_llm(fake_components: Any) -> None:
     llm = ScriptedGenerator()
     base = fake_components.answerer
-    answerer = Answerer(base.retriever, base.store, base.prompts,
-                        rewriter=LLMRewriter(llm, Prompts()),
-                        abstain_threshold=base.abstain_threshold)
+    answerer = AnswerPipeline(base.retriever, base.store, base.composers,
+                              llm_rewriter=LLMRewriter(llm, Prompts()),
+                              abstain_threshold=base.abstain_threshold)
     answer = answerer.answer("Und ist sie sonntags offen?", HISTORY, mode="extractive")
     assert llm.prompts == []
     assert answer.standalone_question.startswith("Und ist sie sonntags offen? (")
 
 
-def test_wiring_builds_the_llm_rewriter_with_the_writer(settings: Any, chroma_client: Any) -> None:
-    from index.generate import GenerativeWriter
+def test_wiring_builds_the_llm_rewriter_with_the_generator(settings: Any,
+                                                           chroma_client: Any) -> None:
+    from index.answer.generative import GenerativeComposer
     from index.wiring import build
     from tests.fakes import HashEmbedding
 
-    components = build(settings, embedder=HashEmbedding(), client=chroma_client, with_writer=True)
-    assert isinstance(components.answerer.generative, GenerativeWriter)
-    assert isinstance(components.answerer.rewriter, LLMRewriter)
+    components = build(settings, embedder=HashEmbedding(), client=chroma_client,
+                       generator=ScriptedGenerator())
+    assert isinstance(components.answerer.composers["generative"], GenerativeComposer)
+    assert isinstance(components.answerer.llm_rewriter, LLMRewriter)
+    assert components.generative_available
     plain = build(settings.model_copy(update={"llm_rewrite": False}), embedder=HashEmbedding(),
-                  client=chroma_client, with_writer=True)
-    assert not isinstance(plain.answerer.rewriter, LLMRewriter)
+                  client=chroma_client, generator=ScriptedGenerator())
+    assert plain.answerer.llm_rewriter is None
+    without = build(settings, embedder=HashEmbedding(), client=chroma_client, with_llm=False)
+    assert without.answerer.modes == ("extractive",) and not without.generative_available

@@ -5,19 +5,13 @@ from __future__ import annotations
 import pytest
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from index.answer import Evidence
-from index.verify import (
-    Verifier,
-    is_negated,
-    is_yes_no_question,
-    markers_of,
-    name_supported,
-    normalise_number,
-    numbers_in,
-    same_name,
-    split_sentences,
-    stance_of,
-)
+from index.answer.verify import Verifier
+from index.text.markers import markers_of
+from index.text.names import name_supported, same_name
+from index.text.numbers import normalise_number, numbers_in
+from index.text.polarity import is_negated, is_yes_no_question, stance_of
+from index.text.sentences import split_sentences
+from index.types import Evidence
 from tests.fakes import HashEmbedding
 
 BELARUS = [

@@ -25,7 +25,7 @@ def test_record_holds_time_vote_comment_question_answer_and_citations() -> None:
     assert (record["rating"], record["comment"]) == ("down", "zu kurz")
     assert record["question"] == "Wer zahlt?" and record["answer"] == "„zahlt 2“ [1]"
     assert record["citations"] == [{"n": 1, "doc_id": "fest", "section": "Kosten", "start": 3,
-                                    "end": 10, "text": "zahlt 2"}]
+                                    "end": 10, "text": "zahlt 2", "rendering": None}]
 
 
 def test_bad_rating_and_overlong_comment_are_refused() -> None:

@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from index.answer import Evidence
-from index.types import Citation
+from index.types import Composed, Evidence
 from web import import_gradio
 from web.feedback import FeedbackStore
 from web.handlers import GENERIC_ERROR, Handlers, Session
@@ -46,14 +45,15 @@ class Spy:
 
 
 class PieceWriter:
-    """A generative writer double: streams its answer in pieces, cites the best sentence."""
+    """A generative composer double: streams its answer in pieces, cites the best sentence."""
 
     def stream(self, question: str, language: str, ranked: Sequence[Evidence],
                chosen: Sequence[Evidence], timings: dict[str, float]
-               ) -> Iterator[str | tuple[str, list[Citation]]]:
+               ) -> Iterator[str | Composed]:
         yield "Die Stadt zahlt "
         yield "250.000 Euro [1]."
-        yield "Die Stadt zahlt 250.000 Euro [1].", [chosen[0].citation(1)]
+        yield Composed("Die Stadt zahlt 250.000 Euro [1].", (chosen[0].citation(1),),
+                       "generative")
 
 
 def test_answer_streams_placeholder_then_cited_answer_and_sources(handlers: Handlers) -> None:
@@ -85,7 +85,7 @@ def test_follow_up_passes_the_conversation_as_turns(handlers: Handlers, fake_com
 
 def test_generative_pieces_are_streamed_escaped(handlers: Handlers,
                                                 fake_components: Any) -> None:
-    fake_components.answerer.generative = PieceWriter()
+    fake_components.answerer.composers["generative"] = PieceWriter()
     updates = _run(handlers, QUESTION, mode="generative")
     partial = [u[1][-1]["content"] for u in updates if "cursor" in u[1][-1]["content"]]
     assert partial[0].startswith("Die Stadt zahlt") and "250.000 Euro" in partial[-1]

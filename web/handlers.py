@@ -1,7 +1,7 @@
 """The page's event handlers as plain Python, built around a Runtime; no layout here.
 
 Each handler takes and returns the values of the page's components, so tests call them
-directly. Domain errors (`index.errors.USER_ERRORS`, loading, feedback) are shown with
+directly. Domain errors (`index.errors.NewsragError`, loading, feedback) are shown with
 their own message; anything else is logged to stderr with its traceback and the reader
 sees a short generic message, never a stack trace. On the page a problem is a warning
 toast and the inputs stay as they were (raising would paint every output red); the API
@@ -17,14 +17,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from index.errors import USER_ERRORS
+from index.errors import NewsragError
+from index.ingest.library import Library
 from index.types import Answer, Turn
 from web import import_gradio, render
-from web.articles import Library
 from web.feedback import FeedbackError, FeedbackStore, feedback_record
 from web.runtime import NotReady, Runtime
 
-FRIENDLY_ERRORS: tuple[type[Exception], ...] = (*USER_ERRORS, NotReady, FeedbackError)
+FRIENDLY_ERRORS: tuple[type[Exception], ...] = (NewsragError, NotReady, FeedbackError)
 GENERIC_ERROR = "Something went wrong on our side. It was logged; please try again."
 Progress = Callable[[float, str], None]
 Message = dict[str, str]
@@ -109,7 +109,6 @@ class Handlers:
     def __init__(self, runtime: Runtime, feedback: FeedbackStore | None = None) -> None:
         self.runtime = runtime
         self._feedback = feedback
-        self._library: Library | None = None
 
     # ---- plumbing ------------------------------------------------------------------
     def components(self) -> Any:
@@ -118,10 +117,8 @@ class Handlers:
 
     def library(self) -> Library:
         """The article shelf of the loaded components."""
-        components = self.components()
-        if self._library is None or self._library.components is not components:
-            self._library = Library(components)
-        return self._library
+        library: Library = self.components().library
+        return library
 
     def feedback_store(self) -> FeedbackStore:
         """The feedback file from settings (or the one given)."""
@@ -136,7 +133,7 @@ class Handlers:
     def generative_available(self) -> bool:
         """True when a language model is wired in (generative answers possible)."""
         components = self.runtime.components
-        return components is not None and components.answerer.generative is not None
+        return components is not None and bool(components.generative_available)
 
     def default_top_k(self) -> int:
         """The configured number of passages."""

@@ -10,7 +10,7 @@ with components they built themselves); `launch(page, ...)` serves it with the l
 import sys
 from typing import Any
 
-from index.corpus import MAX_ARTICLE_BYTES, SUFFIXES
+from index.ingest.corpus import MAX_ARTICLE_BYTES, SUFFIXES
 from web import import_gradio, render
 from web.feedback import FeedbackStore
 from web.handlers import Handlers, Session

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from index.ingest.library import ArticleRow
 from index.types import Answer, Citation, Passage
 
 _CITATION_MARK = re.compile(r"\[(\d+)\]")
@@ -223,17 +224,6 @@ def source_panel(answer: Answer, turn: int, documents: Mapping[str, str],
                      for p in shown)
     parts.append("</div>")
     return "".join(parts)
-
-
-@dataclass(frozen=True)
-class ArticleRow:
-    """One line of the article list."""
-
-    doc_id: str
-    title: str
-    file: str
-    chars: int
-    passages: int
 
 
 def articles_table(rows: Sequence[ArticleRow]) -> str:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from index.errors import USER_ERRORS
+from index.errors import NewsragError
 
 State = Literal["loading", "ready", "failed"]
 Progress = Callable[[float, str], None]
@@ -65,7 +65,7 @@ class Runtime:
         """Run `loader(progress)` now; the status says whether it worked."""
         try:
             components = loader(self.progress)
-        except USER_ERRORS as error:
+        except NewsragError as error:
             self._fail(f"Could not start: {error}")
             print(f"error: {error}", file=sys.stderr)
         except Exception:
@@ -117,39 +117,12 @@ class Runtime:
         return components
 
 
-def wants_writer(settings: Any) -> bool:
-    """True when a language model can be offered: configured, or its weights are on disk."""
-    if settings.mode == "generative" or settings.llm_backend == "openai":
-        return True
-    from index.generate import default_llm_path
-
-    return default_llm_path(settings).is_file()
-
-
 def load_components(settings: Any, progress: Progress) -> Any:
-    """Build the components from settings and index the corpus on first run.
-
-    With `mode=generative` the LLM also rewrites follow-ups (as on the command line).
-    Otherwise, when an LLM is available, it is wired in only as the generative writer a
-    reader may switch to, and follow-ups keep the fast heuristic rewriter.
-    """
-    from index.wiring import build, build_embedder, build_writer, ensure_index
+    """Build the components from settings (index.wiring) and index the corpus on first run."""
+    from index.wiring import build, ensure_index
 
     progress(0.05, "loading the embedding model")
-    if settings.mode == "generative":
-        components = build(settings, with_writer=True)
-    else:
-        embedder = build_embedder(settings)
-        writer = None
-        if wants_writer(settings):
-            from index.prompts import Prompts
-
-            progress(0.4, "preparing the language model")
-            try:
-                writer = build_writer(settings, Prompts(), embedder)
-            except USER_ERRORS as error:  # extractive answers still work without it
-                print(f"generative mode off: {error}", file=sys.stderr)
-        components = build(settings, embedder=embedder, writer=writer)
+    components = build(settings)
     progress(0.5, "checking the index")
     ensure_index(components, lambda fraction, message: progress(0.5 + fraction / 2, message))
     return components

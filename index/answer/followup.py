@@ -1,4 +1,4 @@
-"""Follow-up questions made standalone by the LLM, before retrieval.
+"""Follow-up questions made standalone before retrieval: by a rule, or by the LLM.
 
 "What does she think about the trip?" after "Who is Lisa Gürth?" becomes "What does
 Lisa Gürth think about the trip?". The LLM is asked only when the question looks like
@@ -13,16 +13,65 @@ import logging
 import re
 from collections.abc import Sequence
 
-from index.answer import HeuristicRewriter, Rewriter, is_follow_up
-from index.lexical import detect_language, words
 from index.prompts import Prompts
-from index.settings import Settings
-from index.types import Generator, Turn
+from index.text.language import detect_language
+from index.text.markers import has_markers
+from index.text.tokens import words
+from index.types import Generator, Rewriter, Turn
 
 log = logging.getLogger(__name__)
 
 _LABEL = re.compile(r"^\s*(?:[\w ]{0,30}(?:question|frage)\s*:)\s*", re.IGNORECASE)
-_MARKER = re.compile(r"\[\d+\]")
+
+
+# Personal pronouns and pronominal adverbs that point back to an earlier turn.
+# Possessives and articles (seine, das, diese) are left out: German questions are full
+# of them without leaning on anything said before.
+_FOLLOW_UP_WORDS = frozenset(
+    "he she it they him her them that those there "
+    "er sie es ihm ihr ihn ihnen dazu darüber davon daran darauf dort damit".split()
+)
+_FOLLOW_UP_OPENERS = ("and ", "but ", "what about", "und ", "aber ", "was ist mit", "wie ist")
+
+
+def is_follow_up(question: str) -> bool:
+    """A short question that leans on what was said before (pronouns, 'and ...')."""
+    lowered = question.strip().lower()
+    found = [word.lower() for word in words(question)]
+    if lowered.startswith(_FOLLOW_UP_OPENERS):
+        return True
+    return len(found) <= 10 and any(word in _FOLLOW_UP_WORDS for word in found)
+
+
+_PERSONAL_PRONOUN = re.compile(r"\b(he|she|him|her|er|sie|ihm|ihn|ihr)\b", re.IGNORECASE)
+_NAME = re.compile(r"(?<!^)(?<![.?!] )\b([A-ZÄÖÜ][\w'-]+(?: [A-ZÄÖÜ][\w'-]+)+)")
+
+
+def named_person(text: str) -> str:
+    """The last run of two or more capitalised words not opening the text ("Lisa Gürth")."""
+    names = _NAME.findall(text.strip())
+    return names[-1] if names else ""
+
+
+class HeuristicRewriter:
+    """Without an LLM: resolve a follow-up against the previous user question.
+
+    A personal pronoun is replaced by the person named in the previous question ("What
+    does she think?" after "Who is Lisa Gürth?" -> "What does Lisa Gürth think?").
+    Otherwise the follow-up is read with the previous question after it, so retrieval
+    still leans on the new question first.
+    """
+
+    def rewrite(self, question: str, history: Sequence[Turn]) -> str:
+        """A standalone version of `question`; unchanged when it is not a follow-up."""
+        previous = [turn.content for turn in history if turn.role == "user"]
+        if not previous or not is_follow_up(question):
+            return question
+        earlier = previous[-1].strip()
+        person = named_person(earlier)
+        if person and _PERSONAL_PRONOUN.search(question):
+            return _PERSONAL_PRONOUN.sub(person, question.strip(), count=1)
+        return f"{question.strip()} ({earlier})"
 
 
 class LLMRewriter:
@@ -47,7 +96,7 @@ class LLMRewriter:
         """A standalone version of `question`; the question itself when it needs none."""
         if not history or not is_follow_up(question):
             return question
-        language = detect_language(question, default="en")
+        language = detect_language(question)
         system = self.prompts.render("rewrite_system", language).strip()
         user = self.prompts.render("rewrite_user", language,
                                    history=self.history_text(history, language),
@@ -76,9 +125,9 @@ class LLMRewriter:
             return "empty"
         if len(candidate) > self.max_chars or len(candidate) > 3 * len(question) + 120:
             return f"too long ({len(candidate)} characters)"
-        if _MARKER.search(candidate):
+        if has_markers(candidate):
             return "contains citation markers (an answer, not a question)"
-        if detect_language(candidate, default=language) != language:
+        if detect_language(candidate) != language:
             return "in another language"
         return ""
 
@@ -88,10 +137,3 @@ def clean_rewrite(reply: str) -> str:
     line = next((line for line in reply.splitlines() if line.strip()), "")
     line = _LABEL.sub("", line).strip()
     return line.strip("\"'„“”«» ").strip()
-
-
-def build_llm_rewriter(settings: Settings, prompts: Prompts) -> LLMRewriter:
-    """The LLM rewriter on the configured (shared) LLM, the heuristic as fallback."""
-    from index.generate import build_generator
-
-    return LLMRewriter(build_generator(settings), prompts)

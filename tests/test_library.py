@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from index.corpus import MAX_ARTICLE_BYTES, CorpusError
-from web.articles import Library, slug
+from index.errors import CorpusError
+from index.ingest.corpus import MAX_ARTICLE_BYTES
+from index.ingest.library import slug
 
 RADWEG = ("Die Stadt baut einen neuen Radweg am Fluss. Der Radweg soll im Herbst fertig sein "
           "und kostet 1,2 Millionen Euro.\n")
@@ -19,7 +20,7 @@ def _files(components: Any) -> set[str]:
 
 
 def test_list_shows_every_indexed_article_with_title_and_file(fake_components: Any) -> None:
-    rows = Library(fake_components).rows()
+    rows = fake_components.library.rows()
     assert [(row.doc_id, row.title, row.file) for row in rows] == [
         ("bibliothek", "Neue Bibliothek", "bibliothek.md"),
         ("stadtfest", "Stadtfest in Beispielstadt", "stadtfest.txt")]
@@ -28,7 +29,7 @@ def test_list_shows_every_indexed_article_with_title_and_file(fake_components: A
 
 def test_pasted_article_is_saved_ingested_and_answerable_at_once(fake_components: Any) -> None:
     steps: list[tuple[float, str]] = []
-    added = Library(fake_components).add_text("Neuer Radweg", RADWEG,
+    added = fake_components.library.add_text("Neuer Radweg", RADWEG,
                                               lambda f, m: steps.append((f, m)))
     assert (added.doc_id, added.file) == ("neuer-radweg", "neuer-radweg.md")
     saved = (Path(fake_components.settings.corpus_dir) / added.file).read_text(encoding="utf-8")
@@ -42,7 +43,7 @@ def test_pasted_article_is_saved_ingested_and_answerable_at_once(fake_components
 
 
 def test_an_existing_file_is_never_overwritten(fake_components: Any) -> None:
-    library = Library(fake_components)
+    library = fake_components.library
     before = (Path(fake_components.settings.corpus_dir) / "stadtfest.txt").read_bytes()
     added = library.add_text("Stadtfest", RADWEG)
     assert added.file == "stadtfest-2.md" and added.doc_id == "stadtfest-2"
@@ -51,7 +52,7 @@ def test_an_existing_file_is_never_overwritten(fake_components: Any) -> None:
 
 
 def test_title_defaults_to_the_first_line(fake_components: Any) -> None:
-    added = Library(fake_components).add_text("  ", "Radweg fertig\n\n" + RADWEG)
+    added = fake_components.library.add_text("  ", "Radweg fertig\n\n" + RADWEG)
     assert added.title == "Radweg fertig"
 
 
@@ -64,7 +65,7 @@ def test_bad_pasted_input_is_refused_and_nothing_changes(fake_components: Any, t
                                                          text: str, message: str) -> None:
     files, documents = _files(fake_components), fake_components.store.documents()
     with pytest.raises(CorpusError, match=message):
-        Library(fake_components).add_text(title, text)
+        fake_components.library.add_text(title, text)
     assert _files(fake_components) == files
     assert fake_components.store.documents() == documents
 
@@ -75,7 +76,7 @@ def test_uploaded_html_is_added_under_its_own_name(fake_components: Any,
     upload.parent.mkdir()
     upload.write_text(f"<html><title>Radweg</title><body><p>{RADWEG}</p></body></html>",
                       encoding="utf-8")
-    added = Library(fake_components).add_file(upload)
+    added = fake_components.library.add_file(upload)
     assert (added.file, added.title) == ("radweg-bericht.html", "Radweg")
     assert "radweg-bericht" in fake_components.store.documents()
 
@@ -93,7 +94,7 @@ def test_bad_uploads_are_refused_and_leave_no_file(fake_components: Any, tmp_pat
     upload.write_bytes(content)
     files, documents = _files(fake_components), fake_components.store.documents()
     with pytest.raises(CorpusError, match=message):
-        Library(fake_components).add_file(upload)
+        fake_components.library.add_file(upload)
     assert _files(fake_components) == files
     assert fake_components.store.documents() == documents
 
@@ -106,13 +107,13 @@ def test_failed_ingest_removes_the_new_file(fake_components: Any,
     monkeypatch.setattr(fake_components.ingestor, "sync", broken)
     files = _files(fake_components)
     with pytest.raises(RuntimeError):
-        Library(fake_components).add_text("Radweg", RADWEG)
+        fake_components.library.add_text("Radweg", RADWEG)
     assert _files(fake_components) == files
     assert "radweg" not in fake_components.store.documents()
 
 
 def test_remove_deletes_file_and_passages(fake_components: Any) -> None:
-    library = Library(fake_components)
+    library = fake_components.library
     message = library.remove("bibliothek")
     assert "Neue Bibliothek" in message and "bibliothek.md" in message
     assert "bibliothek.md" not in _files(fake_components)
@@ -123,9 +124,9 @@ def test_remove_deletes_file_and_passages(fake_components: Any) -> None:
 
 def test_remove_unknown_article_is_a_clear_error(fake_components: Any) -> None:
     with pytest.raises(CorpusError, match="no article with id 'nope'"):
-        Library(fake_components).remove("nope")
+        fake_components.library.remove("nope")
     with pytest.raises(CorpusError, match="Choose"):
-        Library(fake_components).remove("")
+        fake_components.library.remove("")
 
 
 def test_slug_is_a_safe_file_stem() -> None:

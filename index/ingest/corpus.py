@@ -8,12 +8,12 @@ visible text (one line per block element), which is then the article text.
 
 from __future__ import annotations
 
-import html
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
-from index.lexical import fold
+from index.errors import CorpusError
+from index.ingest.html import html_to_text
+from index.text.tokens import fold
 from index.types import Article, Block, BlockKind
 
 SUFFIXES = (".txt", ".md", ".html", ".htm")
@@ -32,10 +32,6 @@ BOILERPLATE = (
     re.compile(r"^(Lesen Sie auch|Auch interessant|Empfehlungen der Redaktion)\b", re.I),
     re.compile(r"^(Foto|Bild|Quelle):\s", re.IGNORECASE),
 )
-
-
-class CorpusError(ValueError):
-    """An article file cannot be read; the message names the file and the reason."""
 
 
 def doc_id_for(path: Path) -> str:
@@ -62,43 +58,6 @@ def parse_header(raw: str) -> tuple[dict[str, str], str]:
     return metadata, raw[match.end():]
 
 
-class _TextExtractor(HTMLParser):
-    _BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption",
-               "blockquote", "section", "article", "header", "footer", "tr", "title"})
-    _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "nav"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
-            self.skipping += 1
-        elif tag in self._BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP:
-            self.skipping = max(0, self.skipping - 1)
-        elif tag in self._BLOCKS:
-            self.parts.append("\n\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self.skipping:
-            self.parts.append(re.sub(r"\s+", " ", data))
-
-
-def html_to_text(raw: str) -> str:
-    """Visible text of an HTML page, one block element a paragraph."""
-    parser = _TextExtractor()
-    parser.feed(raw)
-    parser.close()
-    text = html.unescape("".join(parser.parts))
-    lines = [line.strip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
-
-
 def read_article(path: Path) -> Article:
     """Read one article file; raise CorpusError with the reason if it is unusable."""
     if path.suffix.lower() not in SUFFIXES:
@@ -113,10 +72,8 @@ def read_article(path: Path) -> Article:
     if "\x00" in raw:
         raise CorpusError(f"{path.name}: contains NUL bytes; is it a binary file?")
     if path.suffix.lower() in (".html", ".htm"):
-        metadata, text = {}, html_to_text(raw)
-        title = re.search(r"<title>(.*?)</title>", raw, re.IGNORECASE | re.DOTALL)
-        if title:
-            metadata["title"] = html.unescape(title.group(1)).strip()
+        page = html_to_text(raw)
+        metadata, text = ({"title": page.title} if page.title else {}), page.text
     else:
         metadata, text = parse_header(raw)
     if not text.strip():

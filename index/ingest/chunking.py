@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-from index.corpus import blocks
+from index.ingest.corpus import blocks
 from index.types import Article, Block, Chunk, Sentence
 
 CHUNKER_VERSION = "1"
@@ -81,26 +81,14 @@ def merge_false_breaks(text: str, spans: list[tuple[int, int]]) -> list[tuple[in
     return merged
 
 
-class RegexSplitter:
-    """A dependency-free splitter for tests: ends at . ! ? followed by space and capital."""
-
-    _END = re.compile(r"(?<=[.!?])[\"”“]?\s+(?=[\"„“A-ZÄÖÜ])")
-
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """Sentence spans of `text`."""
-        spans, start = [], 0
-        for match in self._END.finditer(text):
-            spans.append((start, match.start()))
-            start = match.end()
-        if text[start:].strip():
-            spans.append((start, len(text.rstrip())))
-        return spans
+_PUNKT_NAMES = {"de": "german", "en": "english"}
 
 
 @lru_cache(maxsize=4)
 def punkt_splitter(language: str = "german") -> PunktSplitter:
-    """A cached Punkt splitter for a language."""
-    return PunktSplitter(language)
+    """A cached Punkt splitter for a language ("de"/"german", "en"/"english"; else German)."""
+    return PunktSplitter(_PUNKT_NAMES.get(language, language if language in
+                                          _PUNKT_NAMES.values() else "german"))
 
 
 def word_count_tokens(text: str) -> int:

@@ -12,8 +12,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.chunking import CHUNKER_VERSION, SentenceSplitter, TokenCounter, chunk_article
-from index.corpus import read_corpus
+from index.ingest.chunking import CHUNKER_VERSION, SentenceSplitter, TokenCounter, chunk_article
+from index.ingest.corpus import read_corpus
 from index.store import ChromaStore
 from index.types import Article, Chunk, Embedder
 
@@ -51,17 +51,21 @@ def content_hash(article: Article, chunk_tokens: int) -> str:
 class Ingestor:
     """Brings a store in line with a set of articles."""
 
-    def __init__(self, store: ChromaStore, embedder: Embedder, splitter: SentenceSplitter,
-                 count_tokens: TokenCounter, chunk_tokens: int) -> None:
+    def __init__(self, store: ChromaStore, embedder: Embedder,
+                 splitter: Callable[[str], SentenceSplitter], count_tokens: TokenCounter,
+                 chunk_tokens: int) -> None:
+        if chunk_tokens <= 0:
+            raise ValueError(f"chunk_tokens must be greater than 0; got {chunk_tokens}")
         self.store = store
         self.embedder = embedder
-        self.splitter = splitter
+        self.splitter = splitter  # article language ("de", "en") -> its sentence splitter
         self.count_tokens = count_tokens
         self.chunk_tokens = chunk_tokens
 
     def chunks(self, article: Article) -> list[Chunk]:
         """The chunks this ingestor makes of an article."""
-        return chunk_article(article, self.splitter, self.count_tokens, self.chunk_tokens)
+        splitter = self.splitter(article.language)
+        return chunk_article(article, splitter, self.count_tokens, self.chunk_tokens)
 
     def sync(self, articles: Sequence[Article], remove_missing: bool = True,
              progress: ProgressCallback | None = None) -> IngestReport:

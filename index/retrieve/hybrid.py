@@ -11,18 +11,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from index.lexical import BM25, detect_language, tokens
-from index.store import ChromaStore, StoredChunk
-from index.types import Embedder, Passage
-
-
-@dataclass(frozen=True)
-class Retrieval:
-    """Ranked passages and the query vector that found them."""
-
-    passages: list[Passage]
-    query_vector: list[float]
-    language: str
+from index.retrieve.bm25 import LexicalIndex
+from index.text.language import detect_language
+from index.types import Embedder, Passage, Retrieval, Store
 
 
 @dataclass(frozen=True)
@@ -49,35 +40,10 @@ def fuse(dense: dict[str, float], lexical: dict[str, float], weight: float) -> d
     return fused
 
 
-class _LexicalIndex:
-    """BM25 over every stored chunk, rebuilt only when the store's contents change.
-
-    The check per query is cheap: the chunk count and each article's content hash
-    (one small record per article), not a read of every chunk.
-    """
-
-    def __init__(self) -> None:
-        self.key: tuple[int, frozenset[tuple[str, str]]] = (-1, frozenset())
-        self.chunks: list[StoredChunk] = []
-        self.bm25 = BM25([])
-
-    def refresh(self, store: ChromaStore) -> None:
-        key = (store.count(), frozenset(store.document_hashes().items()))
-        if key != self.key:
-            self.chunks = store.all_chunks()
-            self.bm25 = BM25([tokens(f"{chunk.section} {chunk.text}") for chunk in self.chunks])
-            self.key = key
-
-    def top(self, question: str, n: int) -> dict[str, float]:
-        scores = self.bm25.scores(tokens(question))
-        ranked = sorted(zip(scores, self.chunks, strict=True), key=lambda pair: -pair[0])
-        return {chunk.chunk_id: score for score, chunk in ranked[:n] if score > 0}
-
-
 class HybridRetriever:
-    """Dense + BM25 retrieval over a ChromaStore; returns ranked Passage values."""
+    """Dense + BM25 retrieval over a Store; returns ranked Passage values (a Retriever)."""
 
-    def __init__(self, store: ChromaStore, embedder: Embedder, candidates: int = 20,
+    def __init__(self, store: Store, embedder: Embedder, candidates: int = 20,
                  weights: FusionWeights | None = None, article_language: str = "de") -> None:
         if candidates <= 0:
             raise ValueError(f"candidates must be greater than 0; got {candidates}")
@@ -86,19 +52,15 @@ class HybridRetriever:
         self.candidates = candidates
         self.weights = weights or FusionWeights()
         self.article_language = article_language
-        self._lexical = _LexicalIndex()
+        self._lexical = LexicalIndex()
         self._lock = threading.Lock()
 
-    def retrieve(self, question: str, k: int) -> list[Passage]:
-        """The k passages that best answer `question`, best first."""
-        return self.search(question, k).passages
-
     def search(self, question: str, k: int) -> Retrieval:
-        """Like `retrieve`, and also hands back the query vector for sentence scoring."""
+        """The k passages that best answer `question`, best first, and the query vector."""
         if k <= 0:
             raise ValueError(f"k must be greater than 0; got {k}")
         vector = self.embedder.get_query_embedding(question)
-        language = detect_language(question, default=self.article_language)
+        language = detect_language(question)
         dense_hits = self.store.query_chunks(vector, self.candidates)
         dense = {hit.item_id: hit.similarity for hit in dense_hits}
         same = language == self.article_language

@@ -1,4 +1,5 @@
-"""The reader's article shelf: list the corpus, add an article (pasted or uploaded), remove one.
+"""The article shelf, an editor's service: list the corpus, add an article (pasted or
+uploaded), remove one.
 
 A new article is written into the corpus folder under a name no other article uses
 (never overwriting a file), read back with the same reader the ingest uses (so its
@@ -15,14 +16,14 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from index.corpus import MAX_ARTICLE_BYTES, SUFFIXES, CorpusError, doc_id_for, read_corpus
-from index.corpus import read_article as read_article_file
-from index.ingest import IngestReport
-from index.lexical import detect_language
+from index.errors import CorpusError
+from index.ingest.corpus import MAX_ARTICLE_BYTES, SUFFIXES, doc_id_for, read_corpus
+from index.ingest.corpus import read_article as read_article_file
+from index.ingest.pipeline import Ingestor, IngestReport
+from index.store import ChromaStore
+from index.text.language import detect_language
 from index.types import Article
-from web.render import ArticleRow
 
 Progress = Callable[[float, str], None]
 MAX_TITLE_CHARS = 200
@@ -30,6 +31,17 @@ _SLUG_CHARS = 60
 _SPACE = re.compile(r"\s+")
 _GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue",
                          "ß": "ss"})
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """One line of the article list."""
+
+    doc_id: str
+    title: str
+    file: str
+    chars: int
+    passages: int
 
 
 @dataclass(frozen=True)
@@ -74,17 +86,14 @@ def article_file_text(title: str, text: str, language: str) -> str:
 
 
 class Library:
-    """Lists, adds and removes articles of one set of components (corpus folder + index)."""
+    """Lists, adds and removes the articles of one corpus folder and its index."""
 
-    def __init__(self, components: Any) -> None:
-        self.components = components
+    def __init__(self, folder: Path, store: ChromaStore, ingestor: Ingestor) -> None:
+        self.folder = Path(folder)
+        self.store = store
+        self.ingestor = ingestor
         self._catalog: dict[str, Article] = {}
         self._catalog_stamp: int | None = None
-
-    @property
-    def folder(self) -> Path:
-        """The corpus folder new articles are written to."""
-        return Path(self.components.settings.corpus_dir)
 
     # ---- reading -------------------------------------------------------------------
     def _corpus(self) -> dict[str, Article]:
@@ -105,12 +114,12 @@ class Library:
 
     def documents(self) -> dict[str, str]:
         """The text of every indexed article, by document id."""
-        return dict(self.components.store.documents())
+        return dict(self.store.documents())
 
     def rows(self) -> list[ArticleRow]:
         """Every indexed article, for the article list (sorted by title)."""
         corpus = self._corpus()
-        counts = {doc_id: len(ids) for doc_id, ids in self.components.store.ids_by_doc().items()}
+        counts = {doc_id: len(ids) for doc_id, ids in self.store.ids_by_doc().items()}
         rows = []
         for doc_id, text in self.documents().items():
             article = corpus.get(doc_id)
@@ -156,7 +165,7 @@ class Library:
             if article.doc_id != doc_id_for(path) and article.doc_id in self._taken_ids():
                 raise CorpusError(f"{path.name}: document id {article.doc_id!r} is already used")
             ingesting = True
-            report: IngestReport = self.components.ingestor.sync(
+            report: IngestReport = self.ingestor.sync(
                 [article], remove_missing=False, progress=progress)
             if report.chunks_written == 0:
                 raise CorpusError(f"{path.name}: no passages could be made from this text; "
@@ -164,7 +173,7 @@ class Library:
         except BaseException:
             path.unlink(missing_ok=True)
             if ingesting and article is not None:  # the id was new: nothing else is lost
-                self.components.store.delete_doc(article.doc_id)
+                self.store.delete_doc(article.doc_id)
             raise
         self._catalog_stamp = None
         return Added(doc_id=article.doc_id, title=article.title, file=path.name,
@@ -176,7 +185,7 @@ class Library:
         if not text.strip():
             raise CorpusError("The article text is empty. Paste the article first.")
         title = clean_title(title) or clean_title(text.strip().splitlines()[0][:120])
-        content = article_file_text(title, text, detect_language(text, default="de"))
+        content = article_file_text(title, text, detect_language(text))
         encoded = content.encode("utf-8")
         if len(encoded) > MAX_ARTICLE_BYTES:
             raise CorpusError(f"The article has {len(encoded):,} bytes; the limit is "
@@ -219,7 +228,7 @@ class Library:
             if path.resolve().parent == self.folder.resolve():
                 os.remove(path)
                 removed_file = path.name
-        self.components.store.delete_doc(doc_id)
+        self.store.delete_doc(doc_id)
         self._catalog_stamp = None
         title = article.title if article else doc_id
         where = f"deleted {removed_file} and " if removed_file else ""

@@ -14,7 +14,8 @@ from typing import Any
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
-from index.models import EMBEDDINGGEMMA, ModelError, is_verified, model_path
+from index.errors import ModelError
+from index.models.provision import EMBEDDINGGEMMA, is_verified, model_path
 
 
 class SentenceTransformerEmbedding(BaseEmbedding):

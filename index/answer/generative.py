@@ -1,0 +1,108 @@
+"""The generative way of answering: an LLM writes a short cited answer from numbered evidence
+sentences; the verifier checks every sentence before anyone sees it.
+
+The writer never decides to refuse (the pipeline does that from retrieval evidence) and
+never ships unchecked text: when nothing supported remains, the extractive answer is
+returned instead, and the answer's mode says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator, Sequence
+
+from index.answer.extractive import ExtractiveComposer
+from index.answer.verify import Verifier
+from index.prompts import Prompts
+from index.text.polarity import is_question
+from index.types import Composed, Evidence, Generator
+
+log = logging.getLogger(__name__)
+
+_SPACE = re.compile(r"\s+")
+
+
+def select_evidence(ranked: Sequence[Evidence], chosen: Sequence[Evidence],
+                    limit: int) -> list[Evidence]:
+    """The sentences shown to the LLM: the chosen ones, then the best others, best first.
+
+    Sentences that are questions (teasers, headings) are left out: they assert nothing,
+    and "Tritt Belarus in den Krieg ein?" invites a "Yes".
+    """
+    chosen_keys = {(item.doc_id, item.start) for item in chosen}
+    first = [item for item in ranked if (item.doc_id, item.start) in chosen_keys]
+    first += [item for item in chosen if item not in first]
+    rest = [item for item in ranked if (item.doc_id, item.start) not in chosen_keys]
+    statements = [item for item in first + rest if not is_question(item.text)]
+    return statements[:limit]
+
+
+class GenerativeComposer:
+    """Writes a short answer with an LLM, checks it, and falls back to quoting (a Composer)."""
+
+    def __init__(self, generator: Generator, prompts: Prompts, verifier: Verifier,
+                 fallback: ExtractiveComposer, max_tokens: int = 160,
+                 max_evidence: int = 3) -> None:
+        if max_tokens <= 0 or max_evidence <= 0:
+            raise ValueError(f"max_tokens and max_evidence must be greater than 0; got "
+                             f"{max_tokens} and {max_evidence}")
+        self.generator = generator
+        self.prompts = prompts
+        self.verifier = verifier
+        self.max_tokens = max_tokens
+        self.max_evidence = max_evidence
+        self.extractive = fallback
+
+    def load(self) -> None:
+        """Load the LLM now when its backend loads lazily (no-op otherwise)."""
+        loader = getattr(self.generator, "load", None)
+        if callable(loader):
+            loader()
+
+    def prompt(self, question: str, language: str, given: Sequence[Evidence]
+               ) -> tuple[str, str]:
+        """System and user message; the system message is constant per language."""
+        lines = "\n".join(self.prompts.render("evidence_line", language, n=n,
+                                              text=_SPACE.sub(" ", item.text).strip())
+                          for n, item in enumerate(given, start=1))
+        system = self.prompts.render("answer_system", language).strip()
+        user = self.prompts.render("answer_user", language, evidence=lines,
+                                   question=_SPACE.sub(" ", question).strip())
+        return system, user.strip()
+
+    def stream(self, question: str, language: str, ranked: Sequence[Evidence],
+               chosen: Sequence[Evidence], timings: dict[str, float]
+               ) -> Iterator[str | Composed]:
+        """Yield the LLM's text as produced, then the verified answer (or the fallback)."""
+        given = select_evidence(ranked, chosen, self.max_evidence)
+        if not given:
+            yield self.extractive.compose_answer(question, language, chosen)
+            return
+        system, user = self.prompt(question, language, given)
+        mark = time.perf_counter()
+        self.load()
+        timings["llm_load_ms"] = (time.perf_counter() - mark) * 1000
+        mark = time.perf_counter()
+        pieces: list[str] = []
+        for piece in self.generator.stream(system, user, self.max_tokens):
+            if not pieces:
+                timings["first_token_ms"] = (time.perf_counter() - mark) * 1000
+            pieces.append(piece)
+            yield piece
+        timings["generate_ms"] = (time.perf_counter() - mark) * 1000
+        mark = time.perf_counter()
+        verification = self.verifier.verify(question, language, "".join(pieces), given,
+                                            anchors=chosen)
+        timings["verify_ms"] = (time.perf_counter() - mark) * 1000
+        for check in verification.checks:
+            if not check.supported:
+                log.info("dropped %r: %s", check.text, "; ".join(check.problems))
+        if verification.ok:
+            yield Composed(text=verification.text, citations=verification.citations,
+                           mode="generative")
+            return
+        log.info("no supported sentence (%s); answering extractively",
+                 "; ".join(verification.problems) or "all dropped")
+        yield self.extractive.compose_answer(question, language, chosen)

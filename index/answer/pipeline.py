@@ -1,0 +1,166 @@
+"""From a question (and the conversation so far) to a cited answer.
+
+The steps: make the question standalone, retrieve passages, score the sentences of
+those passages against the question, decide whether the article answers it at all,
+and let a Composer write the answer from the best sentences: the extractive one
+(quoting) or the generative one (an LLM, checked). Refusal is decided from retrieval
+evidence, never from an LLM's say-so.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+
+from index.answer.evidence import choose_evidence, score_evidence
+from index.answer.followup import HeuristicRewriter
+from index.answer.refusal import expected_answer_kind, offers_answer_kind, unknown_names
+from index.errors import QuestionError
+from index.text.language import detect_language
+from index.types import Answer, Composed, Composer, Retriever, Rewriter, Store, Turn
+
+
+class AnswerPipeline:
+    """The one code path behind the command line, the web page and the evaluation (an Answerer).
+
+    `composers` maps each answer mode to the Composer that writes it; "extractive" is
+    required and is also what a mode without its own composer falls back to.
+    """
+
+    def __init__(
+        self,
+        retriever: Retriever,
+        store: Store,
+        composers: dict[str, Composer],
+        rewriter: Rewriter | None = None,
+        llm_rewriter: Rewriter | None = None,
+        top_k: int = 5,
+        abstain_threshold: float = 0.4,
+        max_citations: int = 2,
+        citation_margin: float = 0.05,
+        passage_weight: float = 0.3,
+        max_question_chars: int = 1000,
+        default_mode: str = "extractive",
+    ) -> None:
+        if "extractive" not in composers:
+            raise ValueError("composers must include 'extractive' (the fallback)")
+        if top_k <= 0:
+            raise ValueError(f"top_k must be greater than 0; got {top_k}")
+        self.retriever = retriever
+        self.store = store
+        self.composers = dict(composers)
+        self.rewriter = rewriter or HeuristicRewriter()
+        # The LLM rewriter is for generative mode; extractive answers stay LLM-free.
+        self.llm_rewriter = llm_rewriter
+        self.top_k = top_k
+        self.abstain_threshold = abstain_threshold
+        self.max_citations = max_citations
+        self.citation_margin = citation_margin
+        self.passage_weight = passage_weight
+        self.max_question_chars = max_question_chars
+        self.default_mode = default_mode
+
+    @property
+    def modes(self) -> tuple[str, ...]:
+        """The answer modes this pipeline can serve."""
+        return tuple(self.composers)
+
+    def check_question(self, question: str) -> str:
+        """The question stripped; QuestionError when it is empty or too long."""
+        cleaned = question.strip() if isinstance(question, str) else ""
+        if not cleaned:
+            raise QuestionError("The question is empty. Ask something about the article.")
+        if len(cleaned) > self.max_question_chars:
+            raise QuestionError(
+                f"The question has {len(cleaned):,} characters; the limit is "
+                f"{self.max_question_chars:,}. Please shorten it."
+            )
+        return cleaned
+
+    def answer(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        top_k: int | None = None,
+        mode: str | None = None,
+    ) -> Answer:
+        """Answer one question; history holds the earlier turns of the conversation."""
+        final: Answer | None = None
+        for event in self.stream(question, history, top_k, mode):
+            if isinstance(event, Answer):
+                final = event
+        assert final is not None  # stream always ends with an Answer
+        return final
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        top_k: int | None = None,
+        mode: str | None = None,
+    ) -> Iterator[str | Answer]:
+        """Yield answer text as it grows (generative mode), then the final Answer."""
+        started = time.perf_counter()
+        timings: dict[str, float] = {}
+        cleaned = self.check_question(question)
+        mode = mode or self.default_mode
+        if mode not in ("extractive", "generative"):
+            raise QuestionError(f"mode must be 'extractive' or 'generative'; got {mode!r}")
+        k = top_k or self.top_k
+        if k <= 0:
+            raise QuestionError(f"top_k must be greater than 0; got {k}")
+        language = detect_language(cleaned)
+
+        mark = time.perf_counter()
+        rewriter = self.llm_rewriter if mode == "generative" and self.llm_rewriter else (
+            self.rewriter)
+        standalone = rewriter.rewrite(cleaned, history) if history else cleaned
+        timings["rewrite_ms"] = (time.perf_counter() - mark) * 1000
+
+        mark = time.perf_counter()
+        retrieval = self.retriever.search(standalone, k)
+        timings["retrieve_ms"] = (time.perf_counter() - mark) * 1000
+
+        mark = time.perf_counter()
+        rows = self.store.sentences_of([p.chunk_id for p in retrieval.passages])
+        ranked = score_evidence(retrieval, rows, self.passage_weight)
+        # A "how many" / "when" question is answered only by a sentence that holds such a
+        # value (beyond what the question says); with none, the article does not answer.
+        kind = expected_answer_kind(cleaned)
+        candidates = [e for e in ranked if offers_answer_kind(kind, standalone, e.text)]
+        chosen = choose_evidence(
+            candidates, self.abstain_threshold, self.max_citations, self.citation_margin
+        )
+        # A question about someone or something the passages never name is not answered
+        # by them ("What did Zelensky say?" against sentences about Peskow).
+        if chosen and unknown_names(
+            cleaned, language, " ".join(p.text for p in retrieval.passages)
+        ):
+            chosen = []
+        timings["evidence_ms"] = (time.perf_counter() - mark) * 1000
+
+        mark = time.perf_counter()
+        composer = self.composers.get(mode, self.composers["extractive"])
+        if not chosen:  # a refusal needs no LLM
+            composer = self.composers["extractive"]
+        composed: Composed | None = None
+        for event in composer.stream(standalone, language, ranked, chosen, timings):
+            if isinstance(event, str):
+                yield event
+            else:
+                composed = event
+        assert composed is not None  # a Composer always ends with a Composed value
+        timings["compose_ms"] = (time.perf_counter() - mark) * 1000
+        timings["total_ms"] = (time.perf_counter() - started) * 1000
+        yield Answer(
+            question=cleaned,
+            answer=composed.text,
+            language=language,
+            abstained=not composed.citations,
+            citations=composed.citations,
+            passages=tuple(retrieval.passages),
+            timings_ms=timings,
+            standalone_question=standalone,
+            mode=composed.mode,
+            direct_answer=composed.direct_answer,
+        )

@@ -1,0 +1,78 @@
+"""Refusal rules from evidence: when the retrieved sentences cannot answer the question.
+
+The LLM never decides to refuse; these rules do, before any LLM call.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.text.names import mentions
+from index.text.numbers import QUANTITY_WORDS, claimed_numbers
+from index.text.tokens import FUNCTION_WORDS, fold, words
+
+# Questions whose answer must be a quantity or a point in time. When the evidence
+# holds no such thing (beyond what the question itself says), the article does not
+# answer the question, however similar the sentence is.
+_QUANTITY_QUESTION = re.compile(
+    r"\b(how (many|much|old|long|high|large|big|far)|what percentage|"
+    r"wie ?(viele?|alt|lange|hoch|gro(ß|ss)|weit)|wieviele?)\b", re.IGNORECASE)
+_TIME_QUESTION = re.compile(
+    r"\b(when|what (year|date|day)|in which (year|month)|since when|"
+    r"wann|seit wann|in welchem (jahr|monat)|an welchem tag)\b", re.IGNORECASE)
+_TIME_WORDS = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow year "
+    "years month months week weeks day days januar februar märz mai juni juli oktober "
+    "dezember montag dienstag mittwoch donnerstag freitag samstag sonntag heute gestern "
+    "morgen jahr jahre jahren jahres monat monate monaten woche wochen tag tage tagen "
+    "zuletzt damals bislang seit langem anfang ende".split())
+
+
+def expected_answer_kind(question: str) -> str:
+    """'quantity', 'time' or '' for the kind of answer a question asks for."""
+    if _QUANTITY_QUESTION.search(question):
+        return "quantity"
+    if _TIME_QUESTION.search(question):
+        return "time"
+    return ""
+
+
+def _amounts(text: str) -> set[str]:
+    """Numbers (digits or words) and amount words ("half") of a text."""
+    return claimed_numbers(text) | ({fold(word) for word in words(text)} & QUANTITY_WORDS)
+
+
+def offers_answer_kind(kind: str, question: str, evidence: str) -> bool:
+    """Whether `evidence` holds a quantity / time the question does not already contain."""
+    if not kind:
+        return True
+    new_numbers = _amounts(evidence) - _amounts(question)
+    if kind == "quantity":
+        return bool(new_numbers)
+    found = {word.lower() for word in words(evidence)} - {w.lower() for w in words(question)}
+    return bool(new_numbers or found & _TIME_WORDS)
+
+
+_NOT_NAMES = frozenset(
+    "i monday tuesday wednesday thursday friday saturday sunday january february march "
+    "april may june july august september october november december german english "
+    "mr mrs ms dr".split())
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z'’-]+")
+_ACRONYM = re.compile(r"\b[A-ZÄÖÜ]{2,}\b")
+
+
+def unknown_names(question: str, language: str, evidence: str) -> list[str]:
+    """Names and acronyms in the question that the evidence never mentions.
+
+    English: capitalised words after the first word ("Zelensky", "NATO"); German, whose
+    nouns are all capitalised: acronyms only. English and German spellings of a name
+    are one name (index.text.names).
+    """
+    found = set(_ACRONYM.findall(question))
+    if language == "en":
+        first = words(question)[:1]
+        found |= {word for word in _CAPITALISED.findall(question)
+                  if word not in first and fold(word) not in _NOT_NAMES
+                  and fold(word) not in FUNCTION_WORDS}
+    return sorted(name for name in found if not mentions(evidence, name))

@@ -1,0 +1,240 @@
+"""Checks an LLM's answer against the sentences it was given, before anyone sees it.
+
+No NLI model is available offline, so support is judged from cheap, explainable
+signals, sentence by sentence:
+
+- a valid citation: every `[n]` must refer to a given sentence (others are stripped)
+  and every answer sentence must carry at least one;
+- meaning: embedding similarity of the answer sentence and its cited sentence(s);
+- numbers: every number in the answer sentence occurs in the cited text
+  (9000, 9.000 and 9,000 are the same number; "drei" counts as 3);
+- names: capitalised words of the answer occur in the cited text or the question,
+  allowing for English and German spellings (Lukashenko/Lukaschenko, Belarus/Weißrussland);
+- negation: the answer and the cited text agree in polarity, and a "Yes"/"No" opening
+  agrees with what the cited text says ("bestritt ... einzutreten" means "No").
+
+Unsupported sentences are dropped and the surviving citations renumbered 1..n. The
+answer as a whole must be in the question's language. Everything here is pure except
+the embedder call, which is passed in.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from index.text.language import detect_language
+from index.text.markers import cite, markers_of, renumber, without_markers
+from index.text.names import name_candidates, name_supported, vocabulary
+from index.text.numbers import claimed_numbers, numbers_in
+from index.text.polarity import (
+    body_of,
+    is_negated,
+    is_question,
+    is_yes_no_question,
+    stance_of,
+    without_stance,
+)
+from index.text.sentences import split_sentences
+from index.text.tokens import tokens, words
+from index.text.vectors import cosine_matrix
+from index.types import Citation, Embedder, Evidence
+
+
+def repeats_question(question: str, sentence: str) -> bool:
+    """True when a sentence adds no word to the question ("Why X?" -> "X [1]").
+
+    Not for yes/no questions, where the verdict is the news, nor when the sentence
+    negates what the question does not.
+    """
+    if is_yes_no_question(question) or is_negated(body_of(sentence)) != is_negated(question):
+        return False
+    return not set(tokens(body_of(sentence))) - set(tokens(question))
+
+
+def _verdict_problems(question: str, first_sentence: str, anchors: Sequence[Evidence]
+                      ) -> list[str]:
+    """A yes/no answer's verdict ("Yes ..." or an unnegated first sentence) against the anchors.
+
+    A "yes" is the dangerous direction: the model cited a related sentence while the
+    article's most relevant one denies it ("bestritt ..., in den Krieg einzutreten").
+    """
+    stance = stance_of(first_sentence)
+    verdict = stance or ("no" if is_negated(first_sentence) else "yes")
+    if verdict != "yes":
+        return []
+    question_negated = is_negated(question)
+    denying = [item for item in anchors
+               if not is_question(item.text) and is_negated(item.text) != question_negated]
+    if denying:
+        return [f"says yes but the most relevant sentence says no: {denying[0].text[:60]!r}"]
+    return []
+
+
+# --- the verifier -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SentenceCheck:
+    """The verdict on one answer sentence."""
+
+    text: str  # as written, markers that refer to no given sentence removed
+    cited: tuple[int, ...]  # numbers of the given sentences it cites (1-based)
+    similarity: float
+    problems: tuple[str, ...]
+    moved_from: tuple[int, ...] = ()  # a "No" verdict moved here from these citations
+
+    @property
+    def supported(self) -> bool:
+        """True when no check failed."""
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The checked answer: surviving sentences, renumbered citations, and the verdicts."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    checks: tuple[SentenceCheck, ...]
+    problems: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """True when at least one supported, cited sentence survived."""
+        return bool(self.citations)
+
+
+_QUOTED = re.compile(r"[\"“„»«][^\"“”„»«]*[\"”“«»]")
+
+
+class Verifier:
+    """Keeps the answer sentences that their cited sentences support."""
+
+    def __init__(self, embedder: Embedder, min_similarity: float = 0.5,
+                 check_language: bool = True) -> None:
+        if not -1.0 <= min_similarity <= 1.0:
+            raise ValueError(f"min_similarity must be in [-1, 1]; got {min_similarity}")
+        self.embedder = embedder
+        self.min_similarity = min_similarity
+        self.check_language = check_language
+
+    def verify(self, question: str, language: str, answer: str,
+               evidence: Sequence[Evidence], anchors: Sequence[Evidence] = ()
+               ) -> Verification:
+        """Check `answer` against `evidence` (the sentences numbered 1..n in the prompt).
+
+        `anchors` are the sentences retrieval found most relevant (the extractive
+        answer's): a "Yes" to a yes/no question is refused when any of them says no,
+        whichever sentence the model chose to cite.
+        """
+        if self.check_language and answer.strip():
+            found = detect_language(_QUOTED.sub(" ", without_markers(answer)))
+            if found != language:
+                return Verification("", (), (), (f"answer is in {found!r}, question in "
+                                                  f"{language!r}",))
+        sentences = split_sentences(answer)
+        if not sentences:
+            return Verification("", (), (), ("empty answer",))
+        # A question in the article (a teaser, a heading) is not a claim and backs nothing.
+        valid = {n for n in range(1, len(evidence) + 1) if not is_question(evidence[n - 1].text)}
+        yes_no = is_yes_no_question(question)
+        cleaned = [renumber(s if yes_no else without_stance(s), {n: n for n in valid})
+                   for s in sentences]
+        bodies = [without_markers(s) for s in cleaned]
+        similarities = self._similarities(bodies, [item.text for item in evidence])
+        context = set().union(*(vocabulary(item.text) for item in evidence)) if evidence else set()
+        checks = []
+        for index, sentence in enumerate(cleaned):
+            cited = tuple(dict.fromkeys(n for n in markers_of(sentence) if n in valid))
+            similarity = max((similarities[index][n - 1] for n in cited), default=0.0)
+            problems = self._problems(question, language, bodies[index], cited, similarity,
+                                      evidence, context)
+            check = SentenceCheck(sentence, cited, similarity, tuple(problems))
+            if yes_no and index == 0:
+                check = self._verdict_check(check, question, language, bodies[index],
+                                            similarities[index], evidence, valid, context,
+                                            anchors)
+            checks.append(check)
+        return self._assemble(checks, evidence)
+
+    def _verdict_check(self, check: SentenceCheck, question: str, language: str, body: str,
+                       similarities: list[float], evidence: Sequence[Evidence],
+                       valid: set[int], context: set[str], anchors: Sequence[Evidence]
+                       ) -> SentenceCheck:
+        """The first sentence of a yes/no answer, checked against the anchors too.
+
+        A "No" that cites a neighbour of the denial the retrieval ranked first is moved
+        to that denial when it passes every check there (the 1.5B model answered
+        "Nein, Belarus ... nicht in den Krieg eingetreten [1]" citing "Die Sorge: ...").
+        A "Yes" is never moved: a "Yes" citing the wrong sentence is the known failure.
+        """
+        problems = list(check.problems) + _verdict_problems(question, body, anchors)
+        if not problems or stance_of(body) != "no" or not check.cited:
+            return replace(check, problems=tuple(problems))
+        keys = {(item.doc_id, item.start): n for n, item in enumerate(evidence, start=1)}
+        for anchor in anchors:
+            n = keys.get((anchor.doc_id, anchor.start))
+            if n is None or n not in valid or not is_negated(anchor.text):
+                continue
+            if not self._problems(question, language, body, (n,), similarities[n - 1],
+                                  evidence, context):
+                return SentenceCheck(cite(body, n), (n,), similarities[n - 1], (),
+                                     moved_from=check.cited)
+        return replace(check, problems=tuple(problems))
+
+    def _similarities(self, bodies: list[str], evidence: list[str]) -> list[list[float]]:
+        if not bodies or not evidence:
+            return [[0.0] * len(evidence) for _ in bodies]
+        vectors = self.embedder.get_text_embedding_batch(bodies + evidence)
+        answers, sources = vectors[:len(bodies)], vectors[len(bodies):]
+        return cosine_matrix(answers, sources)
+
+    def _problems(self, question: str, language: str, body: str, cited: tuple[int, ...],
+                  similarity: float, evidence: Sequence[Evidence], context: set[str]
+                  ) -> list[str]:
+        if not cited:
+            return ["no citation"]
+        if not words(body):
+            return ["no text"]
+        source = " ".join(evidence[n - 1].text for n in cited)
+        where = ",".join(f"[{n}]" for n in cited)
+        problems = []
+        if similarity < self.min_similarity:
+            problems.append(f"similarity {similarity:.2f} to {where} is under "
+                            f"{self.min_similarity:.2f}")
+        allowed = numbers_in(source, with_words=True)
+        problems += [f"number {n} is not in {where}" for n in sorted(claimed_numbers(body))
+                     if n not in allowed]
+        known = vocabulary(source) | vocabulary(question)
+        problems += [f"name {name!r} is not in {where} or the question"
+                     for name in name_candidates(body, language, context)
+                     if not name_supported(name, known)]
+        problems += self._polarity_problems(question, body, source, where)
+        if repeats_question(question, body):
+            problems.append("only repeats the question")
+        return problems
+
+    @staticmethod
+    def _polarity_problems(question: str, sentence: str, source: str, where: str) -> list[str]:
+        problems = []
+        source_negated = is_negated(source)
+        stance = stance_of(sentence)
+        if stance is not None and is_yes_no_question(question):
+            expected = "no" if source_negated != is_negated(question) else "yes"
+            if stance != expected:
+                problems.append(f"says {stance!r} but {where} implies {expected!r}")
+        if is_negated(body_of(sentence)) != source_negated:
+            problems.append(f"negation differs from {where}")
+        return problems
+
+    @staticmethod
+    def _assemble(checks: list[SentenceCheck], evidence: Sequence[Evidence]) -> Verification:
+        mapping: dict[int, int] = {}
+        for check in checks:
+            if check.supported:
+                for n in check.cited:
+                    mapping.setdefault(n, len(mapping) + 1)
+        text = " ".join(renumber(check.text, mapping) for check in checks if check.supported)
+        citations = tuple(evidence[old - 1].citation(new) for old, new in mapping.items())
+        return Verification(text, citations, tuple(checks))

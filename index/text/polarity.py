@@ -1,0 +1,90 @@
+"""Polarity: negation, yes/no questions and "Yes"/"No" openings, in German and English."""
+
+from __future__ import annotations
+
+import re
+
+from index.text.language import detect_language
+from index.text.tokens import fold, words
+
+
+def _wordset(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_NEGATIONS = _wordset(
+    "no not never none nothing nobody neither nor without cannot deny denies denied denying "
+    "refuse refuses refused reject rejects rejected dismiss dismisses dismissed little few "
+    "hardly barely unlikely "
+    "nein nicht kein keine keinen keinem keiner keines nie niemals nichts niemand weder ohne "
+    "kaum wenig wenige bestritt bestritten bestreitet bestreiten dementiert dementierte "
+    "lehnte lehnten lehnt abgelehnt ablehnen abtat abgetan")
+_ENGLISH_AUXILIARIES = _wordset(
+    "do does did is are was were will would can could has have had should shall may might must")
+_ENGLISH_WH = _wordset("what who whom whose which when where why how")
+# German yes/no questions start with the verb; every other question has a W-word early.
+_GERMAN_WH = _wordset(
+    "wer was wann wo wie warum wieso weshalb weswegen welche welcher welches welchen welchem "
+    "wem wen wessen woher wohin womit wofuer worueber wozu worauf wovon woran wodurch wogegen "
+    "inwiefern inwieweit")
+_GERMAN_PREPOSITIONS = _wordset(
+    "fuer in im mit nach von vom seit bei ueber unter auf an aus gegen um laut zu zum zur")
+
+
+def is_negated(text: str) -> bool:
+    """True when the text contains a negation (not, kein, bestritt, little, ...)."""
+    for word in words(text):
+        folded = fold(word)
+        if folded in _NEGATIONS or folded.endswith(("n't", "n’t")):
+            return True
+    return False
+
+
+def is_yes_no_question(question: str) -> bool:
+    """True for questions that start with a verb ("Does ...?", "Tritt ...?").
+
+    An English lead-in before a comma is skipped ("According to X, should ...?").
+    """
+    found = [fold(word) for word in words(question)]
+    if not found:
+        return False
+    if detect_language(question) == "de":
+        return found[0] not in _GERMAN_PREPOSITIONS and not any(
+            word in _GERMAN_WH for word in found[:3])
+    if found[0] in _ENGLISH_AUXILIARIES:
+        return True
+    head, _, rest = question.partition(",")
+    after = [fold(word) for word in words(rest)]
+    return bool(after) and after[0] in _ENGLISH_AUXILIARIES and not any(
+        fold(word) in _ENGLISH_WH for word in words(head))
+
+
+def stance_of(sentence: str) -> str | None:
+    """'yes' or 'no' when the sentence opens with Yes/Ja or No/Nein; else None."""
+    found = words(sentence)
+    if not found:
+        return None
+    first = fold(found[0])
+    if first in ("yes", "ja", "doch"):
+        return "yes"
+    if first in ("no", "nein"):
+        return "no"
+    return None
+
+
+def body_of(sentence: str) -> str:
+    """The sentence without a Yes/No opening."""
+    return re.sub(r"^\W*(yes|no|ja|nein|doch)\b\W*", "", sentence, flags=re.IGNORECASE)
+
+
+def without_stance(sentence: str) -> str:
+    """A "No, ..." opening removed (it makes no sense for a wh-question), capital restored."""
+    if stance_of(sentence) is None:
+        return sentence
+    body = body_of(sentence)
+    return body[:1].upper() + body[1:] if words(body) else sentence
+
+
+def is_question(text: str) -> bool:
+    """True when a sentence of the article is itself a question (it asserts nothing)."""
+    return text.rstrip(" \"'“”»«)").endswith("?")
