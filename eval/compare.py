@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.report import fmt
-from eval.runner import read_run
+from eval.runfiles import read_run
 from eval.scoring import LOWER_IS_BETTER, METRICS, item_quality
 
 _FLAGS = ("facts_ok", "citation_covers", "abstention_ok", "language_ok")

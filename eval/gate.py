@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from eval.runner import read_run
+from eval.runfiles import read_run
 
 
 class ThresholdsError(ValueError):

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from eval.runner import read_run
+from eval.runfiles import read_run
 from eval.scoring import item_quality
 
 REPORT = "report.md"

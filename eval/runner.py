@@ -6,7 +6,6 @@ exactly as the chat page does; only the last turn is scored.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
@@ -14,13 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from eval.questions import Item, check_evidence, load_questions
+from eval.runfiles import write_run
 from eval.scoring import Support, score_item, summarize, summarize_by_language
 from eval.support import default_support, overlap_support
 from index.types import Answerer, Turn
-
-RESULTS = "results.jsonl"
-SUMMARY = "summary.json"
-
 
 def ask_item(answerer: Answerer, item: Item, mode: str | None = None, top_k: int | None = None
              ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -75,29 +71,6 @@ def build_summary(records: Sequence[Mapping[str, Any]], run: Mapping[str, Any]
     scores = [record["scores"] for record in records]
     return {"run": dict(run), "metrics": summarize(scores),
             "by_lang": summarize_by_language(scores)}
-
-
-def write_run(out: Path, records: Sequence[Mapping[str, Any]], summary: Mapping[str, Any]
-              ) -> None:
-    """Write DIR/results.jsonl and DIR/summary.json."""
-    out.mkdir(parents=True, exist_ok=True)
-    with (out / RESULTS).open("w", encoding="utf-8") as handle:
-        for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    (out / SUMMARY).write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n",
-                               encoding="utf-8")
-
-
-def read_run(folder: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The records and summary of a run folder; FileNotFoundError naming what is missing."""
-    folder = Path(folder)
-    for name in (RESULTS, SUMMARY):
-        if not (folder / name).is_file():
-            raise FileNotFoundError(f"{folder / name} not found; is {folder} a run folder?")
-    with (folder / RESULTS).open(encoding="utf-8") as handle:
-        records = [json.loads(line) for line in handle if line.strip()]
-    summary = json.loads((folder / SUMMARY).read_text(encoding="utf-8"))
-    return records, summary
 
 
 def run_items(components: Any, items: Sequence[Item], out: Path, mode: str | None = None,

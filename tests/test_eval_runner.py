@@ -17,7 +17,8 @@ from eval.__main__ import main
 from eval.compare import compare_runs, item_changes
 from eval.gate import ThresholdsError, check, gate, load_thresholds
 from eval.questions import load_questions, parse_item
-from eval.runner import ask_item, evaluate, read_run, run_items
+from eval.runfiles import read_run
+from eval.runner import ask_item, evaluate, run_items
 from index.retrieve import Retrieval
 from index.types import Answer, Turn
 
