@@ -10,7 +10,7 @@ from eval.report import fmt
 from eval.runfiles import read_run
 from eval.scoring import LOWER_IS_BETTER, METRICS, item_quality
 
-_FLAGS = ("facts_ok", "citation_covers", "abstention_ok", "language_ok")
+_FLAGS = ("facts_ok", "facts_reader_ok", "citation_covers", "abstention_ok", "language_ok")
 
 
 DeltaRow = tuple[str, Any, Any, float | None, bool | None]

@@ -17,14 +17,26 @@ from pathlib import Path
 from typing import Any
 
 from eval.runfiles import read_run
+from eval.scoring import METRICS
+
+COUNTS = ("errors", "items", "answerable", "unanswerable")
+LANGUAGES = ("de", "en")
 
 
 class ThresholdsError(ValueError):
     """The thresholds file is malformed; the message says where."""
 
 
+def known_name(name: str) -> bool:
+    """True for a summary metric ("fact_accuracy_reader") or one language's ("en.mrr")."""
+    lang, dot, metric = name.partition(".")
+    if dot:
+        return lang in LANGUAGES and metric in (*METRICS, *COUNTS)
+    return name in (*METRICS, *COUNTS)
+
+
 def load_thresholds(path: Path | str) -> dict[str, dict[str, float]]:
-    """Read and check a thresholds file."""
+    """Read and check a thresholds file; a misspelt metric name is an error, not a skip."""
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -43,6 +55,8 @@ def load_thresholds(path: Path | str) -> dict[str, dict[str, float]]:
         for name, value in values.items():
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ThresholdsError(f"{path}: {bound}.{name} must be a number; got {value!r}")
+            if not known_name(str(name)):
+                raise ThresholdsError(f"{path}: {bound}.{name} is not a metric of the summary")
         result[bound] = {str(name): float(value) for name, value in values.items()}
     if not result["min"] and not result["max"]:
         raise ThresholdsError(f"{path}: no thresholds given")

@@ -14,7 +14,7 @@ REPORT = "report.md"
 GROUPS: dict[str, tuple[str, ...]] = {
     "retrieval": ("hit@1", "hit@3", "hit@5", "mrr"),
     "citations": ("citation_precision", "citation_recall", "supported_sentence_rate"),
-    "answers": ("fact_accuracy", "language_match"),
+    "answers": ("fact_accuracy", "fact_accuracy_reader", "language_match"),
     "abstention": ("abstention_precision", "abstention_recall"),
     "latency": ("latency_p50_ms", "latency_p95_ms"),
 }
@@ -87,6 +87,9 @@ def describe_item(record: Mapping[str, Any]) -> list[str]:
     if record["answerable"]:
         facts = " AND ".join("(" + " | ".join(group) + ")" for group in record["facts"])
         lines.append(f"- expected facts: {facts}")
+        if record.get("facts_reader"):
+            reader = " AND ".join("(" + " | ".join(g) + ")" for g in record["facts_reader"])
+            lines.append(f"- expected in the reader's language: {reader}")
         lines.append(f"- gold evidence: {_one_line(record['evidence'][0], 200)}")
     if scores.get("error"):
         lines.append(f"- **error**: {_one_line(scores['error'])}")
@@ -94,15 +97,25 @@ def describe_item(record: Mapping[str, Any]) -> list[str]:
     if answer:
         if answer.get("standalone_question") != answer.get("question"):
             lines.append(f"- standalone question: {_one_line(answer['standalone_question'])}")
-        lines.append(f"- answer ({answer['language']}, abstained={answer['abstained']}): "
-                     f"{_one_line(answer['answer'], 500)}")
+        detected = scores.get("answer_language") or "n/a"
+        lines.append(f"- answer (product says {answer['language']}, eval detects {detected}, "
+                     f"abstained={answer['abstained']}): {_one_line(answer['answer'], 500)}")
+        if answer.get("direct_answer"):
+            lines.append(f"- direct answer: {_one_line(answer['direct_answer'], 200)}")
         for citation in answer["citations"]:
             lines.append(f"  - [{citation['n']}] {citation['section'] or '(no section)'} "
                          f"[{citation['start']}:{citation['end']}] "
                          f"{_one_line(citation['text'], 200)}")
+            rendering = citation.get("rendering")
+            if rendering and rendering.get("text"):
+                shown = "shown" if rendering.get("checked") else "not shown"
+                lines.append(f"    - {rendering.get('language', '?')} rendering ({shown}): "
+                             f"{_one_line(rendering['text'], 200)}")
     if record["answerable"]:
         lines.append(f"- hit rank: {scores['hit_rank'] or 'none'}; facts found: "
-                     f"{scores['facts_ok']}; citations in gold: {scores['cited_gold']}/"
+                     f"{scores['facts_ok']}; reader-language facts: "
+                     f"{scores.get('facts_reader_ok', 'n/a')}; citations in gold: "
+                     f"{scores['cited_gold']}/"
                      f"{scores['cited']}; supported claims: {scores['supported']}/"
                      f"{scores['claims']}")
     lines.append("")

@@ -10,15 +10,23 @@ import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from eval.questions import Item, check_evidence, load_questions
 from eval.runfiles import write_run
 from eval.scoring import Support, score_item, summarize, summarize_by_language
 from eval.support import default_support, overlap_support
-from index.types import Answerer, Turn
+from eval.text import Detector
+from index.types import Answer, Turn
 
-def ask_item(answerer: Answerer, item: Item, mode: str | None = None, top_k: int | None = None
+
+class AnswererLike(Protocol):
+    """What the runner needs of the product's answerer."""
+
+    def answer(self, question: str, history: Sequence[Turn] = (), top_k: int | None = None,
+               mode: str | None = None) -> Answer: ...
+
+def ask_item(answerer: AnswererLike, item: Item, mode: str | None = None, top_k: int | None = None
              ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Ask every turn of an item; return the last answer's JSON and the earlier answers'."""
     history: list[Turn] = []
@@ -32,14 +40,15 @@ def ask_item(answerer: Answerer, item: Item, mode: str | None = None, top_k: int
     return final.to_json(), earlier
 
 
-def evaluate(answerer: Answerer, items: Sequence[Item], documents: Mapping[str, str],
+def evaluate(answerer: AnswererLike, items: Sequence[Item], documents: Mapping[str, str],
              mode: str | None = None, top_k: int | None = None,
-             support: Support | None = None, progress: bool = True
-             ) -> list[dict[str, Any]]:
+             support: Support | None = None, progress: bool = True,
+             detector: Detector | None = None) -> list[dict[str, Any]]:
     """One result record per item: the question, the full answer JSON and its scores.
 
     An exception while answering is recorded on the item (and counted as an error in
-    the summary) so one bad item does not lose the whole run.
+    the summary) so one bad item does not lose the whole run. `support` and `detector`
+    default to eval's own claim check and language detector.
     """
     from tqdm import tqdm
 
@@ -58,8 +67,10 @@ def evaluate(answerer: Answerer, items: Sequence[Item], documents: Mapping[str, 
             "question": item.question, "turns": list(item.turns), "answer": answer,
             "earlier": [{"question": a["question"], "answer": a["answer"],
                          "standalone_question": a["standalone_question"]} for a in earlier],
-            "facts": [list(group) for group in item.facts], "evidence": list(item.evidence),
-            "scores": score_item(item, answer, documents, support, error),
+            "facts": [list(group) for group in item.facts],
+            "facts_reader": [list(group) for group in item.facts_reader],
+            "evidence": list(item.evidence),
+            "scores": score_item(item, answer, documents, support, error, detector),
         }
         records.append(record)
     return records
@@ -80,8 +91,7 @@ def run_items(components: Any, items: Sequence[Item], out: Path, mode: str | Non
     documents = components.store.documents()
     check_evidence(items, documents, questions or "<questions>")
     settings = components.settings
-    support, support_name = default_support(
-        components.embedder, getattr(settings, "verify_min_similarity", 0.5))
+    support, support_name = default_support()
     started = time.perf_counter()
     records = evaluate(components.answerer, items, documents, mode, top_k, support, progress)
     run = {"questions": questions, "items": len(items),
@@ -90,7 +100,8 @@ def run_items(components: Any, items: Sequence[Item], out: Path, mode: str | Non
            "embed_model": settings.embed_model or "default",
            "chunk_tokens": settings.chunk_tokens,
            "abstain_threshold": settings.abstain_threshold,
-           "verifier": support_name,
+           "support_check": support_name,
+           "language_detector": "py3langid (de, en)",
            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
            "duration_s": round(time.perf_counter() - started, 1)}
     summary = build_summary(records, run)
