@@ -8,19 +8,22 @@ A question set is JSONL, one object a line (blank lines are allowed):
      "evidence": ["Die Kampftruppe könnten bis zu 9000 russische Soldaten angehören."]}
 
 Instead of "question" an item may have "turns": a conversation whose last turn is the
-scored question. Unanswerable items have "answerable": false and no facts or evidence.
+scored question. An answerable item may add "facts_reader": groups like "facts" whose
+alternatives are all in the item's language (what a reader of that language must find).
+Unanswerable items have "answerable": false and no facts, facts_reader or evidence.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 LANGUAGES = ("de", "en")
-_KEYS = frozenset({"id", "lang", "answerable", "question", "turns", "facts", "evidence"})
+_KEYS = frozenset({"id", "lang", "answerable", "question", "turns", "facts", "facts_reader",
+                   "evidence"})
 
 
 class QuestionSetError(ValueError):
@@ -38,6 +41,7 @@ class Item:
     facts: tuple[tuple[str, ...], ...] = ()
     evidence: tuple[str, ...] = ()
     line: int = 0
+    facts_reader: tuple[tuple[str, ...], ...] = ()
 
     @property
     def question(self) -> str:
@@ -58,6 +62,8 @@ class Item:
             data["turns"] = list(self.turns)
         if self.answerable:
             data["facts"] = [list(group) for group in self.facts]
+            if self.facts_reader:
+                data["facts_reader"] = [list(group) for group in self.facts_reader]
             data["evidence"] = list(self.evidence)
         return data
 
@@ -93,7 +99,7 @@ def parse_item(data: object, line: int = 0) -> Item:
     else:
         turns = _strings(data["turns"], f"{item_id}: turns")
     if not answerable:
-        if data.get("facts") or data.get("evidence"):
+        if data.get("facts") or data.get("evidence") or data.get("facts_reader"):
             raise ValueError(f"{item_id}: an unanswerable item has no facts or evidence")
         return Item(item_id, lang, False, turns, line=line)
     facts = data.get("facts")
@@ -101,7 +107,15 @@ def parse_item(data: object, line: int = 0) -> Item:
         raise ValueError(f"{item_id}: facts must be a non-empty list of lists of alternatives")
     groups = tuple(_strings(group, f"{item_id}: each facts group") for group in facts)
     evidence = _strings(data.get("evidence"), f"{item_id}: evidence")
-    return Item(item_id, lang, True, turns, groups, evidence, line)
+    reader: tuple[tuple[str, ...], ...] = ()
+    if "facts_reader" in data:
+        given = data["facts_reader"]
+        if not isinstance(given, list) or not given:
+            raise ValueError(f"{item_id}: facts_reader must be a non-empty list of lists of "
+                             "alternatives in the item's language")
+        reader = tuple(_strings(group, f"{item_id}: each facts_reader group")
+                       for group in given)
+    return Item(item_id, lang, True, turns, groups, evidence, line, reader)
 
 
 def parse_lines(lines: Iterable[str], source: str = "<questions>") -> list[Item]:
@@ -164,9 +178,19 @@ def check_evidence(items: Sequence[Item], documents: Mapping[str, str],
         raise QuestionSetError(f"{source}: " + "; ".join(problems))
 
 
-def read_documents(folder: Path | str) -> dict[str, str]:
-    """{doc_id: article text} of a corpus folder, read the way the index reads it."""
-    from index.corpus import read_corpus
+CorpusReader = Callable[[Path], tuple[Sequence[Any], Sequence[str]]]
+"""Reads a corpus folder into (articles with doc_id and text, skipped-file messages)."""
 
-    articles, _ = read_corpus(Path(folder))
+
+def product_corpus_reader() -> CorpusReader:
+    """The product's corpus reader, so offsets and texts are exactly what the index stores."""
+    from index.ingest.corpus import read_corpus
+
+    return read_corpus
+
+
+def read_documents(folder: Path | str, reader: CorpusReader | None = None
+                   ) -> dict[str, str]:
+    """{doc_id: article text} of a corpus folder, read the way the index reads it."""
+    articles, _ = (reader or product_corpus_reader())(Path(folder))
     return {article.doc_id: article.text for article in articles}
