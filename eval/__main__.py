@@ -28,10 +28,22 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     summary = run(args.questions, args.out, mode=args.mode, top_k=args.top_k)
     metrics = summary["metrics"]
-    shown = ("hit@1", "hit@5", "mrr", "citation_precision", "citation_recall", "fact_accuracy",
-             "fact_accuracy_reader", "abstention_precision", "abstention_recall",
-             "supported_sentence_rate", "language_match", "latency_p50_ms", "latency_p95_ms",
-             "errors")
+    shown = (
+        "hit@1",
+        "hit@5",
+        "mrr",
+        "citation_precision",
+        "citation_recall",
+        "fact_accuracy",
+        "fact_accuracy_reader",
+        "abstention_precision",
+        "abstention_recall",
+        "supported_sentence_rate",
+        "language_match",
+        "latency_p50_ms",
+        "latency_p95_ms",
+        "errors",
+    )
     print(" ".join(f"{name}={metrics[name]}" for name in shown))
     print(f"wrote {args.out}/results.jsonl, summary.json, report.md")
     return 0
@@ -95,8 +107,9 @@ def cmd_translations(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     """The `python -m eval` interface."""
-    main_parser = argparse.ArgumentParser(prog="python -m eval",
-                                          description="Evaluate answers and citations.")
+    main_parser = argparse.ArgumentParser(
+        prog="python -m eval", description="Evaluate answers and citations."
+    )
     commands = main_parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="run a question set through the answerer")
@@ -127,8 +140,10 @@ def parser() -> argparse.ArgumentParser:
     check.set_defaults(run=cmd_check)
 
     translate = commands.add_parser(
-        "translations", help="score the product's English renderings of article sentences "
-                             "(exit 1 if a shown one flips a negation, number or name)")
+        "translations",
+        help="score the product's English renderings of article sentences "
+        "(exit 1 if a shown one flips a negation, number or name)",
+    )
     translate.add_argument("--set", required=True, type=Path, help="translation set (JSONL)")
     translate.add_argument("--out", required=True, type=Path, help="folder for the results")
     translate.add_argument("--corpus", type=Path, default=Path("corpus"))

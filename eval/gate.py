@@ -43,8 +43,9 @@ def load_thresholds(path: Path | str) -> dict[str, dict[str, float]]:
     except OSError as error:
         raise ThresholdsError(f"{path}: cannot read ({error.strerror})") from None
     except json.JSONDecodeError as error:
-        raise ThresholdsError(f"{path}: not valid JSON ({error.msg}, line {error.lineno})"
-                              ) from None
+        raise ThresholdsError(
+            f"{path}: not valid JSON ({error.msg}, line {error.lineno})"
+        ) from None
     if not isinstance(data, dict) or not set(data) <= {"min", "max", "comment"}:
         raise ThresholdsError(f"{path}: expected an object with 'min' and/or 'max'")
     result: dict[str, dict[str, float]] = {}
@@ -71,8 +72,9 @@ def lookup(summary: Mapping[str, Any], name: str) -> Any:
     return summary["metrics"][name]
 
 
-def check(summary: Mapping[str, Any], thresholds: Mapping[str, Mapping[str, float]]
-          ) -> tuple[list[str], int]:
+def check(
+    summary: Mapping[str, Any], thresholds: Mapping[str, Mapping[str, float]]
+) -> tuple[list[str], int]:
     """(failure messages, number of checks) for a summary against thresholds."""
     failures = []
     checks = 0

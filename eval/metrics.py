@@ -28,6 +28,7 @@ class Span(NamedTuple):
 
 # --- gold spans -------------------------------------------------------------------------
 
+
 def gold_spans(evidence: Sequence[str], documents: Mapping[str, str]) -> list[Span]:
     """Every occurrence of every evidence string in the documents.
 
@@ -53,19 +54,20 @@ def overlaps(doc_id: str, start: int, end: int, spans: Sequence[Span]) -> bool:
     """True when [start, end) of `doc_id` shares at least one character with a span."""
     if start > end:
         raise ValueError(f"start must not be after end; got [{start}, {end})")
-    return any(span.doc_id == doc_id and start < span.end and span.start < end
-               for span in spans)
+    return any(span.doc_id == doc_id and start < span.end and span.start < end for span in spans)
 
 
 def _span_of(value: Mapping[str, Any]) -> tuple[str, int, int]:
     try:
         return str(value["doc_id"]), int(value["start"]), int(value["end"])
     except (KeyError, TypeError, ValueError):
-        raise ValueError(f"expected a passage or citation with doc_id, start and end; "
-                         f"got {value!r}") from None
+        raise ValueError(
+            f"expected a passage or citation with doc_id, start and end; got {value!r}"
+        ) from None
 
 
 # --- retrieval --------------------------------------------------------------------------
+
 
 def first_hit_rank(passages: Sequence[Mapping[str, Any]], spans: Sequence[Span]) -> int | None:
     """1-based position of the first passage overlapping a gold span; None if none does."""
@@ -101,8 +103,8 @@ def mean_reciprocal_rank(ranks: Sequence[int | None]) -> float | None:
 
 # --- citations --------------------------------------------------------------------------
 
-def cited_in_gold(citations: Sequence[Mapping[str, Any]], spans: Sequence[Span]
-                  ) -> tuple[int, int]:
+
+def cited_in_gold(citations: Sequence[Mapping[str, Any]], spans: Sequence[Span]) -> tuple[int, int]:
     """(citations overlapping a gold span, all citations) of one answer."""
     inside = sum(overlaps(*_span_of(citation), spans) for citation in citations)
     return inside, len(citations)
@@ -154,8 +156,9 @@ def facts_present(text: str, facts: Sequence[Sequence[str]]) -> bool:
     """True when `text` contains one alternative of every group of `facts`."""
     if not facts or any(not group for group in facts):
         raise ValueError(f"facts must be non-empty groups of alternatives; got {facts!r}")
-    return all(any(contains_alternative(text, alternative) for alternative in group)
-               for group in facts)
+    return all(
+        any(contains_alternative(text, alternative) for alternative in group) for group in facts
+    )
 
 
 def fact_accuracy(correct: Sequence[bool]) -> float | None:
@@ -173,14 +176,15 @@ def fact_accuracy_reader(correct: Sequence[bool | None]) -> float | None:
 
 # --- abstention -------------------------------------------------------------------------
 
+
 def _check_pairs(abstained: Sequence[bool], answerable: Sequence[bool]) -> None:
     if len(abstained) != len(answerable):
-        raise ValueError(f"abstained and answerable differ in length: "
-                         f"{len(abstained)} != {len(answerable)}")
+        raise ValueError(
+            f"abstained and answerable differ in length: {len(abstained)} != {len(answerable)}"
+        )
 
 
-def abstention_precision(abstained: Sequence[bool], answerable: Sequence[bool]
-                         ) -> float | None:
+def abstention_precision(abstained: Sequence[bool], answerable: Sequence[bool]) -> float | None:
     """Refusals of unanswerable items / all refusals (refusing answerable items costs).
 
     None when nothing was refused.
@@ -212,7 +216,7 @@ def answer_claims(text: str) -> list[tuple[str, tuple[int, ...]]]:
     position = 0
     for match in _MARKERS.finditer(text):
         numbers = tuple(int(n) for n in re.findall(r"\d+", match.group()))
-        claims.append((text[position:match.start()], numbers))
+        claims.append((text[position : match.start()], numbers))
         position = match.end()
     claims.append((text[position:], ()))
     cleaned = [(piece.strip(" \t\n.,;:"), numbers) for piece, numbers in claims]
@@ -281,16 +285,18 @@ def supported_sentence_rate(counts: Sequence[tuple[int, int]]) -> float | None:
 
 # --- language and latency ---------------------------------------------------------------
 
-def language_match(answer_languages: Sequence[str], item_languages: Sequence[str]
-                   ) -> float | None:
+
+def language_match(answer_languages: Sequence[str], item_languages: Sequence[str]) -> float | None:
     """Share of answers written in the item's language.
 
     `answer_languages` are detected on the answer texts (eval.text.detect_language),
     not taken from the product's own idea of the question's language.
     """
     if len(answer_languages) != len(item_languages):
-        raise ValueError("answer and item languages differ in length: "
-                         f"{len(answer_languages)} != {len(item_languages)}")
+        raise ValueError(
+            "answer and item languages differ in length: "
+            f"{len(answer_languages)} != {len(item_languages)}"
+        )
     return rate([a == b for a, b in zip(answer_languages, item_languages, strict=True)])
 
 

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 LANGUAGES = ("de", "en")
-_KEYS = frozenset({"id", "lang", "answerable", "question", "turns", "facts", "facts_reader",
-                   "evidence"})
+_KEYS = frozenset(
+    {"id", "lang", "answerable", "question", "turns", "facts", "facts_reader", "evidence"}
+)
 
 
 class QuestionSetError(ValueError):
@@ -111,10 +112,11 @@ def parse_item(data: object, line: int = 0) -> Item:
     if "facts_reader" in data:
         given = data["facts_reader"]
         if not isinstance(given, list) or not given:
-            raise ValueError(f"{item_id}: facts_reader must be a non-empty list of lists of "
-                             "alternatives in the item's language")
-        reader = tuple(_strings(group, f"{item_id}: each facts_reader group")
-                       for group in given)
+            raise ValueError(
+                f"{item_id}: facts_reader must be a non-empty list of lists of "
+                "alternatives in the item's language"
+            )
+        reader = tuple(_strings(group, f"{item_id}: each facts_reader group") for group in given)
     return Item(item_id, lang, True, turns, groups, evidence, line, reader)
 
 
@@ -134,8 +136,9 @@ def parse_lines(lines: Iterable[str], source: str = "<questions>") -> list[Item]
         except ValueError as error:
             raise QuestionSetError(f"{source}:{number}: {error}") from None
         if item.id in seen:
-            raise QuestionSetError(f"{source}:{number}: id {item.id!r} is already used on line "
-                                   f"{seen[item.id]}")
+            raise QuestionSetError(
+                f"{source}:{number}: id {item.id!r} is already used on line {seen[item.id]}"
+            )
         seen[item.id] = number
         items.append(item)
     if not items:
@@ -149,8 +152,7 @@ def load_questions(path: Path | str) -> list[Item]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise QuestionSetError(f"{path}: cannot read the question set ({error.strerror})"
-                               ) from None
+        raise QuestionSetError(f"{path}: cannot read the question set ({error.strerror})") from None
     except UnicodeDecodeError:
         raise QuestionSetError(f"{path}: not UTF-8 text") from None
     return parse_lines(text.splitlines(), str(path))
@@ -163,13 +165,15 @@ def evidence_problems(items: Sequence[Item], documents: Mapping[str, str]) -> li
         for text in item.evidence:
             if not any(text in source for source in documents.values()):
                 where = f"line {item.line}, " if item.line else ""
-                problems.append(f"{where}{item.id}: evidence not found in the article: "
-                                f"{text[:80]!r}")
+                problems.append(
+                    f"{where}{item.id}: evidence not found in the article: {text[:80]!r}"
+                )
     return problems
 
 
-def check_evidence(items: Sequence[Item], documents: Mapping[str, str],
-                   source: str = "<questions>") -> None:
+def check_evidence(
+    items: Sequence[Item], documents: Mapping[str, str], source: str = "<questions>"
+) -> None:
     """Raise QuestionSetError listing every evidence string that is not in the documents."""
     if not documents:
         raise QuestionSetError(f"{source}: no documents to check the evidence against")
@@ -189,8 +193,7 @@ def product_corpus_reader() -> CorpusReader:
     return read_corpus
 
 
-def read_documents(folder: Path | str, reader: CorpusReader | None = None
-                   ) -> dict[str, str]:
+def read_documents(folder: Path | str, reader: CorpusReader | None = None) -> dict[str, str]:
     """{doc_id: article text} of a corpus folder, read the way the index reads it."""
     articles, _ = (reader or product_corpus_reader())(Path(folder))
     return {article.doc_id: article.text for article in articles}

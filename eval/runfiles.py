@@ -14,16 +14,18 @@ RESULTS = "results.jsonl"
 SUMMARY = "summary.json"
 
 
-def write_run(out: Path | str, records: Sequence[Mapping[str, Any]],
-              summary: Mapping[str, Any]) -> None:
+def write_run(
+    out: Path | str, records: Sequence[Mapping[str, Any]], summary: Mapping[str, Any]
+) -> None:
     """Write DIR/results.jsonl and DIR/summary.json, creating DIR if needed."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with (out / RESULTS).open("w", encoding="utf-8") as handle:
         for record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    (out / SUMMARY).write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n",
-                               encoding="utf-8")
+    (out / SUMMARY).write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
 
 
 def read_run(folder: Path | str) -> tuple[list[dict[str, Any]], dict[str, Any]]:

@@ -18,7 +18,8 @@ _THOUSANDS = re.compile(r"(?<=\d)[.,'](?=\d{3}(?!\d))")
 _WORD = re.compile(r"\w+")
 # Function words of both languages and the reporting words an answer wraps quotes in
 # ("Laut Artikel:", "The article says"); none of them carries a claim.
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 der die das den dem des ein eine einen einem einer eines und oder aber auch als am an auf
 aus bei bis da dass zu zum zur im in ist sind war waren wird werden wurde hat habe haben
 hatte hatten sei seien er sie es wir man sich mit nach von vor für über um so wie wer was
@@ -28,7 +29,8 @@ the a an and or but also as at on in into of to for from by with is are was were
 being has have had it its he she they we his her their this that these those there then so
 than which who whom what how when where will would could should can may might do does did
 article said according states stated
-""".split())
+""".split()
+)
 _SUFFIXES = ("ungen", "ung", "ing", "en", "er", "es", "ed", "em", "e", "s", "n")
 
 
@@ -85,8 +87,9 @@ def _identifier() -> Any:
     try:
         from py3langid.langid import MODEL_FILE, LanguageIdentifier
     except ImportError as error:
-        raise RuntimeError("language_match needs py3langid: pip install 'py3langid>=0.3,<0.4'"
-                           ) from error
+        raise RuntimeError(
+            "language_match needs py3langid: pip install 'py3langid>=0.3,<0.4'"
+        ) from error
     identifier = LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
     identifier.set_languages(list(READER_LANGUAGES))
     return identifier

@@ -82,28 +82,32 @@ def load_set(path: Path | str) -> list[Sentence]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise QuestionSetError(f"{path}: cannot read the translation set ({error.strerror})"
-                               ) from None
+        raise QuestionSetError(
+            f"{path}: cannot read the translation set ({error.strerror})"
+        ) from None
     return parse_set(text.splitlines(), str(path))
 
 
-def check_sources(sentences: Sequence[Sentence], documents: Mapping[str, str],
-                  source: str = "<translations>") -> None:
+def check_sources(
+    sentences: Sequence[Sentence], documents: Mapping[str, str], source: str = "<translations>"
+) -> None:
     """QuestionSetError listing every source sentence that is in none of the documents."""
-    missing = [s.id for s in sentences
-               if not any(s.source in text for text in documents.values())]
+    missing = [s.id for s in sentences if not any(s.source in text for text in documents.values())]
     if missing:
-        raise QuestionSetError(f"{source}: source not found in the article: "
-                               f"{', '.join(missing)}")
+        raise QuestionSetError(f"{source}: source not found in the article: {', '.join(missing)}")
 
 
 # --- negation ---------------------------------------------------------------------------
 
 NEGATIONS = {
-    "de": frozenset("nicht kein keine keinen keinem keiner keines nie niemals nichts niemand "
-                    "weder nirgends ohne kaum wenig".split()),
-    "en": frozenset("not no never nothing nobody none neither nor nowhere without cannot "
-                    "hardly barely little few".split()),
+    "de": frozenset(
+        "nicht kein keine keinen keinem keiner keines nie niemals nichts niemand "
+        "weder nirgends ohne kaum wenig".split()
+    ),
+    "en": frozenset(
+        "not no never nothing nobody none neither nor nowhere without cannot "
+        "hardly barely little few".split()
+    ),
 }
 """Words that negate or nearly negate ("kaum", "wenig"; "little", "few"), per language."""
 
@@ -119,8 +123,9 @@ def has_negation(text: str, lang: str) -> bool:
     return any(word in NEGATIONS[lang] for word in words(text))
 
 
-def negation_agrees(source: str, rendering: str, source_lang: str = "de",
-                    target_lang: str = "en") -> bool:
+def negation_agrees(
+    source: str, rendering: str, source_lang: str = "de", target_lang: str = "en"
+) -> bool:
     """True when source and rendering are both negated or both not."""
     return has_negation(source, source_lang) == has_negation(rendering, target_lang)
 
@@ -128,12 +133,42 @@ def negation_agrees(source: str, rendering: str, source_lang: str = "de",
 # --- numbers ----------------------------------------------------------------------------
 
 NUMBER_WORDS = {
-    "de": {"zwei": 2, "beide": 2, "beiden": 2, "beider": 2, "drei": 3, "vier": 4, "fünf": 5,
-           "sechs": 6, "sieben": 7, "acht": 8, "neun": 9, "zehn": 10, "elf": 11, "zwölf": 12,
-           "zwanzig": 20, "hundert": 100, "tausend": 1000},
-    "en": {"two": 2, "both": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-           "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20,
-           "hundred": 100, "thousand": 1000},
+    "de": {
+        "zwei": 2,
+        "beide": 2,
+        "beiden": 2,
+        "beider": 2,
+        "drei": 3,
+        "vier": 4,
+        "fünf": 5,
+        "sechs": 6,
+        "sieben": 7,
+        "acht": 8,
+        "neun": 9,
+        "zehn": 10,
+        "elf": 11,
+        "zwölf": 12,
+        "zwanzig": 20,
+        "hundert": 100,
+        "tausend": 1000,
+    },
+    "en": {
+        "two": 2,
+        "both": 2,
+        "three": 3,
+        "four": 4,
+        "five": 5,
+        "six": 6,
+        "seven": 7,
+        "eight": 8,
+        "nine": 9,
+        "ten": 10,
+        "eleven": 11,
+        "twelve": 12,
+        "twenty": 20,
+        "hundred": 100,
+        "thousand": 1000,
+    },
 }
 """Spelled-out numbers; "ein"/"one" are left out (mostly articles and pronouns)."""
 
@@ -152,23 +187,37 @@ def numbers(text: str, lang: str) -> frozenset[int]:
     return frozenset(found)
 
 
-def numbers_agree(source: str, rendering: str, source_lang: str = "de",
-                  target_lang: str = "en") -> bool:
+def numbers_agree(
+    source: str, rendering: str, source_lang: str = "de", target_lang: str = "en"
+) -> bool:
     """True when source and rendering state the same set of numbers."""
     return numbers(source, source_lang) == numbers(rendering, target_lang)
 
 
 # --- names ------------------------------------------------------------------------------
 
-EXONYMS = {"moskau": "moscow", "sotschi": "sochi", "russland": "russia", "europa": "europe",
-           "kreml": "kremlin", "russisch": "russian", "belarussisch": "belarusian",
-           "ukrainisch": "ukrainian", "weißrussland": "belarus", "montag": "monday",
-           "oktober": "october", "westen": "west", "sowjet": "soviet"}
+EXONYMS = {
+    "moskau": "moscow",
+    "sotschi": "sochi",
+    "russland": "russia",
+    "europa": "europe",
+    "kreml": "kremlin",
+    "russisch": "russian",
+    "belarussisch": "belarusian",
+    "ukrainisch": "ukrainian",
+    "weißrussland": "belarus",
+    "montag": "monday",
+    "oktober": "october",
+    "westen": "west",
+    "sowjet": "soviet",
+}
 """German names whose English form is not a spelling variant (keys and values folded)."""
 
-NOT_NAMES = frozenset("the and but this that there what who since for according after "
-                      "before then when together our its their his her however some only "
-                      "also while once".split())
+NOT_NAMES = frozenset(
+    "the and but this that there what who since for according after "
+    "before then when together our its their his her however some only "
+    "also while once".split()
+)
 """Capitalised English words that start sentences rather than name something."""
 
 _CAPITALISED = re.compile(r"\b[A-ZÄÖÜ][\wÄÖÜäöüß]*")
@@ -180,8 +229,14 @@ def name_key(word: str) -> str:
     key = word.casefold().replace("ß", "ss")
     key = key.translate(str.maketrans("äöü", "aou"))
     key = re.sub(r"[^a-z]", "", key)
-    for old, new in (("tsch", "ch"), ("sch", "sh"), ("w", "v"), ("j", "y"), ("z", "s"),
-                     ("yy", "y")):
+    for old, new in (
+        ("tsch", "ch"),
+        ("sch", "sh"),
+        ("w", "v"),
+        ("j", "y"),
+        ("z", "s"),
+        ("yy", "y"),
+    ):
         key = key.replace(old, new)
     return key
 
@@ -190,8 +245,11 @@ def _forms(word: str) -> set[str]:
     """A German word with one inflection ending cut, and its English exonym if known."""
     folded = word.casefold()
     forms = {folded}
-    forms |= {folded[: -len(end)] for end in _GERMAN_ENDINGS
-              if folded.endswith(end) and len(folded) - len(end) >= 4}
+    forms |= {
+        folded[: -len(end)]
+        for end in _GERMAN_ENDINGS
+        if folded.endswith(end) and len(folded) - len(end) >= 4
+    }
     return forms | {EXONYMS[form] for form in forms if form in EXONYMS}
 
 
@@ -203,8 +261,11 @@ def same_name(first: str, second: str, min_ratio: float = 0.8) -> bool:
     keys_b = {name_key(form) for form in _forms(second)}
     if keys_a & keys_b:
         return True
-    return any(len(a) >= 4 and len(b) >= 4 and SequenceMatcher(None, a, b).ratio() >= min_ratio
-               for a in keys_a for b in keys_b)
+    return any(
+        len(a) >= 4 and len(b) >= 4 and SequenceMatcher(None, a, b).ratio() >= min_ratio
+        for a in keys_a
+        for b in keys_b
+    )
 
 
 def expected_names(source: str, reference: str) -> list[str]:
@@ -228,8 +289,11 @@ def expected_names(source: str, reference: str) -> list[str]:
 def missing_names(source: str, reference: str, rendering: str) -> list[str]:
     """The names of the sentence (see expected_names) that the rendering does not contain."""
     rendered = [w for part in re.findall(r"[\w-]+", rendering) for w in part.split("-")]
-    return [name for name in expected_names(source, reference)
-            if not any(same_name(name, word) for word in rendered)]
+    return [
+        name
+        for name in expected_names(source, reference)
+        if not any(same_name(name, word) for word in rendered)
+    ]
 
 
 # --- similarity -------------------------------------------------------------------------
@@ -252,18 +316,20 @@ def score_rendering(source: str, rendering: str, reference: str) -> dict[str, An
     if not rendering.strip():
         raise ValueError("the rendering is empty")
     missing = missing_names(source, reference, rendering)
-    return {"negation_ok": negation_agrees(source, rendering),
-            "numbers_ok": numbers_agree(source, rendering),
-            "source_numbers": sorted(numbers(source, "de")),
-            "rendering_numbers": sorted(numbers(rendering, "en")),
-            "names_ok": not missing, "missing_names": missing,
-            "chrf": chrf(rendering, reference)}
+    return {
+        "negation_ok": negation_agrees(source, rendering),
+        "numbers_ok": numbers_agree(source, rendering),
+        "source_numbers": sorted(numbers(source, "de")),
+        "rendering_numbers": sorted(numbers(rendering, "en")),
+        "names_ok": not missing,
+        "missing_names": missing,
+        "chrf": chrf(rendering, reference),
+    }
 
 
 def _failed(record: Mapping[str, Any]) -> bool:
     checks = record.get("checks") or {}
-    return bool(checks) and not all(checks[k] for k in ("negation_ok", "numbers_ok",
-                                                        "names_ok"))
+    return bool(checks) and not all(checks[k] for k in ("negation_ok", "numbers_ok", "names_ok"))
 
 
 def summarize(records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -290,9 +356,15 @@ def render_one(renderer: Any, sentence: Sentence) -> dict[str, Any]:
     `renderer.render(text, "de", "en")` returns a Rendering (language, text, checked,
     problems). An exception is recorded on the sentence, which then counts as not shown.
     """
-    record: dict[str, Any] = {"id": sentence.id, "source": sentence.source,
-                              "reference": sentence.reference, "rendering": None,
-                              "shown": False, "checks": None, "error": None}
+    record: dict[str, Any] = {
+        "id": sentence.id,
+        "source": sentence.source,
+        "reference": sentence.reference,
+        "rendering": None,
+        "shown": False,
+        "checks": None,
+        "error": None,
+    }
     try:
         rendering = renderer.render(sentence.source, "de", "en")
     except Exception as exc:  # recorded and counted, see the docstring
@@ -301,9 +373,12 @@ def render_one(renderer: Any, sentence: Sentence) -> dict[str, Any]:
     if rendering is None:
         return record
     text = str(rendering.text)
-    record["rendering"] = {"language": rendering.language, "text": text,
-                           "checked": bool(rendering.checked),
-                           "problems": list(rendering.problems)}
+    record["rendering"] = {
+        "language": rendering.language,
+        "text": text,
+        "checked": bool(rendering.checked),
+        "problems": list(rendering.problems),
+    }
     if text.strip():
         record["checks"] = score_rendering(sentence.source, text, sentence.reference)
         record["shown"] = bool(rendering.checked)
@@ -315,20 +390,23 @@ def evaluate(renderer: Any, sentences: Sequence[Sentence]) -> list[dict[str, Any
     return [render_one(renderer, sentence) for sentence in sentences]
 
 
-def write(out: Path | str, records: Sequence[Mapping[str, Any]], summary: Mapping[str, Any]
-          ) -> None:
+def write(
+    out: Path | str, records: Sequence[Mapping[str, Any]], summary: Mapping[str, Any]
+) -> None:
     """Write DIR/translations.jsonl and DIR/summary.json."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with (out / RESULTS).open("w", encoding="utf-8") as handle:
         for record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    (out / SUMMARY).write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n",
-                               encoding="utf-8")
+    (out / SUMMARY).write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
 
 
 def table(records: Sequence[Mapping[str, Any]], summary: Mapping[str, Any]) -> str:
     """A short plain-text table: one row per sentence, then the summary."""
+
     def mark(record: Mapping[str, Any], key: str) -> str:
         checks = record.get("checks")
         return "-" if not checks else ("ok" if checks[key] else "FAIL")
@@ -336,13 +414,17 @@ def table(records: Sequence[Mapping[str, Any]], summary: Mapping[str, Any]) -> s
     lines = [f"{'id':<6} {'shown':<5} {'neg':<4} {'num':<4} {'names':<5} {'chrF':>6}"]
     for r in records:
         score = f"{r['checks']['chrf']:6.1f}" if r.get("checks") else f"{'-':>6}"
-        lines.append(f"{r['id']:<6} {'yes' if r['shown'] else 'no':<5} "
-                     f"{mark(r, 'negation_ok'):<4} {mark(r, 'numbers_ok'):<4} "
-                     f"{mark(r, 'names_ok'):<5} {score}")
-    lines.append(f"shown {summary['shown']}/{summary['sentences']}; shown with flipped "
-                 f"negation {summary['shown_flipped_negation']}, changed number "
-                 f"{summary['shown_changed_number']}, wrong name {summary['shown_wrong_name']}"
-                 f"; mean chrF of shown {summary['mean_chrf_shown']}")
+        lines.append(
+            f"{r['id']:<6} {'yes' if r['shown'] else 'no':<5} "
+            f"{mark(r, 'negation_ok'):<4} {mark(r, 'numbers_ok'):<4} "
+            f"{mark(r, 'names_ok'):<5} {score}"
+        )
+    lines.append(
+        f"shown {summary['shown']}/{summary['sentences']}; shown with flipped "
+        f"negation {summary['shown_flipped_negation']}, changed number "
+        f"{summary['shown_changed_number']}, wrong name {summary['shown_wrong_name']}"
+        f"; mean chrF of shown {summary['mean_chrf_shown']}"
+    )
     if summary["not_shown"]:
         lines.append("not shown: " + ", ".join(summary["not_shown"]))
     return "\n".join(lines) + "\n"
@@ -350,8 +432,11 @@ def table(records: Sequence[Mapping[str, Any]], summary: Mapping[str, Any]) -> s
 
 def shown_failures(summary: Mapping[str, Any]) -> int:
     """Shown renderings that flipped a negation, changed a number or lost a name."""
-    return (summary["shown_flipped_negation"] + summary["shown_changed_number"]
-            + summary["shown_wrong_name"])
+    return (
+        summary["shown_flipped_negation"]
+        + summary["shown_changed_number"]
+        + summary["shown_wrong_name"]
+    )
 
 
 def build_renderer() -> Any:
@@ -362,9 +447,12 @@ def build_renderer() -> Any:
     return build(load_settings()).renderer
 
 
-def run(set_path: Path | str, out: Path | str, renderer: Any = None,
-        documents: Mapping[str, str] | None = None) -> tuple[list[dict[str, Any]],
-                                                             dict[str, Any]]:
+def run(
+    set_path: Path | str,
+    out: Path | str,
+    renderer: Any = None,
+    documents: Mapping[str, str] | None = None,
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """`eval translations`: load and check the set, render every sentence, score, write."""
     sentences = load_set(set_path)
     if documents is not None:

@@ -161,7 +161,7 @@ def test_the_set_file_is_validated_with_line_numbers(tmp_path):
     with pytest.raises(QuestionSetError, match=r"t\.jsonl:2: id 't1' is already used"):
         translations.load_set(path)
     path.write_text('{"id": "t1", "source": "", "reference": "b"}\n', encoding="utf-8")
-    with pytest.raises(QuestionSetError, match="t.jsonl:1: source must be a non-empty"):
+    with pytest.raises(QuestionSetError, match=r"t\.jsonl:1: source must be a non-empty"):
         translations.load_set(path)
     with pytest.raises(QuestionSetError, match="source not found in the article: x"):
         translations.check_sources([Sentence("x", "nope", "no")], {"d": "text"})
