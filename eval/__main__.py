@@ -5,6 +5,7 @@
     python -m eval compare RUN_A RUN_B [--out FILE]
     python -m eval gate DIR [--thresholds eval/thresholds.json]
     python -m eval check FILE... [--corpus corpus]
+    python -m eval translations --set eval/questions/translations.jsonl --out DIR
 
 Known errors become one line on stderr and exit code 1.
 """
@@ -17,6 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 DEFAULT_THRESHOLDS = Path(__file__).parent / "thresholds.json"
+KNOWN: tuple[type[Exception], ...] = (ValueError, RuntimeError, LookupError, OSError)
+"""Errors shown as one line: ours (QuestionSetError, ThresholdsError are ValueErrors) and
+the product's user errors, which all derive from these (eval does not import index.errors)."""
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -24,9 +28,22 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     summary = run(args.questions, args.out, mode=args.mode, top_k=args.top_k)
     metrics = summary["metrics"]
-    shown = ("hit@1", "hit@5", "mrr", "citation_precision", "citation_recall", "fact_accuracy",
-             "abstention_precision", "abstention_recall", "supported_sentence_rate",
-             "language_match", "latency_p50_ms", "latency_p95_ms", "errors")
+    shown = (
+        "hit@1",
+        "hit@5",
+        "mrr",
+        "citation_precision",
+        "citation_recall",
+        "fact_accuracy",
+        "fact_accuracy_reader",
+        "abstention_precision",
+        "abstention_recall",
+        "supported_sentence_rate",
+        "language_match",
+        "latency_p50_ms",
+        "latency_p95_ms",
+        "errors",
+    )
     print(" ".join(f"{name}={metrics[name]}" for name in shown))
     print(f"wrote {args.out}/results.jsonl, summary.json, report.md")
     return 0
@@ -73,10 +90,26 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_translations(args: argparse.Namespace) -> int:
+    from eval import translations
+    from eval.questions import read_documents
+
+    documents = read_documents(args.corpus)
+    records, summary = translations.run(args.set, args.out, documents=documents)
+    print(translations.table(records, summary), end="")
+    print(f"wrote {args.out}/{translations.RESULTS}, {translations.SUMMARY}")
+    failures = translations.shown_failures(summary)
+    if failures:
+        print(f"{failures} shown rendering check(s) failed", file=sys.stderr)
+        return 1
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     """The `python -m eval` interface."""
-    main_parser = argparse.ArgumentParser(prog="python -m eval",
-                                          description="Evaluate answers and citations.")
+    main_parser = argparse.ArgumentParser(
+        prog="python -m eval", description="Evaluate answers and citations."
+    )
     commands = main_parser.add_subparsers(dest="command", required=True)
 
     run = commands.add_parser("run", help="run a question set through the answerer")
@@ -105,24 +138,27 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("files", nargs="+", type=Path)
     check.add_argument("--corpus", type=Path, default=Path("corpus"))
     check.set_defaults(run=cmd_check)
+
+    translate = commands.add_parser(
+        "translations",
+        help="score the product's English renderings of article sentences "
+        "(exit 1 if a shown one flips a negation, number or name)",
+    )
+    translate.add_argument("--set", required=True, type=Path, help="translation set (JSONL)")
+    translate.add_argument("--out", required=True, type=Path, help="folder for the results")
+    translate.add_argument("--corpus", type=Path, default=Path("corpus"))
+    translate.set_defaults(run=cmd_translations)
     return main_parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; known errors become one line on stderr and exit code 1."""
     args = parser().parse_args(argv)
-    from eval.gate import ThresholdsError
-    from eval.questions import QuestionSetError
-
-    known: tuple[type[Exception], ...] = (QuestionSetError, ThresholdsError,
-                                          FileNotFoundError, RuntimeError, ValueError)
-    if args.command == "run":
-        from index.errors import USER_ERRORS
-
-        known = (*USER_ERRORS, *known)
     try:
         return int(args.run(args))
-    except known as error:
+    except KNOWN as error:
+        if isinstance(error, KeyError | IndexError):  # lookups gone wrong are bugs
+            raise
         print(f"error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

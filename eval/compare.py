@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from eval.report import fmt
-from eval.runner import read_run
+from eval.runfiles import read_run
 from eval.scoring import LOWER_IS_BETTER, METRICS, item_quality
 
-_FLAGS = ("facts_ok", "citation_covers", "abstention_ok", "language_ok")
+_FLAGS = ("facts_ok", "facts_reader_ok", "citation_covers", "abstention_ok", "language_ok")
 
 
 DeltaRow = tuple[str, Any, Any, float | None, bool | None]
@@ -40,20 +40,28 @@ def _changes(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
     if old.get("abstained") != new.get("abstained"):
         notes.append(f"abstained {old.get('abstained')} → {new.get('abstained')}")
     if (old.get("supported"), old.get("claims")) != (new.get("supported"), new.get("claims")):
-        notes.append(f"supported {old.get('supported')}/{old.get('claims')} → "
-                     f"{new.get('supported')}/{new.get('claims')}")
+        notes.append(
+            f"supported {old.get('supported')}/{old.get('claims')} → "
+            f"{new.get('supported')}/{new.get('claims')}"
+        )
     if bool(old.get("error")) != bool(new.get("error")):
         notes.append(f"error: {new.get('error') or 'fixed'}")
     return notes
 
 
-def item_changes(before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str, Any]]
-                 ) -> dict[str, list[tuple[str, float, float, list[str]]]]:
+def item_changes(
+    before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str, Any]]
+) -> dict[str, list[tuple[str, float, float, list[str]]]]:
     """Items grouped as improved / regressed / changed (same quality) / only_a / only_b."""
     old = {record["id"]: record for record in before}
     new = {record["id"]: record for record in after}
     result: dict[str, list[tuple[str, float, float, list[str]]]] = {
-        "improved": [], "regressed": [], "changed": [], "only_a": [], "only_b": []}
+        "improved": [],
+        "regressed": [],
+        "changed": [],
+        "only_a": [],
+        "only_b": [],
+    }
     for item_id in sorted(old.keys() | new.keys()):
         if item_id not in new:
             result["only_a"].append((item_id, item_quality(old[item_id]["scores"]), 0.0, []))
@@ -64,8 +72,11 @@ def item_changes(before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[st
         a, b = old[item_id]["scores"], new[item_id]["scores"]
         qa, qb = item_quality(a), item_quality(b)
         notes = _changes(a, b)
-        if old[item_id]["answer"] and new[item_id]["answer"] and \
-                old[item_id]["answer"]["answer"] != new[item_id]["answer"]["answer"]:
+        if (
+            old[item_id]["answer"]
+            and new[item_id]["answer"]
+            and old[item_id]["answer"]["answer"] != new[item_id]["answer"]["answer"]
+        ):
             notes.append("answer text changed")
         key = "improved" if qb > qa + 1e-9 else "regressed" if qb < qa - 1e-9 else "changed"
         if key != "changed" or notes:
@@ -85,19 +96,29 @@ def compare_runs(folder_a: Path | str, folder_b: Path | str) -> str:
     """A Markdown comparison of run B against run A."""
     records_a, summary_a = read_run(Path(folder_a))
     records_b, summary_b = read_run(Path(folder_b))
-    lines = [f"# Compare {folder_a} (A) → {folder_b} (B)", "",
-             "| metric | A | B | delta | |", "| --- | --- | --- | --- | --- |"]
+    lines = [
+        f"# Compare {folder_a} (A) → {folder_b} (B)",
+        "",
+        "| metric | A | B | delta | |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for name, a, b, delta, better in metric_deltas(summary_a["metrics"], summary_b["metrics"]):
         mark = "" if better is None else ("better" if better else "**worse**")
         lines.append(f"| {name} | {fmt(a)} | {fmt(b)} | {_delta(delta)} | {mark} |")
     changes = item_changes(records_a, records_b)
-    titles = {"regressed": "Regressed", "improved": "Improved",
-              "changed": "Changed, same quality", "only_a": "Only in A", "only_b": "Only in B"}
+    titles = {
+        "regressed": "Regressed",
+        "improved": "Improved",
+        "changed": "Changed, same quality",
+        "only_a": "Only in A",
+        "only_b": "Only in B",
+    }
     for key, title in titles.items():
         rows = changes[key]
         lines += ["", f"## {title} ({len(rows)})", ""]
         for item_id, qa, qb, notes in rows:
             detail = "; ".join(notes)
-            lines.append(f"- {item_id}: quality {qa:.2f} → {qb:.2f}" +
-                         (f" ({detail})" if detail else ""))
+            lines.append(
+                f"- {item_id}: quality {qa:.2f} → {qb:.2f}" + (f" ({detail})" if detail else "")
+            )
     return "\n".join(lines) + "\n"

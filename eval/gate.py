@@ -16,23 +16,36 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from eval.runner import read_run
+from eval.runfiles import read_run
+from eval.scoring import METRICS
+
+COUNTS = ("errors", "items", "answerable", "unanswerable")
+LANGUAGES = ("de", "en")
 
 
 class ThresholdsError(ValueError):
     """The thresholds file is malformed; the message says where."""
 
 
+def known_name(name: str) -> bool:
+    """True for a summary metric ("fact_accuracy_reader") or one language's ("en.mrr")."""
+    lang, dot, metric = name.partition(".")
+    if dot:
+        return lang in LANGUAGES and metric in (*METRICS, *COUNTS)
+    return name in (*METRICS, *COUNTS)
+
+
 def load_thresholds(path: Path | str) -> dict[str, dict[str, float]]:
-    """Read and check a thresholds file."""
+    """Read and check a thresholds file; a misspelt metric name is an error, not a skip."""
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise ThresholdsError(f"{path}: cannot read ({error.strerror})") from None
     except json.JSONDecodeError as error:
-        raise ThresholdsError(f"{path}: not valid JSON ({error.msg}, line {error.lineno})"
-                              ) from None
+        raise ThresholdsError(
+            f"{path}: not valid JSON ({error.msg}, line {error.lineno})"
+        ) from None
     if not isinstance(data, dict) or not set(data) <= {"min", "max", "comment"}:
         raise ThresholdsError(f"{path}: expected an object with 'min' and/or 'max'")
     result: dict[str, dict[str, float]] = {}
@@ -43,6 +56,8 @@ def load_thresholds(path: Path | str) -> dict[str, dict[str, float]]:
         for name, value in values.items():
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ThresholdsError(f"{path}: {bound}.{name} must be a number; got {value!r}")
+            if not known_name(str(name)):
+                raise ThresholdsError(f"{path}: {bound}.{name} is not a metric of the summary")
         result[bound] = {str(name): float(value) for name, value in values.items()}
     if not result["min"] and not result["max"]:
         raise ThresholdsError(f"{path}: no thresholds given")
@@ -57,8 +72,9 @@ def lookup(summary: Mapping[str, Any], name: str) -> Any:
     return summary["metrics"][name]
 
 
-def check(summary: Mapping[str, Any], thresholds: Mapping[str, Mapping[str, float]]
-          ) -> tuple[list[str], int]:
+def check(
+    summary: Mapping[str, Any], thresholds: Mapping[str, Mapping[str, float]]
+) -> tuple[list[str], int]:
     """(failure messages, number of checks) for a summary against thresholds."""
     failures = []
     checks = 0

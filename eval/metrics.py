@@ -12,6 +12,8 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from eval.text import token_overlap
+
 Verifier = Callable[[str, Sequence[str]], bool]
 """Decides whether an answer sentence is supported by the texts it cites."""
 
@@ -25,6 +27,7 @@ class Span(NamedTuple):
 
 
 # --- gold spans -------------------------------------------------------------------------
+
 
 def gold_spans(evidence: Sequence[str], documents: Mapping[str, str]) -> list[Span]:
     """Every occurrence of every evidence string in the documents.
@@ -51,19 +54,20 @@ def overlaps(doc_id: str, start: int, end: int, spans: Sequence[Span]) -> bool:
     """True when [start, end) of `doc_id` shares at least one character with a span."""
     if start > end:
         raise ValueError(f"start must not be after end; got [{start}, {end})")
-    return any(span.doc_id == doc_id and start < span.end and span.start < end
-               for span in spans)
+    return any(span.doc_id == doc_id and start < span.end and span.start < end for span in spans)
 
 
 def _span_of(value: Mapping[str, Any]) -> tuple[str, int, int]:
     try:
         return str(value["doc_id"]), int(value["start"]), int(value["end"])
     except (KeyError, TypeError, ValueError):
-        raise ValueError(f"expected a passage or citation with doc_id, start and end; "
-                         f"got {value!r}") from None
+        raise ValueError(
+            f"expected a passage or citation with doc_id, start and end; got {value!r}"
+        ) from None
 
 
 # --- retrieval --------------------------------------------------------------------------
+
 
 def first_hit_rank(passages: Sequence[Mapping[str, Any]], spans: Sequence[Span]) -> int | None:
     """1-based position of the first passage overlapping a gold span; None if none does."""
@@ -99,8 +103,8 @@ def mean_reciprocal_rank(ranks: Sequence[int | None]) -> float | None:
 
 # --- citations --------------------------------------------------------------------------
 
-def cited_in_gold(citations: Sequence[Mapping[str, Any]], spans: Sequence[Span]
-                  ) -> tuple[int, int]:
+
+def cited_in_gold(citations: Sequence[Mapping[str, Any]], spans: Sequence[Span]) -> tuple[int, int]:
     """(citations overlapping a gold span, all citations) of one answer."""
     inside = sum(overlaps(*_span_of(citation), spans) for citation in citations)
     return inside, len(citations)
@@ -152,8 +156,9 @@ def facts_present(text: str, facts: Sequence[Sequence[str]]) -> bool:
     """True when `text` contains one alternative of every group of `facts`."""
     if not facts or any(not group for group in facts):
         raise ValueError(f"facts must be non-empty groups of alternatives; got {facts!r}")
-    return all(any(contains_alternative(text, alternative) for alternative in group)
-               for group in facts)
+    return all(
+        any(contains_alternative(text, alternative) for alternative in group) for group in facts
+    )
 
 
 def fact_accuracy(correct: Sequence[bool]) -> float | None:
@@ -161,16 +166,25 @@ def fact_accuracy(correct: Sequence[bool]) -> float | None:
     return rate(correct)
 
 
+def fact_accuracy_reader(correct: Sequence[bool | None]) -> float | None:
+    """Share of answerable items whose answer holds every reader-language fact group.
+
+    None entries (items without `facts_reader`) are not measured; None if none is.
+    """
+    return rate([flag for flag in correct if flag is not None])
+
+
 # --- abstention -------------------------------------------------------------------------
+
 
 def _check_pairs(abstained: Sequence[bool], answerable: Sequence[bool]) -> None:
     if len(abstained) != len(answerable):
-        raise ValueError(f"abstained and answerable differ in length: "
-                         f"{len(abstained)} != {len(answerable)}")
+        raise ValueError(
+            f"abstained and answerable differ in length: {len(abstained)} != {len(answerable)}"
+        )
 
 
-def abstention_precision(abstained: Sequence[bool], answerable: Sequence[bool]
-                         ) -> float | None:
+def abstention_precision(abstained: Sequence[bool], answerable: Sequence[bool]) -> float | None:
     """Refusals of unanswerable items / all refusals (refusing answerable items costs).
 
     None when nothing was refused.
@@ -202,56 +216,60 @@ def answer_claims(text: str) -> list[tuple[str, tuple[int, ...]]]:
     position = 0
     for match in _MARKERS.finditer(text):
         numbers = tuple(int(n) for n in re.findall(r"\d+", match.group()))
-        claims.append((text[position:match.start()], numbers))
+        claims.append((text[position : match.start()], numbers))
         position = match.end()
     claims.append((text[position:], ()))
     cleaned = [(piece.strip(" \t\n.,;:"), numbers) for piece, numbers in claims]
     return [(piece, numbers) for piece, numbers in cleaned if _WORDISH.search(piece)]
 
 
-def token_overlap(sentence: str, cited: Sequence[str]) -> float:
-    """Share of the sentence's content tokens (folded, stemmed) found in the cited texts."""
-    from index.lexical import tokens
-
-    wanted = set(tokens(sentence))
-    if not wanted:
-        return 1.0
-    available: set[str] = set()
-    for text in cited:
-        available.update(tokens(text))
-    return len(wanted & available) / len(wanted)
-
-
 def overlap_verifier(threshold: float = 0.5) -> Verifier:
-    """The embedding-free verifier: supported when token_overlap >= threshold.
+    """Eval's own claim check: supported when `eval.text.token_overlap` >= threshold.
 
-    It only sees shared words, so it cannot confirm a paraphrase in another language
-    (an English sentence citing German text); use it for quoted, extractive answers or
-    inject a better verifier.
+    It compares words only (eval's tokenizer, no product code): a claim passes when at
+    least `threshold` of its content words occur in the cited texts, which include the
+    English rendering of a citation when the answer carries one.
     """
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1]; got {threshold}")
 
     def verify(sentence: str, cited: Sequence[str]) -> bool:
-        return bool(cited) and token_overlap(sentence, cited) >= threshold
+        return bool(cited) and token_overlap(sentence, tuple(cited)) >= threshold
 
     return verify
+
+
+def cited_texts(citation: Mapping[str, Any]) -> list[str]:
+    """The texts a citation vouches for: its article text and, if given, its rendering's.
+
+    `rendering` is optional (older runs lack it) and may be null.
+    """
+    if "text" not in citation:
+        raise ValueError(f"a citation needs its text; got {citation!r}")
+    texts = [str(citation["text"])]
+    rendering = citation.get("rendering")
+    if isinstance(rendering, Mapping) and str(rendering.get("text") or "").strip():
+        texts.append(str(rendering["text"]))
+    return texts
 
 
 def supported_claims(answer: Mapping[str, Any], verifier: Verifier) -> tuple[int, int]:
     """(supported claims, all claims) of one answer; (0, 0) for a refusal.
 
-    A claim is supported when the verifier accepts it against the texts of the citations
-    it names; a claim that names no citation (or an unknown number) is unsupported.
+    A claim is supported when the verifier accepts it against the texts (and renderings)
+    of the citations it names; a claim that names no citation (or an unknown number) is
+    unsupported.
     """
     if answer.get("abstained"):
         return 0, 0
-    by_number = {int(c["n"]): str(c["text"]) for c in answer.get("citations", [])}
+    by_number = {int(c["n"]): cited_texts(c) for c in answer.get("citations", [])}
     claims = answer_claims(str(answer.get("answer", "")))
     supported = 0
     for sentence, numbers in claims:
-        cited = [by_number[n] for n in numbers if n in by_number]
-        if cited and len(cited) == len(numbers) and verifier(sentence, cited):
+        if not numbers or any(n not in by_number for n in numbers):
+            continue
+        cited = [piece for n in numbers for piece in by_number[n]]
+        if verifier(sentence, cited):
             supported += 1
     return supported, len(claims)
 
@@ -267,12 +285,18 @@ def supported_sentence_rate(counts: Sequence[tuple[int, int]]) -> float | None:
 
 # --- language and latency ---------------------------------------------------------------
 
-def language_match(answer_languages: Sequence[str], item_languages: Sequence[str]
-                   ) -> float | None:
-    """Share of answers whose language is the language of the item's question."""
+
+def language_match(answer_languages: Sequence[str], item_languages: Sequence[str]) -> float | None:
+    """Share of answers written in the item's language.
+
+    `answer_languages` are detected on the answer texts (eval.text.detect_language),
+    not taken from the product's own idea of the question's language.
+    """
     if len(answer_languages) != len(item_languages):
-        raise ValueError("answer and item languages differ in length: "
-                         f"{len(answer_languages)} != {len(item_languages)}")
+        raise ValueError(
+            "answer and item languages differ in length: "
+            f"{len(answer_languages)} != {len(item_languages)}"
+        )
     return rate([a == b for a, b in zip(answer_languages, item_languages, strict=True)])
 
 

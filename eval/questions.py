@@ -8,19 +8,23 @@ A question set is JSONL, one object a line (blank lines are allowed):
      "evidence": ["Die Kampftruppe könnten bis zu 9000 russische Soldaten angehören."]}
 
 Instead of "question" an item may have "turns": a conversation whose last turn is the
-scored question. Unanswerable items have "answerable": false and no facts or evidence.
+scored question. An answerable item may add "facts_reader": groups like "facts" whose
+alternatives are all in the item's language (what a reader of that language must find).
+Unanswerable items have "answerable": false and no facts, facts_reader or evidence.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 LANGUAGES = ("de", "en")
-_KEYS = frozenset({"id", "lang", "answerable", "question", "turns", "facts", "evidence"})
+_KEYS = frozenset(
+    {"id", "lang", "answerable", "question", "turns", "facts", "facts_reader", "evidence"}
+)
 
 
 class QuestionSetError(ValueError):
@@ -38,6 +42,7 @@ class Item:
     facts: tuple[tuple[str, ...], ...] = ()
     evidence: tuple[str, ...] = ()
     line: int = 0
+    facts_reader: tuple[tuple[str, ...], ...] = ()
 
     @property
     def question(self) -> str:
@@ -58,6 +63,8 @@ class Item:
             data["turns"] = list(self.turns)
         if self.answerable:
             data["facts"] = [list(group) for group in self.facts]
+            if self.facts_reader:
+                data["facts_reader"] = [list(group) for group in self.facts_reader]
             data["evidence"] = list(self.evidence)
         return data
 
@@ -93,7 +100,7 @@ def parse_item(data: object, line: int = 0) -> Item:
     else:
         turns = _strings(data["turns"], f"{item_id}: turns")
     if not answerable:
-        if data.get("facts") or data.get("evidence"):
+        if data.get("facts") or data.get("evidence") or data.get("facts_reader"):
             raise ValueError(f"{item_id}: an unanswerable item has no facts or evidence")
         return Item(item_id, lang, False, turns, line=line)
     facts = data.get("facts")
@@ -101,7 +108,16 @@ def parse_item(data: object, line: int = 0) -> Item:
         raise ValueError(f"{item_id}: facts must be a non-empty list of lists of alternatives")
     groups = tuple(_strings(group, f"{item_id}: each facts group") for group in facts)
     evidence = _strings(data.get("evidence"), f"{item_id}: evidence")
-    return Item(item_id, lang, True, turns, groups, evidence, line)
+    reader: tuple[tuple[str, ...], ...] = ()
+    if "facts_reader" in data:
+        given = data["facts_reader"]
+        if not isinstance(given, list) or not given:
+            raise ValueError(
+                f"{item_id}: facts_reader must be a non-empty list of lists of "
+                "alternatives in the item's language"
+            )
+        reader = tuple(_strings(group, f"{item_id}: each facts_reader group") for group in given)
+    return Item(item_id, lang, True, turns, groups, evidence, line, reader)
 
 
 def parse_lines(lines: Iterable[str], source: str = "<questions>") -> list[Item]:
@@ -120,8 +136,9 @@ def parse_lines(lines: Iterable[str], source: str = "<questions>") -> list[Item]
         except ValueError as error:
             raise QuestionSetError(f"{source}:{number}: {error}") from None
         if item.id in seen:
-            raise QuestionSetError(f"{source}:{number}: id {item.id!r} is already used on line "
-                                   f"{seen[item.id]}")
+            raise QuestionSetError(
+                f"{source}:{number}: id {item.id!r} is already used on line {seen[item.id]}"
+            )
         seen[item.id] = number
         items.append(item)
     if not items:
@@ -135,8 +152,7 @@ def load_questions(path: Path | str) -> list[Item]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise QuestionSetError(f"{path}: cannot read the question set ({error.strerror})"
-                               ) from None
+        raise QuestionSetError(f"{path}: cannot read the question set ({error.strerror})") from None
     except UnicodeDecodeError:
         raise QuestionSetError(f"{path}: not UTF-8 text") from None
     return parse_lines(text.splitlines(), str(path))
@@ -149,13 +165,15 @@ def evidence_problems(items: Sequence[Item], documents: Mapping[str, str]) -> li
         for text in item.evidence:
             if not any(text in source for source in documents.values()):
                 where = f"line {item.line}, " if item.line else ""
-                problems.append(f"{where}{item.id}: evidence not found in the article: "
-                                f"{text[:80]!r}")
+                problems.append(
+                    f"{where}{item.id}: evidence not found in the article: {text[:80]!r}"
+                )
     return problems
 
 
-def check_evidence(items: Sequence[Item], documents: Mapping[str, str],
-                   source: str = "<questions>") -> None:
+def check_evidence(
+    items: Sequence[Item], documents: Mapping[str, str], source: str = "<questions>"
+) -> None:
     """Raise QuestionSetError listing every evidence string that is not in the documents."""
     if not documents:
         raise QuestionSetError(f"{source}: no documents to check the evidence against")
@@ -164,9 +182,18 @@ def check_evidence(items: Sequence[Item], documents: Mapping[str, str],
         raise QuestionSetError(f"{source}: " + "; ".join(problems))
 
 
-def read_documents(folder: Path | str) -> dict[str, str]:
-    """{doc_id: article text} of a corpus folder, read the way the index reads it."""
-    from index.corpus import read_corpus
+CorpusReader = Callable[[Path], tuple[Sequence[Any], Sequence[str]]]
+"""Reads a corpus folder into (articles with doc_id and text, skipped-file messages)."""
 
-    articles, _ = read_corpus(Path(folder))
+
+def product_corpus_reader() -> CorpusReader:
+    """The product's corpus reader, so offsets and texts are exactly what the index stores."""
+    from index.ingest.corpus import read_corpus
+
+    return read_corpus
+
+
+def read_documents(folder: Path | str, reader: CorpusReader | None = None) -> dict[str, str]:
+    """{doc_id: article text} of a corpus folder, read the way the index reads it."""
+    articles, _ = (reader or product_corpus_reader())(Path(folder))
     return {article.doc_id: article.text for article in articles}

@@ -7,14 +7,14 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from eval.runner import read_run
+from eval.runfiles import read_run
 from eval.scoring import item_quality
 
 REPORT = "report.md"
 GROUPS: dict[str, tuple[str, ...]] = {
     "retrieval": ("hit@1", "hit@3", "hit@5", "mrr"),
     "citations": ("citation_precision", "citation_recall", "supported_sentence_rate"),
-    "answers": ("fact_accuracy", "language_match"),
+    "answers": ("fact_accuracy", "fact_accuracy_reader", "language_match"),
     "abstention": ("abstention_precision", "abstention_recall"),
     "latency": ("latency_p50_ms", "latency_p95_ms"),
 }
@@ -29,8 +29,9 @@ def fmt(value: object) -> str:
     return str(value)
 
 
-def chart(path: Path, title: str, names: Sequence[str],
-          columns: Mapping[str, Mapping[str, Any]]) -> None:
+def chart(
+    path: Path, title: str, names: Sequence[str], columns: Mapping[str, Mapping[str, Any]]
+) -> None:
     """A grouped bar chart (one group per metric, one bar per column) saved as PNG."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -55,8 +56,10 @@ def chart(path: Path, title: str, names: Sequence[str],
 
 def _metric_table(summary: Mapping[str, Any]) -> list[str]:
     languages = sorted(summary.get("by_lang", {}))
-    lines = ["| metric | all | " + " | ".join(languages) + " |",
-             "| --- | --- | " + " | ".join("---" for _ in languages) + " |"]
+    lines = [
+        "| metric | all | " + " | ".join(languages) + " |",
+        "| --- | --- | " + " | ".join("---" for _ in languages) + " |",
+    ]
     for names in GROUPS.values():
         for name in names:
             cells = [fmt(summary["metrics"].get(name))]
@@ -71,22 +74,28 @@ def _metric_table(summary: Mapping[str, Any]) -> list[str]:
 
 def _one_line(text: str, limit: int = 300) -> str:
     flat = " ".join(str(text).split())
-    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def describe_item(record: Mapping[str, Any]) -> list[str]:
     """A Markdown block for one item: question, expectation, answer, citations, scores."""
     scores = record["scores"]
     kind = "answerable" if record["answerable"] else "unanswerable"
-    lines = [f"### {record['id']} ({record['lang']}, {kind}, quality "
-             f"{item_quality(scores):.2f})", ""]
+    lines = [
+        f"### {record['id']} ({record['lang']}, {kind}, quality {item_quality(scores):.2f})",
+        "",
+    ]
     for turn in record.get("earlier", []):
-        lines.append(f"- earlier turn: {_one_line(turn['question'])} → "
-                     f"{_one_line(turn['answer'], 160)}")
+        lines.append(
+            f"- earlier turn: {_one_line(turn['question'])} → {_one_line(turn['answer'], 160)}"
+        )
     lines.append(f"- question: {_one_line(record['question'])}")
     if record["answerable"]:
         facts = " AND ".join("(" + " | ".join(group) + ")" for group in record["facts"])
         lines.append(f"- expected facts: {facts}")
+        if record.get("facts_reader"):
+            reader = " AND ".join("(" + " | ".join(g) + ")" for g in record["facts_reader"])
+            lines.append(f"- expected in the reader's language: {reader}")
         lines.append(f"- gold evidence: {_one_line(record['evidence'][0], 200)}")
     if scores.get("error"):
         lines.append(f"- **error**: {_one_line(scores['error'])}")
@@ -94,23 +103,40 @@ def describe_item(record: Mapping[str, Any]) -> list[str]:
     if answer:
         if answer.get("standalone_question") != answer.get("question"):
             lines.append(f"- standalone question: {_one_line(answer['standalone_question'])}")
-        lines.append(f"- answer ({answer['language']}, abstained={answer['abstained']}): "
-                     f"{_one_line(answer['answer'], 500)}")
+        detected = scores.get("answer_language") or "n/a"
+        lines.append(
+            f"- answer (product says {answer['language']}, eval detects {detected}, "
+            f"abstained={answer['abstained']}): {_one_line(answer['answer'], 500)}"
+        )
+        if answer.get("direct_answer"):
+            lines.append(f"- direct answer: {_one_line(answer['direct_answer'], 200)}")
         for citation in answer["citations"]:
-            lines.append(f"  - [{citation['n']}] {citation['section'] or '(no section)'} "
-                         f"[{citation['start']}:{citation['end']}] "
-                         f"{_one_line(citation['text'], 200)}")
+            lines.append(
+                f"  - [{citation['n']}] {citation['section'] or '(no section)'} "
+                f"[{citation['start']}:{citation['end']}] "
+                f"{_one_line(citation['text'], 200)}"
+            )
+            rendering = citation.get("rendering")
+            if rendering and rendering.get("text"):
+                shown = "shown" if rendering.get("checked") else "not shown"
+                lines.append(
+                    f"    - {rendering.get('language', '?')} rendering ({shown}): "
+                    f"{_one_line(rendering['text'], 200)}"
+                )
     if record["answerable"]:
-        lines.append(f"- hit rank: {scores['hit_rank'] or 'none'}; facts found: "
-                     f"{scores['facts_ok']}; citations in gold: {scores['cited_gold']}/"
-                     f"{scores['cited']}; supported claims: {scores['supported']}/"
-                     f"{scores['claims']}")
+        lines.append(
+            f"- hit rank: {scores['hit_rank'] or 'none'}; facts found: "
+            f"{scores['facts_ok']}; reader-language facts: "
+            f"{scores.get('facts_reader_ok', 'n/a')}; citations in gold: "
+            f"{scores['cited_gold']}/"
+            f"{scores['cited']}; supported claims: {scores['supported']}/"
+            f"{scores['claims']}"
+        )
     lines.append("")
     return lines
 
 
-def worst_items(records: Sequence[Mapping[str, Any]], n: int = 10
-                ) -> list[Mapping[str, Any]]:
+def worst_items(records: Sequence[Mapping[str, Any]], n: int = 10) -> list[Mapping[str, Any]]:
     """The n items with the lowest quality (below 1), worst first."""
     ranked = sorted(records, key=lambda r: (item_quality(r["scores"]), r["id"]))
     return [record for record in ranked if item_quality(record["scores"]) < 1.0][:n]

@@ -6,44 +6,61 @@ exactly as the chat page does; only the last turn is scored.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from eval.questions import Item, check_evidence, load_questions
+from eval.runfiles import write_run
 from eval.scoring import Support, score_item, summarize, summarize_by_language
 from eval.support import default_support, overlap_support
-from index.types import Answerer, Turn
-
-RESULTS = "results.jsonl"
-SUMMARY = "summary.json"
+from eval.text import Detector
+from index.types import Answer, Turn
 
 
-def ask_item(answerer: Answerer, item: Item, mode: str | None = None, top_k: int | None = None
-             ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+class AnswererLike(Protocol):
+    """What the runner needs of the product's answerer."""
+
+    def answer(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        top_k: int | None = None,
+        mode: str | None = None,
+    ) -> Answer: ...
+
+
+def ask_item(
+    answerer: AnswererLike, item: Item, mode: str | None = None, top_k: int | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Ask every turn of an item; return the last answer's JSON and the earlier answers'."""
     history: list[Turn] = []
     earlier: list[dict[str, Any]] = []
     for turn in item.history:
         answer = answerer.answer(turn, history=tuple(history), top_k=top_k, mode=mode)
         earlier.append(answer.to_json())
-        history += [Turn(role="user", content=turn),
-                    Turn(role="assistant", content=answer.answer)]
+        history += [Turn(role="user", content=turn), Turn(role="assistant", content=answer.answer)]
     final = answerer.answer(item.question, history=tuple(history), top_k=top_k, mode=mode)
     return final.to_json(), earlier
 
 
-def evaluate(answerer: Answerer, items: Sequence[Item], documents: Mapping[str, str],
-             mode: str | None = None, top_k: int | None = None,
-             support: Support | None = None, progress: bool = True
-             ) -> list[dict[str, Any]]:
+def evaluate(
+    answerer: AnswererLike,
+    items: Sequence[Item],
+    documents: Mapping[str, str],
+    mode: str | None = None,
+    top_k: int | None = None,
+    support: Support | None = None,
+    progress: bool = True,
+    detector: Detector | None = None,
+) -> list[dict[str, Any]]:
     """One result record per item: the question, the full answer JSON and its scores.
 
     An exception while answering is recorded on the item (and counted as an error in
-    the summary) so one bad item does not lose the whole run.
+    the summary) so one bad item does not lose the whole run. `support` and `detector`
+    default to eval's own claim check and language detector.
     """
     from tqdm import tqdm
 
@@ -58,68 +75,70 @@ def evaluate(answerer: Answerer, items: Sequence[Item], documents: Mapping[str, 
         except Exception as exc:  # recorded and counted, see the docstring
             error = f"{type(exc).__name__}: {exc}"
         record: dict[str, Any] = {
-            "id": item.id, "lang": item.lang, "answerable": item.answerable,
-            "question": item.question, "turns": list(item.turns), "answer": answer,
-            "earlier": [{"question": a["question"], "answer": a["answer"],
-                         "standalone_question": a["standalone_question"]} for a in earlier],
-            "facts": [list(group) for group in item.facts], "evidence": list(item.evidence),
-            "scores": score_item(item, answer, documents, support, error),
+            "id": item.id,
+            "lang": item.lang,
+            "answerable": item.answerable,
+            "question": item.question,
+            "turns": list(item.turns),
+            "answer": answer,
+            "earlier": [
+                {
+                    "question": a["question"],
+                    "answer": a["answer"],
+                    "standalone_question": a["standalone_question"],
+                }
+                for a in earlier
+            ],
+            "facts": [list(group) for group in item.facts],
+            "facts_reader": [list(group) for group in item.facts_reader],
+            "evidence": list(item.evidence),
+            "scores": score_item(item, answer, documents, support, error, detector),
         }
         records.append(record)
     return records
 
 
-def build_summary(records: Sequence[Mapping[str, Any]], run: Mapping[str, Any]
-                  ) -> dict[str, Any]:
+def build_summary(records: Sequence[Mapping[str, Any]], run: Mapping[str, Any]) -> dict[str, Any]:
     """summary.json: run details, overall metrics and metrics per language."""
     scores = [record["scores"] for record in records]
-    return {"run": dict(run), "metrics": summarize(scores),
-            "by_lang": summarize_by_language(scores)}
+    return {
+        "run": dict(run),
+        "metrics": summarize(scores),
+        "by_lang": summarize_by_language(scores),
+    }
 
 
-def write_run(out: Path, records: Sequence[Mapping[str, Any]], summary: Mapping[str, Any]
-              ) -> None:
-    """Write DIR/results.jsonl and DIR/summary.json."""
-    out.mkdir(parents=True, exist_ok=True)
-    with (out / RESULTS).open("w", encoding="utf-8") as handle:
-        for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    (out / SUMMARY).write_text(json.dumps(summary, ensure_ascii=False, indent=2) + "\n",
-                               encoding="utf-8")
-
-
-def read_run(folder: Path) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """The records and summary of a run folder; FileNotFoundError naming what is missing."""
-    folder = Path(folder)
-    for name in (RESULTS, SUMMARY):
-        if not (folder / name).is_file():
-            raise FileNotFoundError(f"{folder / name} not found; is {folder} a run folder?")
-    with (folder / RESULTS).open(encoding="utf-8") as handle:
-        records = [json.loads(line) for line in handle if line.strip()]
-    summary = json.loads((folder / SUMMARY).read_text(encoding="utf-8"))
-    return records, summary
-
-
-def run_items(components: Any, items: Sequence[Item], out: Path, mode: str | None = None,
-              top_k: int | None = None, questions: str = "", progress: bool = True,
-              report: bool = True) -> dict[str, Any]:
+def run_items(
+    components: Any,
+    items: Sequence[Item],
+    out: Path,
+    mode: str | None = None,
+    top_k: int | None = None,
+    questions: str = "",
+    progress: bool = True,
+    report: bool = True,
+) -> dict[str, Any]:
     """The core of `eval run` on built components: check, answer, score, write, report."""
     documents = components.store.documents()
     check_evidence(items, documents, questions or "<questions>")
     settings = components.settings
-    support, support_name = default_support(
-        components.embedder, getattr(settings, "verify_min_similarity", 0.5))
+    support, support_name = default_support()
     started = time.perf_counter()
     records = evaluate(components.answerer, items, documents, mode, top_k, support, progress)
-    run = {"questions": questions, "items": len(items),
-           "mode": mode or settings.mode, "top_k": top_k or settings.top_k,
-           "answer_modes": sorted({r["answer"]["mode"] for r in records if r["answer"]}),
-           "embed_model": settings.embed_model or "default",
-           "chunk_tokens": settings.chunk_tokens,
-           "abstain_threshold": settings.abstain_threshold,
-           "verifier": support_name,
-           "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-           "duration_s": round(time.perf_counter() - started, 1)}
+    run = {
+        "questions": questions,
+        "items": len(items),
+        "mode": mode or settings.mode,
+        "top_k": top_k or settings.top_k,
+        "answer_modes": sorted({r["answer"]["mode"] for r in records if r["answer"]}),
+        "embed_model": settings.embed_model or "default",
+        "chunk_tokens": settings.chunk_tokens,
+        "abstain_threshold": settings.abstain_threshold,
+        "support_check": support_name,
+        "language_detector": "py3langid (de, en)",
+        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+        "duration_s": round(time.perf_counter() - started, 1),
+    }
     summary = build_summary(records, run)
     write_run(out, records, summary)
     if report:
@@ -137,13 +156,18 @@ def build_components(mode: str | None = None, **overrides: object) -> Any:
     if mode:
         overrides["mode"] = mode
     settings = load_settings(**overrides)
-    components = build(settings, with_writer=settings.mode == "generative")
+    components = build(settings, with_llm=settings.mode == "generative")
     ensure_index(components)
     return components
 
 
-def run(questions: Path | str, out: Path | str, mode: str | None = None,
-        top_k: int | None = None, progress: bool = True) -> dict[str, Any]:
+def run(
+    questions: Path | str,
+    out: Path | str,
+    mode: str | None = None,
+    top_k: int | None = None,
+    progress: bool = True,
+) -> dict[str, Any]:
     """`eval run`: load the question set, build the real pipeline, evaluate, write."""
     items = load_questions(questions)
     if top_k is not None and top_k <= 0:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from eval import metrics
+from eval import metrics, text
 from eval.metrics import Span
 from eval.questions import parse_item
-from eval.scoring import item_quality, score_item, summarize
-from eval.support import overlap_support, verifier_support
-from tests.fakes import HashEmbedding
+from eval.scoring import item_quality, score_item, summarize, summarize_by_language
+from eval.support import default_support, overlap_support
 
 DOCS = {"a": "Eins zwei. Die Truppe hat 9000 Soldaten. Drei vier.", "b": "Andere Sache."}
 GOLD = [Span("a", 11, 40)]  # "Die Truppe hat 9000 Soldaten."
@@ -113,11 +112,63 @@ def test_supported_claims_use_the_verifier_on_the_cited_texts():
     assert metrics.supported_sentence_rate([]) is None
 
 
-def test_token_overlap_folds_and_stems():
-    assert metrics.token_overlap("Soldaten der Truppe", ["Die Truppe hat 9000 Soldaten."]) == 1
-    assert metrics.token_overlap("Mond Rakete", ["Die Truppe."]) == 0
+def test_token_overlap_folds_stems_and_ignores_function_words():
+    assert text.token_overlap("Soldaten der Truppe", ["Die Truppe hat 9000 Soldaten."]) == 1
+    assert text.token_overlap("Mond Rakete", ["Die Truppe."]) == 0
+    assert text.token_overlap("9,000 soldiers", ["9.000 Soldaten", "9000 soldier"]) == 1
+    assert text.token_overlap("the and of", ["anything"]) == 1  # nothing to check
+    assert text.content_tokens("Laut Artikel: die Gespräche") == {"gespräch"}
     with pytest.raises(ValueError, match="threshold"):
         metrics.overlap_verifier(0)
+
+
+def test_strip_markers_removes_every_citation_marker():
+    assert text.strip_markers("A [1]. B [2][3] C[4]") == "A. B C"
+
+
+def test_cited_texts_add_the_rendering_when_a_citation_carries_one():
+    base = {"n": 1, "text": "Minsk bestritt es."}
+    assert metrics.cited_texts(base) == ["Minsk bestritt es."]
+    assert metrics.cited_texts({**base, "rendering": None}) == ["Minsk bestritt es."]
+    shown = {**base, "rendering": {"language": "en", "text": "Minsk denied it.",
+                                   "checked": True}}
+    assert metrics.cited_texts(shown) == ["Minsk bestritt es.", "Minsk denied it."]
+    empty = {**base, "rendering": {"language": "en", "text": " ", "checked": False}}
+    assert metrics.cited_texts(empty) == ["Minsk bestritt es."]
+    with pytest.raises(ValueError, match="needs its text"):
+        metrics.cited_texts({"n": 1})
+
+
+def test_support_is_evals_own_check_and_can_fail():
+    support, name = default_support()
+    assert "eval token overlap" in name
+    cited = {"n": 1, "doc_id": "a", "section": "", "start": 11, "end": 40,
+             "text": "Die Truppe hat 9000 Soldaten."}
+    quoted = _answer('Laut Artikel: „Die Truppe hat 9000 Soldaten.“ [1]', [cited], [])
+    assert support(quoted) == (1, 1)
+    english = _answer("The unit has 9,000 soldiers [1].", [cited], [], language="en")
+    assert support(english) == (0, 1)  # German text alone does not vouch for English words
+    rendered = {**cited, "rendering": {"language": "en", "text": "The unit has 9,000 soldiers.",
+                                       "checked": True}}
+    assert support(_answer("The unit has 9,000 soldiers [1].", [rendered], [])) == (1, 1)
+    wrong = _answer("Putin fliegt morgen zum Mond [1]. Ohne Beleg.", [cited], [])
+    assert support(wrong) == (0, 2)
+    assert support(_answer("Dazu sagt der Artikel nichts.", [], [], abstained=True)) == (0, 0)
+
+
+def test_the_language_detector_reads_the_answer_text_quotes_included():
+    assert text.detect_language("No. Belarus has denied that it will join the war [1].") == "en"
+    assert text.detect_language("Nein. Belarus bestreitet, in den Krieg einzutreten [1].") == "de"
+    quoted = 'The article says (in German): "Die Kampftruppe könnten bis zu 9000 russische ' \
+             'Soldaten angehören." [1]'
+    assert text.detect_language(quoted) == "de"  # the reader meets German
+    with pytest.raises(ValueError, match="without letters"):
+        text.detect_language("[1] 9000.")
+
+
+def test_fact_accuracy_reader_skips_items_without_reader_facts():
+    assert metrics.fact_accuracy_reader([True, None, False, True]) == pytest.approx(2 / 3)
+    assert metrics.fact_accuracy_reader([None, None]) is None
 
 
 def test_language_match_and_percentiles():
@@ -164,18 +215,67 @@ def test_score_item_and_summarize_combine_the_metrics():
     assert summary["latency_p50_ms"] == 100 and summary["errors"] == 0
     assert summarize([first, failed])["errors"] == 1
     assert item_quality(second) == 1 and item_quality(failed) == 0
-    assert item_quality(first) == pytest.approx((0.5 + 1 + 1 + 1 + 1) / 5)
+    assert first["answer_language"] == "de" and first["language_ok"]
+    assert item_quality(first) == pytest.approx((0.5 + 1 + 1 + 1 + 1 + 1) / 6)
 
 
-def test_the_product_verifier_judges_quotes_supported_and_inventions_not():
-    support = verifier_support(HashEmbedding(), min_similarity=0.5)
-    cited = [{"n": 1, "doc_id": "a", "section": "", "start": 11, "end": 40,
-              "text": "Die Truppe hat 9000 Soldaten."}]
-    quoted = _answer('Laut Artikel: „Die Truppe hat 9000 Soldaten.“ [1]', cited, [])
-    assert support(quoted) == (1, 1)
-    english = _answer('The article says (in German): "Die Truppe hat 9000 Soldaten." [1]',
-                      cited, [], language="en")
-    assert support(english) == (1, 1)
-    wrong = _answer("Die Truppe hat 5000 Soldaten [1]. Putin fliegt zum Mond.", cited, [])
-    assert support(wrong) == (0, 2)
-    assert support(_answer("Dazu sagt der Artikel nichts.", [], [], abstained=True)) == (0, 0)
+def _by_text(language_of: dict[str, str]):  # type: ignore[no-untyped-def]
+    """A fake detector: looks the text up, so the test fixes what it 'detects'."""
+    def detect(answer_text: str) -> str:
+        return language_of[answer_text]
+
+    return detect
+
+
+def test_language_is_measured_on_the_answer_text_not_the_product_label():
+    item = parse_item({"id": "e", "lang": "en", "answerable": True, "question": "How many?",
+                       "facts": [["9000"]], "facts_reader": [["9,000", "9000"]],
+                       "evidence": ["Die Truppe hat 9000 Soldaten."]})
+    cited = {"n": 1, "doc_id": "a", "section": "", "start": 11, "end": 40,
+             "text": "Die Truppe hat 9000 Soldaten."}
+    german = _answer('Laut Artikel: „Die Truppe hat 9000 Soldaten.“ [1]', [cited], [],
+                     language="en")
+    detector = _by_text({'Laut Artikel: „Die Truppe hat 9000 Soldaten.“': "de",
+                         "The unit has 9,000 soldiers.": "en"})
+    scores = score_item(item, german, DOCS, overlap_support(), detector=detector)
+    assert scores["answer_language"] == "de" and not scores["language_ok"]
+    assert scores["facts_ok"] and scores["facts_reader_ok"]  # "9000" is in both languages
+    english = _answer("The unit has 9,000 soldiers [1].", [cited], [], language="de")
+    scores = score_item(item, english, DOCS, overlap_support(), detector=detector)
+    assert scores["answer_language"] == "en" and scores["language_ok"]
+
+
+def test_reader_facts_need_the_readers_language():
+    item = parse_item({"id": "n", "lang": "en", "answerable": True,
+                       "question": "Did Minsk join?", "facts": [["nicht", "not"]],
+                       "facts_reader": [["No", "not", "denied"]],
+                       "evidence": ["Die Truppe hat 9000 Soldaten."]})
+    quoted = _answer("Laut Artikel: „Minsk trat nicht ein.“ [1]", [], [])
+    scores = score_item(item, quoted, DOCS, overlap_support(), detector=lambda _: "de")
+    assert scores["facts_ok"] and not scores["facts_reader_ok"]
+    plain = _answer("No, Minsk denied it [1].", [], [], language="en")
+    scores = score_item(item, plain, DOCS, overlap_support(), detector=lambda _: "en")
+    assert scores["facts_reader_ok"] and scores["language_ok"]
+    failed = score_item(item, None, DOCS, overlap_support(), error="boom")
+    assert failed["facts_reader_ok"] is False and failed["answer_language"] is None
+
+
+def test_summary_has_the_reader_metrics_overall_and_per_language():
+    scores = [
+        {"lang": "en", "answerable": True, "error": None, "abstained": False,
+         "abstention_ok": True, "answer_language": "de", "language_ok": False,
+         "total_ms": 10.0, "supported": 1, "claims": 1, "hit_rank": 1, "facts_ok": True,
+         "facts_reader_ok": False, "cited_gold": 1, "cited": 1, "citation_covers": True},
+        {"lang": "de", "answerable": True, "error": None, "abstained": False,
+         "abstention_ok": True, "answer_language": "de", "language_ok": True,
+         "total_ms": 20.0, "supported": 0, "claims": 2, "hit_rank": 2, "facts_ok": True,
+         "facts_reader_ok": True, "cited_gold": 1, "cited": 2, "citation_covers": True},
+    ]
+    overall = summarize(scores)
+    assert overall["fact_accuracy_reader"] == 0.5 and overall["language_match"] == 0.5
+    assert overall["supported_sentence_rate"] == pytest.approx(1 / 3, abs=1e-4)
+    by_lang = summarize_by_language(scores)
+    assert by_lang["en"]["fact_accuracy_reader"] == 0 and by_lang["en"]["language_match"] == 0
+    assert by_lang["de"]["fact_accuracy_reader"] == 1 and by_lang["de"]["language_match"] == 1
+    old = [{key: value for key, value in s.items() if key != "facts_reader_ok"} for s in scores]
+    assert summarize(old)["fact_accuracy_reader"] is None  # older runs: not measured

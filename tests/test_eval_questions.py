@@ -15,12 +15,11 @@ from eval.questions import (
     load_questions,
     parse_item,
     parse_lines,
+    read_documents,
 )
-from index.ingest.corpus import read_article
 
 ROOT = Path(__file__).resolve().parent.parent
 SETS = [ROOT / "eval" / "questions" / "dev.jsonl", ROOT / "eval" / "questions" / "test.jsonl"]
-ARTICLE = ROOT / "corpus" / "putin-minsk-analyse.txt"
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +29,7 @@ def shipped() -> dict[str, list[Item]]:
 
 @pytest.fixture(scope="module")
 def article_text() -> str:
-    return read_article(ARTICLE).text
+    return read_documents(ROOT / "corpus")["putin-minsk-analyse"]
 
 
 def test_every_evidence_string_is_in_the_article(shipped, article_text):
@@ -54,6 +53,22 @@ def test_sets_cover_what_the_issue_asks_for(shipped):
     for group in shipped.values():
         assert {item.lang for item in group if not item.answerable} == {"de", "en"}
         assert any(len(item.turns) > 1 for item in group)
+
+
+def test_every_answerable_item_has_reader_facts(shipped):
+    for items in shipped.values():
+        for item in items:
+            assert not item.answerable or item.facts_reader, item.id
+
+
+def test_dev_set_has_the_added_evidence_items(shipped):
+    dev = shipped["dev"]
+    assert len(dev) >= 86
+    added = dev[46:]
+    assert [item.id for item in added] == [f"dev{n}" for n in range(47, 47 + len(added))]
+    assert 0.6 <= sum(item.lang == "en" for item in added) / len(added) <= 0.8
+    assert sum(not item.answerable for item in added) >= 10
+    assert sum(len(item.turns) > 1 for item in added) >= 5
 
 
 def test_questions_do_not_copy_their_evidence(shipped):
@@ -85,6 +100,10 @@ def _line(**fields: object) -> str:
     ({"facts": [["9000"], []]}, "each facts group"),
     ({"evidence": None}, "evidence must be a non-empty list"),
     ({"answerable": False}, "an unanswerable item has no facts or evidence"),
+    ({"facts_reader": []}, "facts_reader must be a non-empty list"),
+    ({"facts_reader": [["No"], [""]]}, "each facts_reader group"),
+    ({"answerable": False, "facts": None, "evidence": None, "facts_reader": [["x"]]},
+     "an unanswerable item has no facts or evidence"),
     ({"colour": "red"}, "unknown field(s) colour"),
     ({"id": ""}, "id must be a non-empty string"),
 ])
@@ -126,6 +145,14 @@ def test_turns_make_the_last_turn_the_scored_question():
     item = parse_item(json.loads(_line(question=None, turns=["Who is X?", "Where is she?"])))
     assert item.question == "Where is she?"
     assert item.history == ("Who is X?",)
+    assert parse_item(item.to_json()) == item
+
+
+def test_reader_facts_are_optional_and_round_trip():
+    item = parse_item(json.loads(_line()))
+    assert item.facts_reader == () and "facts_reader" not in item.to_json()
+    item = parse_item(json.loads(_line(facts_reader=[["9,000", "9000"]])))
+    assert item.facts_reader == (("9,000", "9000"),)
     assert parse_item(item.to_json()) == item
 
 

@@ -17,14 +17,17 @@ from eval.__main__ import main
 from eval.compare import compare_runs, item_changes
 from eval.gate import ThresholdsError, check, gate, load_thresholds
 from eval.questions import load_questions, parse_item
-from eval.runner import ask_item, evaluate, read_run, run_items
+from eval.runfiles import read_run
+from eval.runner import ask_item, evaluate, run_items
 from index.types import Answer, Retrieval, Turn
 
 FIXTURE_QUESTIONS = Path(__file__).parent / "fixtures" / "questions.jsonl"
+# language_match: fx07 asks in English and the extractive answer quotes the German article,
+# which a reader meets as German; 8 of 9 answers are in the question's language.
 SANE = {"min": {"hit@1": 0.8, "mrr": 0.8, "fact_accuracy": 0.8, "citation_recall": 0.8,
                 "citation_precision": 0.6, "abstention_recall": 0.5,
                 "abstention_precision": 0.5, "supported_sentence_rate": 0.8,
-                "language_match": 1.0},
+                "language_match": 0.85},
         "max": {"errors": 0, "latency_p95_ms": 5000}}
 
 
@@ -74,6 +77,12 @@ def test_a_run_writes_results_summary_and_report(fake_components, tmp_path):
     assert summary["run"]["mode"] == "extractive" and summary["run"]["items"] == 9
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "| hit@1 |" in report and "![retrieval](retrieval.png)" in report
+    assert "| fact_accuracy_reader |" in report and "| language_match |" in report
+    english = next(r for r in records if r["id"] == "fx07")
+    assert english["scores"]["answer_language"] == "de" and not english["scores"]["language_ok"]
+    assert summary["metrics"]["language_match"] == pytest.approx(8 / 9, abs=1e-4)
+    assert summary["by_lang"]["de"]["language_match"] == 1
+    assert "py3langid" in summary["run"]["language_detector"]
     for group in ("retrieval", "citations", "answers", "abstention", "latency"):
         assert (out / f"{group}.png").read_bytes()[:4] == b"\x89PNG"
 
@@ -103,6 +112,27 @@ def test_the_gate_passes_on_the_pipeline_and_fails_on_a_broken_retriever(
     records_good, _ = read_run(good)
     records_broken, _ = read_run(broken)
     assert item_changes(records_broken, records_good)["improved"]
+
+
+def test_reader_facts_are_scored_and_reported_per_language(fake_components, tmp_path):
+    items = [parse_item({"id": "r1", "lang": "de", "answerable": True,
+                         "question": "Wie viele Besucher werden beim Stadtfest erwartet?",
+                         "facts": [["12000", "12.000"]], "facts_reader": [["12000", "12.000"]],
+                         "evidence": ["Bis zu 12000 Besucher werden erwartet."]}),
+             parse_item({"id": "r2", "lang": "en", "answerable": True,
+                         "question": "How many visitors are expected at the town festival?",
+                         "facts": [["12000"]], "facts_reader": [["visitors"], ["12000"]],
+                         "evidence": ["Bis zu 12000 Besucher werden erwartet."]})]
+    out = tmp_path / "reader"
+    summary = run_items(fake_components, items, out, progress=False)
+    records, _ = read_run(out)
+    assert records[0]["facts_reader"] == [["12000", "12.000"]]
+    assert records[0]["scores"]["facts_reader_ok"]
+    assert not records[1]["scores"]["facts_reader_ok"]  # a German quote has no "visitors"
+    assert summary["by_lang"]["de"]["fact_accuracy_reader"] == 1
+    assert summary["by_lang"]["en"]["fact_accuracy_reader"] == 0
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "expected in the reader's language: (visitors) AND (12000)" in report
 
 
 def test_compare_command_prints_and_writes(fake_components, tmp_path, capsys):
@@ -181,6 +211,22 @@ def test_thresholds_are_checked_and_unmeasured_metrics_fail(tmp_path):
     bad.write_text("{", encoding="utf-8")
     with pytest.raises(ThresholdsError, match="not valid JSON"):
         load_thresholds(bad)
+    bad.write_text('{"min": {"fact_acuracy": 0.5}}', encoding="utf-8")
+    with pytest.raises(ThresholdsError, match=r"min\.fact_acuracy is not a metric"):
+        load_thresholds(bad)
+
+
+def test_the_gate_knows_the_new_metric_names(tmp_path):
+    path = tmp_path / "t.json"
+    path.write_text(json.dumps({"min": {"fact_accuracy_reader": 0.5, "en.language_match": 0.9,
+                                        "de.supported_sentence_rate": 0.8}}), encoding="utf-8")
+    loaded = load_thresholds(path)
+    summary = {"metrics": {"fact_accuracy_reader": 0.4},
+               "by_lang": {"en": {"language_match": 1.0},
+                           "de": {"supported_sentence_rate": 0.9}}}
+    failures, checks = check(summary, loaded)
+    assert checks == 3
+    assert failures == ["fact_accuracy_reader = 0.4 is below the minimum 0.5"]
 
 
 @pytest.mark.parametrize("name", ["thresholds.json", "thresholds.generative.json"])
