@@ -83,6 +83,17 @@ class Settings(BaseSettings):
     llm_rewrite: bool = True  # rewrite follow-up questions with the LLM when it is built
     verify_min_similarity: float = 0.5  # answer sentence vs cited sentence, cosine
 
+    # Renderings: cited German sentences shown to a reader of another language as checked
+    # machine translations by the LLM (index/translate), cached in the store.
+    render_translations: bool = True
+    render_on_demand: bool = True  # render a cited sentence at answer time if not cached
+    prerender: bool = True  # render every sentence after indexing (ingest, page, eval)
+    render_min_similarity: float = 0.75  # source vs rendering, cross-lingual cosine
+    render_min_round_trip: float = 0.8  # source vs rendering translated back, cosine
+    # The Ding German-English dictionary (Debian trans-de-en) for glossary hints; ""
+    # means <cache_dir>/dictionaries/de-en, where scripts/setup.sh puts it.
+    dictionary_path: str = ""
+
     feedback_path: Path = Path("var/feedback.jsonl")
 
     @field_validator("corpus_dir", "chroma_path", "feedback_path", "cache_dir", mode="after")
@@ -113,7 +124,8 @@ class Settings(BaseSettings):
             raise ValueError(f"must be greater than 0; got {value}")
         return value
 
-    @field_validator("abstain_threshold", "verify_min_similarity")
+    @field_validator("abstain_threshold", "verify_min_similarity", "render_min_similarity",
+                     "render_min_round_trip")
     @classmethod
     def _unit(cls, value: float) -> float:
         if not -1.0 <= value <= 1.0:
@@ -142,6 +154,13 @@ class Settings(BaseSettings):
         if not 16 <= self.chunk_tokens <= 2048:
             raise ValueError(f"chunk_tokens must be 16-2048; got {self.chunk_tokens}")
         return self
+
+    @property
+    def dictionary_file(self) -> Path:
+        """The Ding dictionary file (configured, or the one set-up installs in the cache)."""
+        if self.dictionary_path:
+            return Path(self.dictionary_path).expanduser()
+        return self.cache_dir / "dictionaries" / "de-en"
 
     @property
     def uses_chroma_server(self) -> bool:

@@ -151,6 +151,12 @@ class ChromaStore:
         return sorted(result, key=lambda chunk: (chunk.doc_id, chunk.start))
 
     @_guarded
+    def sentence_texts(self) -> list[str]:
+        """The text of every stored sentence (for pre-rendering), read in pages."""
+        got = self._get_all(self.sentences, ["documents"])
+        return [str(text) for text in got["documents"] if text]
+
+    @_guarded
     def documents(self) -> dict[str, str]:
         """The full text of every stored article, by document id."""
         got = self._get_all(self.documents_collection, ["documents"])

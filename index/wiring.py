@@ -24,6 +24,8 @@ from index.prompts import Prompts
 from index.retrieve.hybrid import FusionWeights, HybridRetriever
 from index.settings import Settings
 from index.store import ChromaStore, open_client
+from index.translate.dictionary import Dictionary
+from index.translate.renderer import SentenceRenderer
 from index.types import Composer, Embedder, Generator
 
 ProgressCallback = Callable[[float, str], None]
@@ -40,6 +42,7 @@ class Components:
     answerer: AnswerPipeline
     library: Library
     generator: Generator | None = None
+    renderer: SentenceRenderer | None = None
 
     @property
     def generative_available(self) -> bool:
@@ -119,6 +122,17 @@ def build_generative(settings: Settings, prompts: Prompts, embedder: Embedder,
                               max_evidence=settings.llm_evidence_sentences)
 
 
+def build_renderer(settings: Settings, prompts: Prompts, embedder: Embedder,
+                   store: ChromaStore, generator: Generator) -> SentenceRenderer:
+    """The sentence renderer: the LLM, the dictionary's glossary, checks, the store's cache."""
+    dictionary = Dictionary(settings.dictionary_file,
+                            settings.cache_dir / "dictionaries" / "de-en.sqlite")
+    model_id = str(getattr(generator, "model_name", "") or type(generator).__name__)
+    return SentenceRenderer(generator, prompts, embedder, store, model_id, dictionary,
+                            min_similarity=settings.render_min_similarity,
+                            min_round_trip=settings.render_min_round_trip)
+
+
 def build(settings: Settings, embedder: Embedder | None = None, client: Any = None,
           generator: Generator | None = None, prompts: Prompts | None = None,
           with_llm: bool | None = None) -> Components:
@@ -139,8 +153,6 @@ def build(settings: Settings, embedder: Embedder | None = None, client: Any = No
         store, embedder, candidates=settings.candidates,
         weights=FusionWeights(settings.bm25_weight_same_language,
                               settings.bm25_weight_cross_language))
-    extractive = ExtractiveComposer(prompts)
-    composers: dict[str, Composer] = {"extractive": extractive}
     llm_rewriter = None
     wanted = llm_available(settings) if with_llm is None else with_llm
     if generator is None and wanted:
@@ -149,6 +161,11 @@ def build(settings: Settings, embedder: Embedder | None = None, client: Any = No
         except ModelError:
             if settings.mode == "generative":
                 raise
+    renderer = None
+    if generator is not None and settings.render_translations:
+        renderer = build_renderer(settings, prompts, embedder, store, generator)
+    extractive = ExtractiveComposer(prompts, renderer, settings.render_on_demand)
+    composers: dict[str, Composer] = {"extractive": extractive}
     if generator is not None:
         composers["generative"] = build_generative(settings, prompts, embedder, generator,
                                                    extractive)
@@ -161,7 +178,8 @@ def build(settings: Settings, embedder: Embedder | None = None, client: Any = No
         passage_weight=settings.passage_weight, max_question_chars=settings.max_question_chars,
         default_mode=settings.mode)
     library = Library(settings.corpus_dir, store, ingestor)
-    return Components(settings, embedder, store, ingestor, answerer, library, generator)
+    return Components(settings, embedder, store, ingestor, answerer, library, generator,
+                      renderer)
 
 
 def ensure_index(components: Components, progress: ProgressCallback | None = None
@@ -175,3 +193,23 @@ def ensure_index(components: Components, progress: ProgressCallback | None = Non
     if components.settings.uses_chroma_server and components.store.count() > 0:
         return None
     return components.ingestor.ingest_folder(components.settings.corpus_dir, progress)
+
+
+def prerender(components: Components, languages: tuple[str, ...] = ("en",),
+              progress: ProgressCallback | None = None) -> dict[str, int]:
+    """Render every stored sentence for readers of `languages` (cached ones cost nothing)."""
+    if components.renderer is None or not components.settings.prerender:
+        return {}
+    from index.text.language import detect_language
+
+    texts = components.store.sentence_texts()
+    totals: dict[str, int] = {}
+    for target in languages:
+        todo = [text for text in texts if detect_language(text) != target]
+        sources = {detect_language(text) for text in todo}
+        for source in sorted(sources):
+            batch = [text for text in todo if detect_language(text) == source]
+            counts = components.renderer.render_all(batch, source, target, progress)
+            for key, value in counts.items():
+                totals[key] = totals.get(key, 0) + value
+    return totals

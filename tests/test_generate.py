@@ -89,7 +89,8 @@ def test_yes_against_the_denial_never_ships_in_english(fake_components: Any) -> 
     answer = make_answerer(fake_components, llm, min_similarity=-1.0).answer(
         "Is there an Absage of the Stadtfest?")
     assert not answer.answer.startswith("Yes")
-    assert answer.answer.startswith("The article says (in German):")
+    # the extractive fallback: the denial, quoted in German (no renderer in fast tests)
+    assert answer.answer.startswith('No. In German (no checked translation): "Die Veranstalter')
 
 
 def test_no_that_agrees_with_the_denial_ships_with_its_citation(fake_components: Any) -> None:
@@ -254,11 +255,16 @@ def test_every_template_renders_with_its_documented_variables(language: str) -> 
         "answer_system": {}, "answer_user": {"evidence": "e", "question": "q"},
         "evidence_line": {"n": 1, "text": "t"}, "rewrite_system": {},
         "rewrite_user": {"history": "h", "question": "q"}, "history_user": {"text": "t"},
-        "history_assistant": {"text": "t"},
+        "history_assistant": {"text": "t"}, "untranslated": {"quotes": "q"},
+        "verdict_no": {}, "render_system": {}, "render_user": {"glossary": "g", "text": "t"},
+        "glossary_line": {"entries": "e"}, "back_system": {}, "back_user": {"text": "t"},
     }
     names = {path.name.split(".")[0] for path in prompts.folder.glob("*.txt")}
     assert names == set(documented)
+    only_german = {"back_system", "back_user"}  # the round trip always goes into German
     for name, values in documented.items():
+        if name in only_german and language != "de":
+            continue
         assert prompts.render(name, language, **values).strip()
 
 

@@ -1,40 +1,96 @@
-"""The extractive way of answering: the chosen sentences themselves, quoted and numbered."""
+"""The extractive way of answering: the article's own sentences, answer first, in the reader's
+language.
+
+A German reader gets the sentences quoted. A reader of another language gets each
+sentence's checked rendering (a machine translation, see index.translate), with the
+German original in the citation; a sentence without a checked rendering is quoted in
+German with a short note, never shown with an unchecked translation. A yes/no question
+whose best sentence denies it opens with "No." (index.answer.verdict).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
 
+from index.answer.verdict import verdict
 from index.prompts import Prompts
-from index.types import Citation, Composed, Evidence
+from index.text.language import detect_language
+from index.text.markers import cite
+from index.types import Citation, Composed, Evidence, Renderer, Rendering
 
 _SPACE = re.compile(r"\s+")
 
 
+def _clean(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
 class ExtractiveComposer:
-    """Writes the answer from the chosen sentences themselves, quoted and numbered."""
+    """Writes the answer from the chosen sentences themselves (a Composer)."""
 
-    def __init__(self, prompts: Prompts) -> None:
+    def __init__(self, prompts: Prompts, renderer: Renderer | None = None,
+                 render_missing: bool = True) -> None:
         self.prompts = prompts
+        self.renderer = renderer
+        # Render a cited sentence now when no rendering is cached (an LLM call); when
+        # False, such a sentence is quoted in German until pre-rendering reaches it.
+        self.render_missing = render_missing
 
-    def compose(
-        self, question: str, language: str, evidence: Sequence[Evidence]
-    ) -> tuple[str, list[Citation]]:
-        """Answer text and citations; the refusal text when there is no evidence."""
-        if not evidence:
-            return self.prompts.render("refusal", language), []
-        citations = [item.citation(n) for n, item in enumerate(evidence, start=1)]
-        quotes = " ".join(
-            self.prompts.render("quote", language, n=c.n, text=_SPACE.sub(" ", c.text).strip())
-            for c in citations
-        )
-        return self.prompts.render("extractive", language, quotes=quotes), citations
+    def renderings(self, language: str, evidence: Sequence[Evidence]
+                   ) -> list[Rendering | None]:
+        """The checked rendering of each sentence for a reader of `language`, or None."""
+        result: list[Rendering | None] = []
+        for item in evidence:
+            source = detect_language(item.text)
+            if self.renderer is None or source == language:
+                result.append(None)
+                continue
+            found = self.renderer.cached([item.text], source, language).get(item.text)
+            if found is None and self.render_missing:
+                found = self.renderer.render(item.text, source, language)
+            result.append(found if found is not None and found.checked else None)
+        return result
 
     def compose_answer(self, question: str, language: str,
                        evidence: Sequence[Evidence]) -> Composed:
-        """The extractive answer as a Composed value."""
-        text, citations = self.compose(question, language, evidence)
-        return Composed(text=text, citations=tuple(citations), mode="extractive")
+        """The extractive answer: refusal, or verdict + the sentences with [n] markers."""
+        if not evidence:
+            return Composed(self.prompts.render("refusal", language), (), "extractive")
+        renderings = self.renderings(language, evidence)
+        citations = tuple(item.citation(n, rendering) for n, (item, rendering)
+                          in enumerate(zip(evidence, renderings, strict=True), start=1))
+        parts = self._parts(language, citations)
+        opening = verdict(question, evidence[0])
+        lead = self.prompts.render(f"verdict_{opening}", language).strip() if opening else ""
+        text = " ".join(part for part in [lead, *parts] if part)
+        direct = " ".join(part for part in [lead, parts[0]] if part)
+        return Composed(text=text, citations=citations, mode="extractive", direct_answer=direct)
+
+    def _parts(self, language: str, citations: Sequence[Citation]) -> list[str]:
+        """Rendered sentences with their markers; quotes grouped into one block per kind:
+        in the reader's language ("Laut Artikel: ...") or untranslated ("In German ...").
+        """
+        blocks: dict[str, list[str]] = {"extractive": [], "untranslated": []}
+        parts: list[str | tuple[str]] = []  # a 1-tuple holds the kind of a quote block
+        for citation in citations:
+            if citation.rendering is not None:
+                parts.append(cite(_clean(citation.rendering.text), citation.n))
+                continue
+            kind = "extractive" if detect_language(citation.text) == language else "untranslated"
+            if not blocks[kind]:
+                parts.append((kind,))  # the block goes where its first quote is
+            blocks[kind].append(self.prompts.render("quote", language, n=citation.n,
+                                                    text=_clean(citation.text)))
+        return [part if isinstance(part, str) else
+                self.prompts.render(part[0], language, quotes=" ".join(blocks[part[0]]))
+                for part in parts]
+
+    def compose(self, question: str, language: str, evidence: Sequence[Evidence]
+                ) -> tuple[str, list[Citation]]:
+        """Answer text and citations (compose_answer without the extras)."""
+        composed = self.compose_answer(question, language, evidence)
+        return composed.text, list(composed.citations)
 
     def stream(self, question: str, language: str, ranked: Sequence[Evidence],
                chosen: Sequence[Evidence], timings: dict[str, float]

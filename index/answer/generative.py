@@ -12,12 +12,14 @@ import logging
 import re
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
 from index.answer.extractive import ExtractiveComposer
 from index.answer.verify import Verifier
 from index.prompts import Prompts
 from index.text.polarity import is_question
-from index.types import Composed, Evidence, Generator
+from index.text.sentences import split_sentences
+from index.types import Composed, Evidence, Generator, Rendering
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +74,21 @@ class GenerativeComposer:
                                    question=_SPACE.sub(" ", question).strip())
         return system, user.strip()
 
+    def shown(self, language: str, given: Sequence[Evidence]
+              ) -> tuple[list[Evidence], dict[tuple[str, int], Rendering]]:
+        """The evidence as the LLM reads it: each sentence in the reader's language where a
+        checked rendering exists (English evidence for an English question), else as is.
+        """
+        renderings = self.extractive.renderings(language, given)
+        shown, used = [], {}
+        for item, rendering in zip(given, renderings, strict=True):
+            if rendering is None:
+                shown.append(item)
+            else:
+                shown.append(replace(item, text=rendering.text))
+                used[(item.doc_id, item.start)] = rendering
+        return shown, used
+
     def stream(self, question: str, language: str, ranked: Sequence[Evidence],
                chosen: Sequence[Evidence], timings: dict[str, float]
                ) -> Iterator[str | Composed]:
@@ -80,6 +97,12 @@ class GenerativeComposer:
         if not given:
             yield self.extractive.compose_answer(question, language, chosen)
             return
+        mark = time.perf_counter()
+        originals = {(item.doc_id, item.start): item for item in given}
+        given, used = self.shown(language, given)
+        anchors = [next((g for g in given if (g.doc_id, g.start) == (c.doc_id, c.start)), c)
+                   for c in chosen]
+        timings["render_ms"] = (time.perf_counter() - mark) * 1000
         system, user = self.prompt(question, language, given)
         mark = time.perf_counter()
         self.load()
@@ -94,14 +117,19 @@ class GenerativeComposer:
         timings["generate_ms"] = (time.perf_counter() - mark) * 1000
         mark = time.perf_counter()
         verification = self.verifier.verify(question, language, "".join(pieces), given,
-                                            anchors=chosen)
+                                            anchors=anchors)
         timings["verify_ms"] = (time.perf_counter() - mark) * 1000
         for check in verification.checks:
             if not check.supported:
                 log.info("dropped %r: %s", check.text, "; ".join(check.problems))
         if verification.ok:
-            yield Composed(text=verification.text, citations=verification.citations,
-                           mode="generative")
+            # citations point at the article's own words; the rendering rides along
+            citations = tuple(
+                originals[(c.doc_id, c.start)].citation(c.n, used.get((c.doc_id, c.start)))
+                for c in verification.citations)
+            first = split_sentences(verification.text)[:1]
+            yield Composed(text=verification.text, citations=citations, mode="generative",
+                           direct_answer=first[0] if first else "")
             return
         log.info("no supported sentence (%s); answering extractively",
                  "; ".join(verification.problems) or "all dropped")

@@ -19,6 +19,14 @@ class LLMGenerator:
         self.errors = errors
         self.where = where
 
+    @property
+    def model_name(self) -> str:
+        """The model's name (part of cache keys of what it made)."""
+        try:
+            return str(self.llm.metadata.model_name)
+        except Exception:  # a backend without metadata
+            return type(self.llm).__name__
+
     def load(self) -> None:
         """Load the model now when the backend loads lazily (no-op otherwise)."""
         loader = getattr(self.llm, "load", None)

@@ -18,6 +18,7 @@ NUMBER_WORDS = {
     "vier": "4", "four": "4", "fuenf": "5", "five": "5", "sechs": "6", "six": "6",
     "sieben": "7", "seven": "7", "acht": "8", "eight": "8", "neun": "9", "nine": "9",
     "zehn": "10", "ten": "10", "elf": "11", "eleven": "11", "zwoelf": "12", "twelve": "12",
+    "beide": "2", "beiden": "2", "beider": "2",
     "zwanzig": "20", "twenty": "20", "dreissig": "30", "thirty": "30",
     "hundert": "100", "hundred": "100", "tausend": "1000", "thousand": "1000",
     "million": "1000000", "millionen": "1000000", "milliarde": "1000000000",

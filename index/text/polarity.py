@@ -18,7 +18,8 @@ _NEGATIONS = _wordset(
     "hardly barely unlikely "
     "nein nicht kein keine keinen keinem keiner keines nie niemals nichts niemand weder ohne "
     "kaum wenig wenige bestritt bestritten bestreitet bestreiten dementiert dementierte "
-    "lehnte lehnten lehnt abgelehnt ablehnen abtat abgetan")
+    "lehnte lehnten lehnt abgelehnt ablehnen abtat abgetan "
+    "meiden mied mieden gemieden vermied vermieden avoid avoids avoided avoiding")
 _ENGLISH_AUXILIARIES = _wordset(
     "do does did is are was were will would can could has have had should shall may might must")
 _ENGLISH_WH = _wordset("what who whom whose which when where why how")

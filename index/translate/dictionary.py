@@ -1,0 +1,162 @@
+"""The Ding German-English dictionary (Debian's trans-de-en, GPL-2+) as a lookup table.
+
+Why by hand: no maintained Python package reads the Ding format. A line holds German
+segments and English segments separated by " :: "; segments are aligned by " | " and
+hold synonyms separated by "; " ("Finte {f} | Finten {pl} :: feint | feints"). We index
+every German form with the first English alternative of its aligned segment, once, in
+a SQLite file beside the cache, so a lookup costs a query and no process holds 25 MB of
+text in memory. A form's frequency in the dictionary (how many lines mention it) is a
+proxy for how common the word is: rare words are the ones a small LLM mistranslates.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.errors import ModelError
+
+SCHEMA_VERSION = "2"
+_ANNOTATION = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|/[^/]*/|<[^>]*>")
+_GERMAN_PLACEHOLDERS = re.compile(r"\b(jdn|jdm|jds|etw|sich)\.?\s+|\s+(jdn|jdm|etw)\.?$")
+_ENGLISH_PLACEHOLDERS = re.compile(r"\b(sb|sth|sb\.'s|one's|oneself)\b\.?")
+_SPACE = re.compile(r"\s+")
+_ENDINGS = ("es", "en", "ern", "em", "er", "s", "n", "e")
+
+
+def _german_forms(segment: str) -> list[str]:
+    """The German forms of one segment, annotations and placeholders removed."""
+    forms = []
+    for part in segment.split(";"):
+        text = _SPACE.sub(" ", _ANNOTATION.sub(" ", part)).strip()
+        text = _GERMAN_PLACEHOLDERS.sub(" ", text).strip()
+        if text and len(text.split()) == 1:
+            forms.append(text)
+    return forms
+
+
+def _english_first(segment: str) -> str:
+    """The first English alternative of a segment, annotations and placeholders removed."""
+    for part in segment.split(";"):
+        text = _ENGLISH_PLACEHOLDERS.sub(" ", _ANNOTATION.sub(" ", part))
+        text = _SPACE.sub(" ", text).strip(" .,")
+        if text:
+            return text
+    return ""
+
+
+def parse_line(line: str) -> Iterator[tuple[str, str]]:
+    """(German form, English translation) pairs of one dictionary line."""
+    if line.startswith("#") or " :: " not in line:
+        return
+    german, english = line.rstrip("\n").split(" :: ", 1)
+    for left, right in zip(german.split(" | "), english.split(" | "), strict=False):
+        translation = _english_first(right)
+        if not translation:
+            continue
+        for form in _german_forms(left):
+            yield form, translation
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A German word's English senses, commonest first, and how common the word is."""
+
+    word: str
+    senses: tuple[str, ...]
+    lines: int  # dictionary lines that mention it: a frequency proxy
+
+
+class Dictionary:
+    """German word -> English translation, from a Ding file indexed into SQLite on first use."""
+
+    def __init__(self, source: Path, index_path: Path) -> None:
+        self.source = source
+        self.index_path = index_path
+        self._lock = threading.Lock()
+        self._connection: sqlite3.Connection | None = None
+
+    @property
+    def available(self) -> bool:
+        """True when the dictionary file or its index is on disk."""
+        return self.source.is_file() or self.index_path.is_file()
+
+    def _connect(self) -> sqlite3.Connection:
+        with self._lock:
+            if self._connection is None:
+                if not self._is_built():
+                    self._build()
+                self._connection = sqlite3.connect(f"file:{self.index_path}?mode=ro", uri=True,
+                                                   check_same_thread=False)
+            return self._connection
+
+    def _is_built(self) -> bool:
+        if not self.index_path.is_file():
+            return False
+        try:
+            with sqlite3.connect(self.index_path) as db:
+                row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        except sqlite3.Error:
+            return False
+        return bool(row) and row[0] == SCHEMA_VERSION
+
+    def _build(self) -> None:
+        if not self.source.is_file():
+            raise ModelError(f"the German-English dictionary is missing: {self.source}. Run: "
+                             "bash scripts/setup.sh (it installs Debian's trans-de-en)")
+        senses: dict[tuple[str, str], tuple[int, int]] = {}  # (form, en) -> (count, first)
+        mentions: Counter[str] = Counter()
+        with self.source.open(encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle):
+                seen_here = set()
+                for form, translation in parse_line(line):
+                    key = form.lower()
+                    seen_here.add(key)
+                    count, first = senses.get((key, translation), (0, number))
+                    senses[(key, translation)] = (count + 1, first)
+                mentions.update(seen_here)
+        self.index_path.parent.mkdir(parents=True, exist_ok=True)
+        partial = self.index_path.with_suffix(".partial")
+        partial.unlink(missing_ok=True)
+        with sqlite3.connect(partial) as db:
+            db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+            db.execute("CREATE TABLE words (de TEXT, en TEXT, count INTEGER, first INTEGER)")
+            db.execute("CREATE TABLE mentions (de TEXT PRIMARY KEY, lines INTEGER)")
+            db.executemany("INSERT INTO words VALUES (?, ?, ?, ?)",
+                           ((key, en, count, first)
+                            for (key, en), (count, first) in senses.items()))
+            db.executemany("INSERT INTO mentions VALUES (?, ?)", mentions.items())
+            db.execute("CREATE INDEX words_de ON words (de)")
+            db.execute("INSERT INTO meta VALUES ('version', ?)", (SCHEMA_VERSION,))
+        partial.replace(self.index_path)  # readers never see a half-built index
+
+    def lookup(self, word: str, senses: int = 2) -> Entry | None:
+        """The word's commonest English senses and how many lines mention it; None if unknown.
+
+        Senses are ranked by how many entries give them (then by position in the file).
+        German zu-infinitives are also tried without "zu" ("überzubewerten"), and inflected
+        forms without their ending ("Treffens", "Flugzeugbesatzungen").
+        """
+        db = self._connect()
+        lowered = word.lower()
+        candidates = [lowered]
+        match = re.fullmatch(r"(\w+?)zu(\w{4,})", lowered)
+        if match:
+            candidates.append(match.group(1) + match.group(2))
+        # inflected forms the dictionary does not list: Treffens, Flugzeugbesatzungen
+        candidates += [lowered[:-len(ending)] for ending in _ENDINGS
+                       if lowered.endswith(ending) and len(lowered) - len(ending) >= 3]
+        for candidate in candidates:
+            rows = db.execute("SELECT en FROM words WHERE de = ? ORDER BY count DESC, first "
+                              "LIMIT ?", (candidate, senses)).fetchall()
+            if rows:
+                lines = db.execute("SELECT lines FROM mentions WHERE de = ?",
+                                   (candidate,)).fetchone()
+                return Entry(word, tuple(str(row[0]) for row in rows),
+                             int(lines[0]) if lines else 0)
+        return None

@@ -1,0 +1,187 @@
+"""Article sentences rendered in the reader's language: made once, checked, cached in the store.
+
+The only offline LLM is a weak translator (about half of the article's sentences came
+out faithful in a probe), so its work is kept small and checked: one sentence at a
+time, with a glossary of the sentence's rare words from the Ding dictionary, then the
+pure checks of `index.translate.checks`, a cross-lingual embedding check and a round
+trip back into German. Candidates are tried in order (with glossary, without) and the
+first that passes every check is kept; a sentence with no passing candidate is stored
+as unchecked and never shown. Renderings are keyed by text, language pair, model and
+prompt version, so a changed article re-renders only its changed sentences.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable, Sequence
+
+from index.prompts import Prompts
+from index.text.tokens import FUNCTION_WORDS, words
+from index.text.vectors import cosine
+from index.translate.checks import clean_output, rendering_problems
+from index.translate.dictionary import Dictionary
+from index.types import Embedder, Generator, Rendering, Store
+
+log = logging.getLogger(__name__)
+
+# Bump when a prompt, a check or a threshold changes: cached renderings are made again.
+RENDERING_VERSION = "r1"
+Progress = Callable[[float, str], None]
+
+
+class SentenceRenderer:
+    """Renders German sentences in English with an LLM, checked, cached (a Renderer)."""
+
+    def __init__(self, generator: Generator, prompts: Prompts, embedder: Embedder,
+                 store: Store, model_id: str, dictionary: Dictionary | None = None,
+                 min_similarity: float = 0.75, min_round_trip: float = 0.8,
+                 glossary_size: int = 4, rare_lines: int = 4) -> None:
+        for name, value in (("min_similarity", min_similarity),
+                            ("min_round_trip", min_round_trip)):
+            if not -1.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be a cosine similarity in [-1, 1]; got {value}")
+        if glossary_size < 0 or rare_lines < 0:
+            raise ValueError(f"glossary_size and rare_lines must be 0 or more; got "
+                             f"{glossary_size} and {rare_lines}")
+        self.generator = generator
+        self.prompts = prompts
+        self.embedder = embedder
+        self.store = store
+        self.model_id = model_id
+        self.dictionary = dictionary if dictionary and dictionary.available else None
+        self.min_similarity = min_similarity
+        self.min_round_trip = min_round_trip
+        self.glossary_size = glossary_size
+        self.rare_lines = rare_lines
+        self._lock = threading.Lock()
+
+    # ---- the cache -----------------------------------------------------------------
+    def key(self, text: str, source: str, target: str) -> str:
+        """The cache key of one rendering: text, languages, model and prompt version."""
+        raw = f"{RENDERING_VERSION}|{self.model_id}|{source}|{target}|{' '.join(text.split())}"
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    def cached(self, texts: Sequence[str], source: str, target: str) -> dict[str, Rendering]:
+        """The cached renderings of these texts, by text (texts without one are left out)."""
+        keys = {self.key(text, source, target): text for text in texts}
+        found = self.store.renderings(list(keys))
+        return {keys[key]: rendering for key, rendering in found.items()}
+
+    def render(self, text: str, source: str, target: str) -> Rendering:
+        """The rendering of one sentence: from the cache, or made, checked and cached now."""
+        cached = self.cached([text], source, target).get(text)
+        if cached is not None:
+            return cached
+        with self._lock:  # one sentence at a time: the LLM is one process-wide resource
+            rendering = self._make(text, source, target)
+        self.store.save_renderings({self.key(text, source, target): rendering})
+        return rendering
+
+    def render_all(self, texts: Sequence[str], source: str, target: str,
+                   progress: Progress | None = None) -> dict[str, int]:
+        """Render every text not cached yet (pre-rendering); counts of checked/unchecked."""
+        unique = list(dict.fromkeys(texts))
+        missing = [text for text in unique if text not in self.cached(unique, source, target)]
+        counts = {"cached": len(unique) - len(missing), "checked": 0, "unchecked": 0}
+        for number, text in enumerate(missing):
+            if progress:
+                progress(number / max(len(missing), 1),
+                         f"rendering sentence {number + 1} of {len(missing)}")
+            rendering = self.render(text, source, target)
+            counts["checked" if rendering.checked else "unchecked"] += 1
+        if progress:
+            progress(1.0, f"renderings: {counts['checked']} checked, "
+                          f"{counts['unchecked']} without a passing rendering, "
+                          f"{counts['cached']} cached")
+        return counts
+
+    # ---- making one ----------------------------------------------------------------
+    def _make(self, text: str, source: str, target: str) -> Rendering:
+        if (source, target) != ("de", "en"):
+            return Rendering(target, "", False, (f"no renderer for {source} -> {target}",))
+        glossary = self.glossary(text)
+        attempts = [glossary, []] if glossary else [[]]
+        passed: list[tuple[float, str]] = []
+        failed: list[tuple[str, list[str]]] = []
+        for entries in attempts:
+            candidate = self._translate(text, entries)
+            if candidate in (item[1] for item in passed) or any(
+                    candidate == item[0] for item in failed):
+                continue
+            score, found = self.assess(text, candidate)
+            if found:
+                log.info("rendering rejected (%s): %r", "; ".join(found), candidate)
+                failed.append((candidate, found))
+            else:
+                passed.append((score, candidate))
+        if passed:
+            return Rendering(target, max(passed)[1], True)
+        best, problems = failed[0] if failed else ("", ["no candidate"])
+        return Rendering(target, best, False, tuple(problems))
+
+    def assess(self, text: str, candidate: str) -> tuple[float, list[str]]:
+        """(score, problems) of a candidate: problems are every check it fails ([] passes);
+        the score (cross-lingual plus round-trip similarity) ranks passing candidates.
+        """
+        found = rendering_problems(text, candidate, self.senses)
+        if found:
+            return 0.0, found
+        source_vector, rendering_vector = self.embedder.get_text_embedding_batch(
+            [text, candidate])
+        similarity = cosine(source_vector, rendering_vector)
+        if similarity < self.min_similarity:
+            return similarity, [f"meaning drifted (similarity {similarity:.2f} < "
+                                f"{self.min_similarity})"]
+        back = self._back_translate(candidate)
+        back_vector = self.embedder.get_text_embedding_batch([back])[0]
+        round_trip = cosine(source_vector, back_vector)
+        if round_trip < self.min_round_trip:
+            return similarity + round_trip, [f"round trip drifted (similarity {round_trip:.2f}"
+                                             f" < {self.min_round_trip}): {back!r}"]
+        return similarity + round_trip, []
+
+    def _translate(self, text: str, glossary: Sequence[tuple[str, str]]) -> str:
+        entries = "; ".join(f"{word} = {meaning}" for word, meaning in glossary)
+        lead = self.prompts.render("glossary_line", "en", entries=entries) if entries else ""
+        system = self.prompts.render("render_system", "en").strip()
+        user = self.prompts.render("render_user", "en", glossary=lead,
+                                   text=" ".join(text.split())).strip()
+        budget = 2 * len(words(text)) + 40
+        return clean_output("".join(self.generator.stream(system, user, budget)))
+
+    def _back_translate(self, rendering: str) -> str:
+        system = self.prompts.render("back_system", "de").strip()
+        user = self.prompts.render("back_user", "de", text=rendering).strip()
+        budget = 2 * len(words(rendering)) + 40
+        return clean_output("".join(self.generator.stream(system, user, budget)))
+
+    # ---- the dictionary ------------------------------------------------------------
+    def senses(self, word: str) -> tuple[str, ...]:
+        """A German word's English senses from the dictionary (empty when unknown)."""
+        if self.dictionary is None:
+            return ()
+        entry = self.dictionary.lookup(word)
+        return entry.senses if entry else ()
+
+    def glossary(self, text: str) -> list[tuple[str, str]]:
+        """Hints for the sentence's rare words ("Finte = feint / ruse"), rarest first."""
+        if self.dictionary is None or not self.glossary_size:
+            return []
+        found = []
+        for position, word in enumerate(dict.fromkeys(words(text))):
+            if word.lower() in FUNCTION_WORDS or len(word) < 5:
+                continue
+            # Nouns, and long other words only: a short verb form out of its separable
+            # verb misleads ("mischte sich ... ein" is not "mixed").
+            if not (word[:1].isupper() and position > 0) and len(word) < 10:
+                continue
+            entry = self.dictionary.lookup(word)
+            if entry is None or entry.lines > self.rare_lines:
+                continue
+            if all(sense.lower() == word.lower() for sense in entry.senses):
+                continue  # a name the dictionary only repeats (Minsk)
+            found.append((entry.lines, word, " / ".join(entry.senses)))
+        found.sort(key=lambda item: item[0])
+        return [(word, meaning) for _, word, meaning in found[:self.glossary_size]]
