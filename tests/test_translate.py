@@ -1,0 +1,241 @@
+"""Renderings: the dictionary, the checks, the renderer's cache and candidate choice, and
+how answers show them to a reader of another language."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from index.answer.extractive import ExtractiveComposer
+from index.prompts import Prompts
+from index.translate.checks import (
+    clean_output,
+    name_problems,
+    negation_problems,
+    number_problems,
+    rendering_problems,
+    source_names,
+)
+from index.translate.dictionary import Dictionary, parse_line
+from index.translate.renderer import SentenceRenderer
+from index.types import Evidence, Rendering
+from tests.fakes import HashEmbedding, ScriptedGenerator
+
+DING = """# Version :: test
+Finte {f} (Boxen) [sport] | Finten {pl} :: feint (boxing) | feints
+Kniff {m}; List {f}; Finte {f} | Kniffe {pl}; Listen {pl}; Finten {pl} :: ruse | ruses
+Scheinangriff {m}; Finte {f} [mil.] | Scheinangriffe {pl}; Finten {pl} :: feint attack; feint | feint attacks; feints
+etw. überbewerten {vt} | überbewertend | überbewertet :: to overvalue sth. | overvaluing | overvalued
+Moskau (Hauptstadt von Russland) [geogr.] :: Moscow (capital of Russia) <Moskva>
+Truppe {f} | Truppen {pl} :: troop | troops
+Treffen {n} | Treffen {pl} :: meeting | meetings
+"""
+
+
+@pytest.fixture
+def dictionary(tmp_path: Path) -> Dictionary:
+    source = tmp_path / "de-en"
+    source.write_text(DING, encoding="utf-8")
+    return Dictionary(source, tmp_path / "de-en.sqlite")
+
+
+def senses_of(dictionary: Dictionary):  # type: ignore[no-untyped-def]
+    def senses(word: str) -> tuple[str, ...]:
+        entry = dictionary.lookup(word)
+        return entry.senses if entry else ()
+    return senses
+
+
+def test_ding_lines_pair_each_german_form_with_its_aligned_english_segment() -> None:
+    pairs = list(parse_line("Finte {f} (Boxen) [sport] | Finten {pl} :: feint (boxing) | feints"))
+    assert pairs == [("Finte", "feint"), ("Finten", "feints")]
+    assert list(parse_line("# comment :: no")) == []
+
+
+def test_lookup_ranks_senses_by_entries_and_handles_inflection(dictionary: Dictionary) -> None:
+    entry = dictionary.lookup("Finte")
+    assert entry is not None and entry.senses[0] == "feint" and entry.lines == 3
+    assert dictionary.lookup("überzubewerten").senses[0] == "to overvalue"  # zu-infinitive
+    assert dictionary.lookup("Treffens").senses[0] == "meeting"  # genitive ending
+    assert dictionary.lookup("Quatschwort") is None
+
+
+def test_a_missing_dictionary_says_how_to_install_it(tmp_path: Path) -> None:
+    from index.errors import ModelError
+
+    missing = Dictionary(tmp_path / "nope", tmp_path / "nope.sqlite")
+    assert not missing.available
+    with pytest.raises(ModelError, match="trans-de-en"):
+        missing.lookup("Finte")
+
+
+@pytest.mark.parametrize(("source", "rendering", "problem"), [
+    ("Bis zu 9000 Soldaten könnten kommen.", "Up to 900 soldiers could come.", "9000"),
+    ("Bis zu 9.000 Soldaten könnten kommen.", "Up to 9,000 soldiers could come.", None),
+    ("Drei Tage dauerte es.", "It took three days.", None),
+    ("Es dauerte lange.", "It took 3 days.", "number 3 is not in the source"),
+])
+def test_numbers_must_survive_the_rendering(source: str, rendering: str,
+                                             problem: str | None) -> None:
+    found = number_problems(source, rendering)
+    assert (problem is None and not found) or (problem and problem in " ".join(found))
+
+
+def test_a_flipped_negation_is_caught() -> None:
+    source = "Minsk bestritt, in den Krieg einzutreten."
+    assert negation_problems(source, "Minsk denied entering the war.") == []
+    assert negation_problems(source, "Minsk announced it will enter the war.")
+    assert negation_problems("Putin hat Auslandsreisen gemieden.",
+                             "Putin has made trips abroad.")  # "avoided" lost
+
+
+def test_names_may_change_spelling_but_not_identity(dictionary: Dictionary) -> None:
+    senses = senses_of(dictionary)
+    source = "Gestern empfing Lukaschenko Putin in Moskau."
+    assert name_problems(source, "Yesterday Lukashenko received Putin in Moscow.", senses) == []
+    assert any("Selensky" in p for p in name_problems(
+        source, "Yesterday Lukashenko received Selensky in Moscow.", senses))
+    assert any("Lukaschenko" in p for p in name_problems(
+        source, "Yesterday the president received Putin in Moscow.", senses))
+    # without a dictionary nothing says which source words are names: only invented ones count
+    assert name_problems(source, "Yesterday the president received Putin in Moscow.") == []
+
+
+def test_common_nouns_and_compounds_are_not_taken_for_names(dictionary: Dictionary) -> None:
+    names = source_names("Die Kampftruppe kam zum Treffen nach Moskau.", senses_of(dictionary))
+    assert names == ["Moskau"]
+
+
+def test_form_checks_reject_empty_runaway_and_german_output() -> None:
+    source = "Das Treffen dauerte drei Stunden."
+    assert rendering_problems(source, "") == ["empty"]
+    assert rendering_problems(source, "The meeting lasted three hours. " * 10)
+    assert rendering_problems(source, "Das Treffen dauerte drei Stunden.") == ["not English"]
+    assert rendering_problems(source, "The meeting lasted three hours.") == []
+
+
+def test_llm_output_is_cleaned_of_labels_and_quotes() -> None:
+    assert clean_output('English: "The meeting lasted."\nextra') == "The meeting lasted."
+
+
+# --- the renderer ---------------------------------------------------------------------
+
+
+def make_renderer(components: Any, generator: ScriptedGenerator,
+                  dictionary: Dictionary | None = None, min_similarity: float = -1.0,
+                  min_round_trip: float = -1.0) -> SentenceRenderer:
+    return SentenceRenderer(generator, Prompts(), HashEmbedding(), components.store, "fake-llm",
+                            dictionary, min_similarity=min_similarity,
+                            min_round_trip=min_round_trip)
+
+
+SOURCE = "Die Veranstalter lehnten eine Absage ab."
+
+
+def test_a_passing_rendering_is_cached_and_not_made_again(fake_components: Any) -> None:
+    llm = ScriptedGenerator("The organisers rejected a cancellation.",
+                            "Die Veranstalter lehnten eine Absage ab.")
+    renderer = make_renderer(fake_components, llm)
+    first = renderer.render(SOURCE, "de", "en")
+    assert first == Rendering("en", "The organisers rejected a cancellation.", True)
+    assert len(llm.prompts) == 2  # the translation and its round trip
+    again = make_renderer(fake_components, ScriptedGenerator()).render(SOURCE, "de", "en")
+    assert again == first  # from the store: a fresh renderer asked no LLM
+
+
+def test_the_cache_key_follows_model_and_text(fake_components: Any) -> None:
+    renderer = make_renderer(fake_components, ScriptedGenerator())
+    key = renderer.key(SOURCE, "de", "en")
+    assert key == renderer.key(" Die  Veranstalter lehnten eine Absage ab. ", "de", "en")
+    assert key != renderer.key(SOURCE + " Neu.", "de", "en")
+    other = SentenceRenderer(ScriptedGenerator(), Prompts(), HashEmbedding(),
+                             fake_components.store, "other-llm")
+    assert other.key(SOURCE, "de", "en") != key
+
+
+def test_a_failing_candidate_is_never_marked_checked(fake_components: Any) -> None:
+    llm = ScriptedGenerator("The organisers announced a cancellation.")  # negation lost
+    rendering = make_renderer(fake_components, llm).render(SOURCE, "de", "en")
+    assert not rendering.checked and any("negation" in p for p in rendering.problems)
+
+
+def test_the_glossary_candidate_is_tried_and_a_plain_one_after_it(
+        fake_components: Any, dictionary: Dictionary) -> None:
+    source = "Manche halten das für eine Finte."
+    llm = ScriptedGenerator("Some think this is a fine of 5 euros.",  # invents a number
+                            "Some consider this a feint.", "Manche halten das für eine Finte.")
+    renderer = make_renderer(fake_components, llm, dictionary)
+    assert renderer.glossary(source) == [("Finte", "feint / ruse")]
+    rendering = renderer.render(source, "de", "en")
+    assert "Glossary: Finte = feint / ruse" in llm.prompts[0][1]
+    assert "Glossary" not in llm.prompts[1][1]
+    assert rendering.checked and rendering.text == "Some consider this a feint."
+
+
+def test_low_similarity_rejects_a_rendering(fake_components: Any) -> None:
+    llm = ScriptedGenerator("Nobody wanted anything at all.")
+    rendering = make_renderer(fake_components, llm, min_similarity=0.9).render(SOURCE, "de", "en")
+    assert not rendering.checked and "meaning drifted" in rendering.problems[0]
+
+
+# --- answers for a reader of another language -------------------------------------------
+
+
+class TableRenderer:
+    """A renderer double: fixed renderings by source text; records what it was asked."""
+
+    def __init__(self, table: dict[str, Rendering]) -> None:
+        self.table = table
+        self.asked: list[str] = []
+
+    def cached(self, texts: Any, source: str, target: str) -> dict[str, Rendering]:
+        return {text: self.table[text] for text in texts if text in self.table}
+
+    def render(self, text: str, source: str, target: str) -> Rendering:
+        self.asked.append(text)
+        return Rendering(target, "", False, ("no rendering",))
+
+
+def evidence(text: str, start: int = 0) -> Evidence:
+    return Evidence(doc_id="fest", section="", start=start, end=start + len(text), text=text,
+                    similarity=0.7, score=0.7, passage_rank=1)
+
+
+def test_english_reader_gets_the_verdict_and_the_checked_rendering() -> None:
+    denial = evidence(SOURCE)
+    renderer = TableRenderer({SOURCE: Rendering("en", "The organisers rejected a cancellation.",
+                                                True)})
+    composed = ExtractiveComposer(Prompts(), renderer).compose_answer(
+        "Will the city festival be cancelled?", "en", [denial])
+    assert composed.text == "No. The organisers rejected a cancellation [1]."
+    assert composed.direct_answer == composed.text
+    citation = composed.citations[0]
+    assert citation.text == SOURCE  # the article's own words stay in the citation
+    assert citation.rendering and citation.rendering.checked
+
+
+def test_a_sentence_without_a_checked_rendering_is_quoted_in_german_with_a_note() -> None:
+    other = "Das Fest beginnt am Freitag."
+    renderer = TableRenderer({other: Rendering("en", "The party starts at Friday.", False)})
+    composed = ExtractiveComposer(Prompts(), renderer).compose_answer(
+        "When does the festival start?", "en", [evidence(other)])
+    assert composed.text == 'In German (no checked translation): "Das Fest beginnt am Freitag." [1]'
+    assert composed.citations[0].rendering is None
+    assert renderer.asked == []  # it was cached (unchecked): not rendered again
+
+
+def test_german_reader_gets_german_quotes_and_no_rendering() -> None:
+    renderer = TableRenderer({})
+    composed = ExtractiveComposer(Prompts(), renderer).compose_answer(
+        "Wird das Fest abgesagt?", "de", [evidence(SOURCE)])
+    assert composed.text == "Nein. Laut Artikel: „Die Veranstalter lehnten eine Absage ab.“ [1]"
+    assert renderer.asked == []
+
+
+def test_without_on_demand_rendering_a_missing_one_is_not_made() -> None:
+    renderer = TableRenderer({})
+    ExtractiveComposer(Prompts(), renderer, render_missing=False).compose_answer(
+        "Will it be cancelled?", "en", [evidence(SOURCE)])
+    assert renderer.asked == []
