@@ -26,8 +26,8 @@ from tests.fakes import HashEmbedding, ScriptedGenerator
 DING = """# Version :: test
 Finte {f} (Boxen) [sport] | Finten {pl} :: feint (boxing) | feints
 Kniff {m}; List {f}; Finte {f} | Kniffe {pl}; Listen {pl}; Finten {pl} :: ruse | ruses
-Scheinangriff {m}; Finte {f} [mil.] | Scheinangriffe {pl}; Finten {pl} :: feint attack; feint | feint attacks; feints
-etw. überbewerten {vt} | überbewertend | überbewertet :: to overvalue sth. | overvaluing | overvalued
+Scheinangriff {m}; Finte {f} [mil.] | Scheinangriffe {pl} :: feint attack; feint | feint attacks
+etw. überbewerten {vt} | überbewertend :: to overvalue sth. | overvaluing
 Moskau (Hauptstadt von Russland) [geogr.] :: Moscow (capital of Russia) <Moskva>
 Truppe {f} | Truppen {pl} :: troop | troops
 Treffen {n} | Treffen {pl} :: meeting | meetings
