@@ -24,7 +24,8 @@ def _progress(fraction: float, message: str) -> None:
     print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
 
 
-def _components(args: argparse.Namespace) -> Any:
+def _components(args: argparse.Namespace, with_llm: bool | None = None) -> Any:
+    """Components from settings; the LLM is wired in when available (None) unless told."""
     from index.settings import load_settings
     from index.wiring import build
 
@@ -32,7 +33,7 @@ def _components(args: argparse.Namespace) -> Any:
     if getattr(args, "mode", None):
         overrides["mode"] = args.mode
     settings = load_settings(**overrides)
-    return build(settings, with_llm=settings.mode == "generative")
+    return build(settings, with_llm=with_llm)
 
 
 def _ensure_index(components: Any) -> None:
@@ -70,12 +71,19 @@ def cmd_provision(args: argparse.Namespace) -> int:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    components = _components(args)
+    from index.wiring import prerender
+
+    components = _components(args, with_llm=None if args.render else False)
     if args.rebuild:
         components.store.reset()
-        components = _components(args)
+        components = _components(args, with_llm=None if args.render else False)
     report = components.ingestor.ingest_folder(components.settings.corpus_dir, _progress)
     _print_report(report)
+    if args.render:
+        counts = prerender(components, progress=_progress)
+        if counts:
+            print(f"renderings: {counts['checked']} checked, {counts['unchecked']} without a "
+                  f"passing rendering, {counts['cached']} already cached", file=sys.stderr)
     return 0
 
 
@@ -90,6 +98,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
     for citation in answer.citations:
         print(f"  [{citation.n}] {citation.doc_id} · {citation.section} "
               f"[{citation.start}:{citation.end}]")
+        if citation.rendering is not None:
+            print(f"      machine translation of: „{' '.join(citation.text.split())}“")
+    if answer.mode != (args.mode or answer.mode):
+        print(f"  ({args.mode} mode fell back to {answer.mode})")
     return 0
 
 
@@ -112,6 +124,8 @@ def parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser("ingest", help="index the articles in corpus/")
     ingest.add_argument("--rebuild", action="store_true", help="drop the index first")
+    ingest.add_argument("--no-render", dest="render", action="store_false",
+                        help="skip rendering sentences for English readers (LLM, cached)")
     ingest.set_defaults(run=cmd_ingest)
 
     ask = commands.add_parser("ask", help="answer one question")

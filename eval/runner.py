@@ -151,13 +151,14 @@ def run_items(
 def build_components(mode: str | None = None, **overrides: object) -> Any:
     """The real pipeline from settings (as the app builds it), index ensured."""
     from index.settings import load_settings
-    from index.wiring import build, ensure_index
+    from index.wiring import build, ensure_index, prerender
 
     if mode:
         overrides["mode"] = mode
     settings = load_settings(**overrides)
-    components = build(settings, with_llm=settings.mode == "generative")
+    components = build(settings)
     ensure_index(components)
+    prerender(components)  # as the page does after start-up: answers read cached renderings
     return components
 
 

@@ -213,3 +213,13 @@ def prerender(components: Components, languages: tuple[str, ...] = ("en",),
             for key, value in counts.items():
                 totals[key] = totals.get(key, 0) + value
     return totals
+
+
+def warm_up(components: Components, progress: ProgressCallback | None = None) -> None:
+    """Load the LLM now and render every sentence for English readers (page start-up, in
+    the background): the first generative answer and every cited rendering are then warm.
+    """
+    loader = getattr(components.generator, "load", None)
+    if callable(loader):
+        loader()
+    prerender(components, progress=progress)

@@ -129,3 +129,18 @@ def test_article_table_and_status_are_escaped() -> None:
     table = render.articles_table(rows)
     assert "<script" not in table and "1,234" in table
     assert "<script" not in render.status_badge("ready", EVIL)
+
+
+def test_rendered_citations_are_labelled_with_the_original_one_click_away() -> None:
+    from index.types import Rendering
+
+    citation = Citation(1, "a", "S", 0, 20, "Minsk <b>bestritt</b> es.",
+                        Rendering("en", "Minsk denied it.", True))
+    answer = Answer(question="Q?", answer="No. Minsk denied it [1].", language="en",
+                    abstained=False, citations=(citation,), passages=(), timings_ms={})
+    message = render.answer_message(answer, 0)
+    assert "<details" in message and "Machine translation" in message
+    assert "Minsk &lt;b&gt;bestritt&lt;/b&gt; es." in message  # the original, escaped
+    plain = Answer(question="Q?", answer="x [1]", language="de", abstained=False,
+                   citations=(Citation(1, "a", "S", 0, 5, "x"),), passages=(), timings_ms={})
+    assert "<details" not in render.answer_message(plain, 0)

@@ -96,8 +96,8 @@ def answer_note(answer: Answer, requested_mode: str) -> str:
     note = (f"{answer.mode} answer from {len(answer.passages)} passages "
             f"in {seconds:.2f} s")
     if requested_mode == "generative" and answer.mode != "generative":
-        note += (" · generative mode is not available here (no language model loaded), so "
-                 "the answer quotes the article")
+        note += (" · no generative answer (no language model loaded, or its answer did not "
+                 "pass the checks against the article), so this is the extractive answer")
     if answer.standalone_question and answer.standalone_question != answer.question:
         note += f" · read as: “{answer.standalone_question}”"
     return render.escape_markdown(note)

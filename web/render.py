@@ -97,7 +97,21 @@ def answer_message(answer: Answer, turn: int, titles: Mapping[str, str] | None =
         if many_docs and citation.section:
             where = f"{title} · {where}"
         items.append(f"{citation_link(turn, citation.n)} {escape_markdown(where)}")
-    return body + '\n\n<span class="cite-list">Sources: ' + " &nbsp; ".join(items) + "</span>"
+    body += '\n\n<span class="cite-list">Sources: ' + " &nbsp; ".join(items) + "</span>"
+    return body + originals_block(answer.citations, turn)
+
+
+def originals_block(citations: Sequence[Citation], turn: int) -> str:
+    """For rendered citations: a machine-translation label and the originals, one click away."""
+    rendered = [c for c in citations if c.rendering is not None]
+    if not rendered:
+        return ""
+    rows = "".join(
+        f'<li>{citation_link(turn, c.n)} <span lang="de">{escape_html(" ".join(c.text.split()))}'
+        "</span></li>" for c in rendered)
+    return ('\n\n<details class="originals"><summary>Machine translation, checked against '
+            'the German original (numbers, names, negation, meaning) · show the original'
+            f"</summary><ul>{rows}</ul></details>")
 
 
 @dataclass(frozen=True)

@@ -125,4 +125,17 @@ def load_components(settings: Any, progress: Progress) -> Any:
     components = build(settings)
     progress(0.5, "checking the index")
     ensure_index(components, lambda fraction, message: progress(0.5 + fraction / 2, message))
+    # The page is ready now; the LLM and the renderings warm up behind it.
+    threading.Thread(target=_warm_up, args=(components,), name="newsrag-warm-up",
+                     daemon=True).start()
     return components
+
+
+def _warm_up(components: Any) -> None:
+    from index.wiring import warm_up
+
+    try:
+        warm_up(components, lambda fraction, message: None)
+        print("language model loaded; renderings ready", file=sys.stderr, flush=True)
+    except NewsragError as error:  # answers still work; renderings are made on demand
+        print(f"warm-up incomplete: {error}", file=sys.stderr, flush=True)
