@@ -8,10 +8,11 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False
 
 echo "==> ruff" >&2
 "$PY" -m ruff check .
-echo "==> mypy (index, web)" >&2
-"$PY" -m mypy index web
+"$PY" -m ruff format --check eval index/translate
+echo "==> mypy (index, web, eval)" >&2
+"$PY" -m mypy index web eval
 echo "==> pytest (fast, slow and browser tests)" >&2
-"$PY" -m pytest -q "$@"
+"$PY" -m pytest -q -m "slow or browser or not slow" "$@"
 echo "==> evaluation gate: dev question set, extractive mode, real models" >&2
 rm -rf var/eval/dev
 "$PY" -m eval run --questions eval/questions/dev.jsonl --out var/eval/dev --mode extractive

@@ -44,7 +44,7 @@ def test_capital_of_france_is_refused_without_the_llm(real_generative: Any) -> N
 def test_german_question_gets_a_german_answer(real_generative: Any) -> None:
     answer = real_generative.answerer.answer("Wer hat Putin in Minsk empfangen?")
     assert answer.language == "de" and not answer.abstained
-    assert detect_language(answer.answer, default="de") == "de"
+    assert detect_language(answer.answer) == "de"
     assert "Lukaschenko" in answer.answer
     _assert_cited_exactly(real_generative, answer)
 
@@ -59,3 +59,22 @@ def test_follow_up_is_rewritten_with_the_person(real_generative: Any) -> None:
     assert "Gürth" in answer.standalone_question
     assert not answer.abstained
     assert any("überzubewerten" in c.text for c in answer.citations)
+
+
+def _first_sentence(answer: Any) -> str:
+    return split_sentences(answer.answer)[0]
+
+
+@pytest.mark.parametrize("mode", ["extractive", "generative"])
+def test_headline_question_in_english_opens_with_no_in_english(real_generative: Any,
+                                                                mode: str) -> None:
+    """The reader's promise: the answer first, in English, backed by the article."""
+    answer = real_generative.answerer.answer("Does Belarus enter the war?", mode=mode)
+    first = _first_sentence(answer)
+    assert first.lower().startswith("no"), answer.answer
+    assert detect_language(answer.answer) == "en", answer.answer
+    assert answer.direct_answer and answer.direct_answer.lower().startswith("no")
+    assert any(c.rendering is not None and c.rendering.checked for c in answer.citations), (
+        "the cited German sentence should come with its checked English rendering")
+    assert answer.mode in ("extractive", "generative")
+    _assert_cited_exactly(real_generative, answer)

@@ -56,11 +56,15 @@ def number_problems(source: str, rendering: str) -> list[str]:
     """Numbers changed, dropped or invented (9000 = 9,000 = nine thousand)."""
     problems = []
     stated = numbers_in(rendering, with_words=True)
-    problems += [f"number {n} of the source is missing" for n in sorted(digits_in(source))
-                 if n not in stated]
+    problems += [
+        f"number {n} of the source is missing" for n in sorted(digits_in(source)) if n not in stated
+    ]
     allowed = numbers_in(source, with_words=True)
-    problems += [f"number {n} is not in the source" for n in sorted(claimed_numbers(rendering))
-                 if n not in allowed]
+    problems += [
+        f"number {n} is not in the source"
+        for n in sorted(claimed_numbers(rendering))
+        if n not in allowed
+    ]
     return problems
 
 
@@ -83,8 +87,9 @@ def source_names(source: str, senses: Senses = _no_senses) -> list[str]:
         if position == 0 or not word[:1].isupper() or word.lower() in FUNCTION_WORDS:
             continue
         if "-" in word:  # Kreml-Chef, Russland-Expertin: check the parts
-            found += [part for part in word.split("-")
-                      if part[:1].isupper() and _is_name(part, senses)]
+            found += [
+                part for part in word.split("-") if part[:1].isupper() and _is_name(part, senses)
+            ]
         elif _is_name(word, senses):
             found.append(word)
     return found
@@ -112,9 +117,11 @@ def name_problems(source: str, rendering: str, senses: Senses | None = None) -> 
     for word in words(source):
         for sense in (senses or _no_senses)(word):
             known.update(words(sense))
-    problems += [f"name {name!r} is not in the source"
-                 for name in name_candidates(rendering, "en", context=known)
-                 if not name_supported(name, known)]
+    problems += [
+        f"name {name!r} is not in the source"
+        for name in name_candidates(rendering, "en", context=known)
+        if not name_supported(name, known)
+    ]
     if senses is None:
         return problems
     rendered = vocabulary(rendering)
@@ -130,12 +137,16 @@ def rendering_problems(source: str, rendering: str, senses: Senses | None = None
     problems = form_problems(source, rendering)
     if problems:
         return problems
-    return (number_problems(source, rendering) + negation_problems(source, rendering)
-            + name_problems(source, rendering, senses))
+    return (
+        number_problems(source, rendering)
+        + negation_problems(source, rendering)
+        + name_problems(source, rendering, senses)
+    )
 
 
-_LEADING_LABEL = re.compile(r"^\s*(english|translation|englisch|deutsch|german)\s*:\s*",
-                            re.IGNORECASE)
+_LEADING_LABEL = re.compile(
+    r"^\s*(english|translation|englisch|deutsch|german)\s*:\s*", re.IGNORECASE
+)
 
 
 def clean_output(reply: str) -> str:

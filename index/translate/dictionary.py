@@ -91,8 +91,9 @@ class Dictionary:
             if self._connection is None:
                 if not self._is_built():
                     self._build()
-                self._connection = sqlite3.connect(f"file:{self.index_path}?mode=ro", uri=True,
-                                                   check_same_thread=False)
+                self._connection = sqlite3.connect(
+                    f"file:{self.index_path}?mode=ro", uri=True, check_same_thread=False
+                )
             return self._connection
 
     def _is_built(self) -> bool:
@@ -107,8 +108,10 @@ class Dictionary:
 
     def _build(self) -> None:
         if not self.source.is_file():
-            raise ModelError(f"the German-English dictionary is missing: {self.source}. Run: "
-                             "bash scripts/setup.sh (it installs Debian's trans-de-en)")
+            raise ModelError(
+                f"the German-English dictionary is missing: {self.source}. Run: "
+                "bash scripts/setup.sh (it installs Debian's trans-de-en)"
+            )
         senses: dict[tuple[str, str], tuple[int, int]] = {}  # (form, en) -> (count, first)
         mentions: Counter[str] = Counter()
         with self.source.open(encoding="utf-8", errors="replace") as handle:
@@ -127,9 +130,10 @@ class Dictionary:
             db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
             db.execute("CREATE TABLE words (de TEXT, en TEXT, count INTEGER, first INTEGER)")
             db.execute("CREATE TABLE mentions (de TEXT PRIMARY KEY, lines INTEGER)")
-            db.executemany("INSERT INTO words VALUES (?, ?, ?, ?)",
-                           ((key, en, count, first)
-                            for (key, en), (count, first) in senses.items()))
+            db.executemany(
+                "INSERT INTO words VALUES (?, ?, ?, ?)",
+                ((key, en, count, first) for (key, en), (count, first) in senses.items()),
+            )
             db.executemany("INSERT INTO mentions VALUES (?, ?)", mentions.items())
             db.execute("CREATE INDEX words_de ON words (de)")
             db.execute("INSERT INTO meta VALUES ('version', ?)", (SCHEMA_VERSION,))
@@ -149,14 +153,21 @@ class Dictionary:
         if match:
             candidates.append(match.group(1) + match.group(2))
         # inflected forms the dictionary does not list: Treffens, Flugzeugbesatzungen
-        candidates += [lowered[:-len(ending)] for ending in _ENDINGS
-                       if lowered.endswith(ending) and len(lowered) - len(ending) >= 3]
+        candidates += [
+            lowered[: -len(ending)]
+            for ending in _ENDINGS
+            if lowered.endswith(ending) and len(lowered) - len(ending) >= 3
+        ]
         for candidate in candidates:
-            rows = db.execute("SELECT en FROM words WHERE de = ? ORDER BY count DESC, first "
-                              "LIMIT ?", (candidate, senses)).fetchall()
+            rows = db.execute(
+                "SELECT en FROM words WHERE de = ? ORDER BY count DESC, first LIMIT ?",
+                (candidate, senses),
+            ).fetchall()
             if rows:
-                lines = db.execute("SELECT lines FROM mentions WHERE de = ?",
-                                   (candidate,)).fetchone()
-                return Entry(word, tuple(str(row[0]) for row in rows),
-                             int(lines[0]) if lines else 0)
+                lines = db.execute(
+                    "SELECT lines FROM mentions WHERE de = ?", (candidate,)
+                ).fetchone()
+                return Entry(
+                    word, tuple(str(row[0]) for row in rows), int(lines[0]) if lines else 0
+                )
         return None

@@ -34,17 +34,27 @@ Progress = Callable[[float, str], None]
 class SentenceRenderer:
     """Renders German sentences in English with an LLM, checked, cached (a Renderer)."""
 
-    def __init__(self, generator: Generator, prompts: Prompts, embedder: Embedder,
-                 store: Store, model_id: str, dictionary: Dictionary | None = None,
-                 min_similarity: float = 0.75, min_round_trip: float = 0.8,
-                 glossary_size: int = 4, rare_lines: int = 4) -> None:
-        for name, value in (("min_similarity", min_similarity),
-                            ("min_round_trip", min_round_trip)):
+    def __init__(
+        self,
+        generator: Generator,
+        prompts: Prompts,
+        embedder: Embedder,
+        store: Store,
+        model_id: str,
+        dictionary: Dictionary | None = None,
+        min_similarity: float = 0.75,
+        min_round_trip: float = 0.8,
+        glossary_size: int = 4,
+        rare_lines: int = 4,
+    ) -> None:
+        for name, value in (("min_similarity", min_similarity), ("min_round_trip", min_round_trip)):
             if not -1.0 <= value <= 1.0:
                 raise ValueError(f"{name} must be a cosine similarity in [-1, 1]; got {value}")
         if glossary_size < 0 or rare_lines < 0:
-            raise ValueError(f"glossary_size and rare_lines must be 0 or more; got "
-                             f"{glossary_size} and {rare_lines}")
+            raise ValueError(
+                f"glossary_size and rare_lines must be 0 or more; got "
+                f"{glossary_size} and {rare_lines}"
+            )
         self.generator = generator
         self.prompts = prompts
         self.embedder = embedder
@@ -79,22 +89,28 @@ class SentenceRenderer:
         self.store.save_renderings({self.key(text, source, target): rendering})
         return rendering
 
-    def render_all(self, texts: Sequence[str], source: str, target: str,
-                   progress: Progress | None = None) -> dict[str, int]:
+    def render_all(
+        self, texts: Sequence[str], source: str, target: str, progress: Progress | None = None
+    ) -> dict[str, int]:
         """Render every text not cached yet (pre-rendering); counts of checked/unchecked."""
         unique = list(dict.fromkeys(texts))
         missing = [text for text in unique if text not in self.cached(unique, source, target)]
         counts = {"cached": len(unique) - len(missing), "checked": 0, "unchecked": 0}
         for number, text in enumerate(missing):
             if progress:
-                progress(number / max(len(missing), 1),
-                         f"rendering sentence {number + 1} of {len(missing)}")
+                progress(
+                    number / max(len(missing), 1),
+                    f"rendering sentence {number + 1} of {len(missing)}",
+                )
             rendering = self.render(text, source, target)
             counts["checked" if rendering.checked else "unchecked"] += 1
         if progress:
-            progress(1.0, f"renderings: {counts['checked']} checked, "
-                          f"{counts['unchecked']} without a passing rendering, "
-                          f"{counts['cached']} cached")
+            progress(
+                1.0,
+                f"renderings: {counts['checked']} checked, "
+                f"{counts['unchecked']} without a passing rendering, "
+                f"{counts['cached']} cached",
+            )
         return counts
 
     # ---- making one ----------------------------------------------------------------
@@ -108,7 +124,8 @@ class SentenceRenderer:
         for entries in attempts:
             candidate = self._translate(text, entries)
             if candidate in (item[1] for item in passed) or any(
-                    candidate == item[0] for item in failed):
+                candidate == item[0] for item in failed
+            ):
                 continue
             score, found = self.assess(text, candidate)
             if found:
@@ -125,30 +142,34 @@ class SentenceRenderer:
         """(score, problems) of a candidate: problems are every check it fails ([] passes);
         the score (cross-lingual plus round-trip similarity) ranks passing candidates.
         """
-        found = rendering_problems(text, candidate,
-                                   self.senses if self.dictionary is not None else None)
+        found = rendering_problems(
+            text, candidate, self.senses if self.dictionary is not None else None
+        )
         if found:
             return 0.0, found
-        source_vector, rendering_vector = self.embedder.get_text_embedding_batch(
-            [text, candidate])
+        source_vector, rendering_vector = self.embedder.get_text_embedding_batch([text, candidate])
         similarity = cosine(source_vector, rendering_vector)
         if similarity < self.min_similarity:
-            return similarity, [f"meaning drifted (similarity {similarity:.2f} < "
-                                f"{self.min_similarity})"]
+            return similarity, [
+                f"meaning drifted (similarity {similarity:.2f} < {self.min_similarity})"
+            ]
         back = self._back_translate(candidate)
         back_vector = self.embedder.get_text_embedding_batch([back])[0]
         round_trip = cosine(source_vector, back_vector)
         if round_trip < self.min_round_trip:
-            return similarity + round_trip, [f"round trip drifted (similarity {round_trip:.2f}"
-                                             f" < {self.min_round_trip}): {back!r}"]
+            return similarity + round_trip, [
+                f"round trip drifted (similarity {round_trip:.2f}"
+                f" < {self.min_round_trip}): {back!r}"
+            ]
         return similarity + round_trip, []
 
     def _translate(self, text: str, glossary: Sequence[tuple[str, str]]) -> str:
         entries = "; ".join(f"{word} = {meaning}" for word, meaning in glossary)
         lead = self.prompts.render("glossary_line", "en", entries=entries) if entries else ""
         system = self.prompts.render("render_system", "en").strip()
-        user = self.prompts.render("render_user", "en", glossary=lead,
-                                   text=" ".join(text.split())).strip()
+        user = self.prompts.render(
+            "render_user", "en", glossary=lead, text=" ".join(text.split())
+        ).strip()
         budget = 2 * len(words(text)) + 40
         return clean_output("".join(self.generator.stream(system, user, budget)))
 
@@ -185,4 +206,4 @@ class SentenceRenderer:
                 continue  # a name the dictionary only repeats (Minsk)
             found.append((entry.lines, word, " / ".join(entry.senses)))
         found.sort(key=lambda item: item[0])
-        return [(word, meaning) for _, word, meaning in found[:self.glossary_size]]
+        return [(word, meaning) for _, word, meaning in found[: self.glossary_size]]
