@@ -140,6 +140,13 @@ class Settings(BaseSettings):
             raise ValueError(f"must be between 0 and 1; got {value}")
         return value
 
+    @field_validator("chunk_tokens")
+    @classmethod
+    def _chunk_tokens(cls, value: int) -> int:
+        if not 16 <= value <= 2048:
+            raise ValueError(f"must be 16-2048 tokens; got {value}")
+        return value
+
     @field_validator("torch_threads", "llm_cached_prompts")
     @classmethod
     def _not_negative(cls, value: int) -> int:
@@ -151,8 +158,6 @@ class Settings(BaseSettings):
     def _consistent(self) -> Settings:
         if self.candidates < self.top_k:
             raise ValueError(f"candidates ({self.candidates}) must be >= top_k ({self.top_k})")
-        if not 16 <= self.chunk_tokens <= 2048:
-            raise ValueError(f"chunk_tokens must be 16-2048; got {self.chunk_tokens}")
         return self
 
     @property

@@ -72,3 +72,25 @@ def test_dead_chroma_server_gives_a_clear_message(settings: Settings) -> None:
 
     with pytest.raises(StoreError, match=r"no Chroma server answers at 127\.0\.0\.1:9"):
         open_client(host="127.0.0.1", port=9)
+
+
+def test_an_article_changed_to_yield_no_passages_loses_its_old_ones(fake_components) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    folder = Path(fake_components.settings.corpus_dir)
+    path = folder / "bibliothek.md"
+    assert "bibliothek" in fake_components.store.ids_by_doc()
+    path.write_text("---\ntitle: Neue Bibliothek\n---\nÜberschrift ohne Satz\n")
+    fake_components.ingestor.ingest_folder(folder)
+    assert "bibliothek" not in fake_components.store.ids_by_doc()
+
+
+def test_similarities_are_cosines_to_the_stored_chunk_vectors(fake_components) -> None:  # type: ignore[no-untyped-def]
+    from tests.fakes import hash_embed
+
+    store = fake_components.store
+    chunk = store.all_chunks()[0]
+    query = hash_embed(f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text)
+    found = store.similarities(query, [chunk.chunk_id])
+    assert found[chunk.chunk_id] == pytest.approx(1.0, abs=1e-6)
+    assert store.similarities(query, []) == {}

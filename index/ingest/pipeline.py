@@ -99,6 +99,8 @@ class Ingestor:
     def _write(self, article: Article, digest: str, replace: bool) -> int:
         chunks = self.chunks(article)
         if not chunks:
+            if replace:  # its old passages must not answer for a text that has none now
+                self.store.delete_doc(article.doc_id)
             return 0
         embed = self.embedder.get_text_embedding_batch
         chunk_vectors = embed([chunk.embedding_text() for chunk in chunks], show_progress=True)
