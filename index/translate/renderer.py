@@ -4,8 +4,8 @@ The only offline LLM is a weak translator (about half of the article's sentences
 out faithful in a probe), so its work is kept small and checked: one sentence at a
 time, with a glossary of the sentence's rare words from the Ding dictionary, then the
 pure checks of `index.translate.checks`, a cross-lingual embedding check and a round
-trip back into German. Candidates are tried in order (with glossary, without) and the
-first that passes every check is kept; a sentence with no passing candidate is stored
+trip back into German. Candidates are tried in order (with glossary, then without) and
+the first that passes every check is kept; a sentence with no passing candidate is stored
 as unchecked and never shown. Renderings are keyed by text, language pair, model and
 prompt version, so a changed article re-renders only its changed sentences.
 """
@@ -119,22 +119,16 @@ class SentenceRenderer:
             return Rendering(target, "", False, (f"no renderer for {source} -> {target}",))
         glossary = self.glossary(text)
         attempts = [glossary, []] if glossary else [[]]
-        passed: list[tuple[float, str]] = []
         failed: list[tuple[str, list[str]]] = []
         for entries in attempts:
             candidate = self._translate(text, entries)
-            if candidate in (item[1] for item in passed) or any(
-                candidate == item[0] for item in failed
-            ):
+            if any(candidate == seen for seen, _ in failed):
                 continue
-            score, found = self.assess(text, candidate)
-            if found:
-                log.info("rendering rejected (%s): %r", "; ".join(found), candidate)
-                failed.append((candidate, found))
-            else:
-                passed.append((score, candidate))
-        if passed:
-            return Rendering(target, max(passed)[1], True)
+            _score, found = self.assess(text, candidate)
+            if not found:  # the first passing candidate is kept: each costs two LLM calls
+                return Rendering(target, candidate, True)
+            log.info("rendering rejected (%s): %r", "; ".join(found), candidate)
+            failed.append((candidate, found))
         best, problems = failed[0] if failed else ("", ["no candidate"])
         return Rendering(target, best, False, tuple(problems))
 
