@@ -85,6 +85,10 @@ class Ingestor:
                 progress(number / max(len(todo), 1), f"embedding {article.doc_id}")
             known = article.doc_id in stored_hashes or article.doc_id in stored_ids
             written = self._write(article, digest, replace=known)
+            if written == 0:  # reported as what it is, never as "added" run after run
+                report.problems.append(f"{Path(article.path).name}: no passages could be "
+                                       "made from this text; not indexed")
+                continue
             report.chunks_written += written
             (report.updated if known else report.added).append(article.doc_id)
         if remove_missing:
