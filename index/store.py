@@ -69,7 +69,9 @@ def open_client(path: Path | None = None, host: str = "", port: int = 8000) -> A
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as error:
-        raise StoreError(f"cannot open the Chroma store at {path}: {error}") from None
+        raise StoreError(f"cannot open the Chroma store at {path}: {error}. If the folder is "
+                         "damaged, move it away and run `python app.py ingest` to build the "
+                         "index again (or point NEWSRAG_CHROMA_PATH elsewhere).") from None
 
 
 def open_ephemeral_client() -> Any:

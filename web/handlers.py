@@ -59,7 +59,8 @@ def warn(message: str) -> None:
 
 def friendly(error: BaseException, doing: str) -> Exception:
     """The gr.Error for `error` (the API's way to report it)."""
-    return _gr().Error(html.escape(explain(error, doing), quote=False))
+    # explain() has logged it (one line, or the traceback of a bug): gradio need not again.
+    return _gr().Error(html.escape(explain(error, doing), quote=False), print_exception=False)
 
 
 @dataclass(frozen=True)
