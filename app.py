@@ -71,10 +71,10 @@ def cmd_provision(args: argparse.Namespace) -> int:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     components = _components(args)
-    if args.rebuild:
-        components.store.reset()
-        components = _components(args)
-    report = components.ingestor.ingest_folder(components.settings.corpus_dir, _progress)
+    folder = components.settings.corpus_dir
+    # A rebuild is built beside the live index and swapped in: readers never see it empty.
+    ingest = components.ingestor.rebuild if args.rebuild else components.ingestor.ingest_folder
+    report = ingest(folder, _progress)
     _print_report(report)
     return 0
 

@@ -114,6 +114,19 @@ class Ingestor:
                        title=article.title, content_hash=digest)
         return len(chunks)
 
+    def rebuild(self, folder: Path, progress: ProgressCallback | None = None) -> IngestReport:
+        """Index a folder from nothing into a new generation, then swap it in.
+
+        Readers keep the old index until the one-write swap; a run killed half-way
+        leaves it as it was (its partial generation is dropped by the next rebuild).
+        """
+        fresh = self.store.begin_rebuild()
+        builder = Ingestor(fresh, self.embedder, self.splitter, self.count_tokens,
+                           self.chunk_tokens)
+        report = builder.ingest_folder(folder, progress)
+        self.store.activate(fresh)
+        return report
+
     def ingest_folder(self, folder: Path, progress: ProgressCallback | None = None
                       ) -> IngestReport:
         """Sync the store with every readable article of a folder."""
