@@ -74,10 +74,10 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from index.wiring import prerender
 
     components = _components(args, with_llm=None if args.render else False)
-    if args.rebuild:
-        components.store.reset()
-        components = _components(args, with_llm=None if args.render else False)
-    report = components.ingestor.ingest_folder(components.settings.corpus_dir, _progress)
+    folder = components.settings.corpus_dir
+    # A rebuild is built beside the live index and swapped in: readers never see it empty.
+    ingest = components.ingestor.rebuild if args.rebuild else components.ingestor.ingest_folder
+    report = ingest(folder, _progress)
     _print_report(report)
     if args.render:
         counts = prerender(components, progress=_progress)

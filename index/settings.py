@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.errors import SettingsError
@@ -96,6 +96,17 @@ class Settings(BaseSettings):
 
     feedback_path: Path = Path("var/feedback.jsonl")
 
+    # Readers and editors (web/access.py): adding and removing articles on the page is
+    # off unless enabled; a page bound beyond loopback offers it only behind a login.
+    editing: bool = False
+    auth: SecretStr = SecretStr("")  # "user:password" lines; prefer auth_file
+    auth_file: Path | None = None  # a file of "user:password" lines, kept out of the repo
+    # Concurrent answers on the page: quoting is cheap, the LLM is one shared model.
+    extractive_concurrency: int = 4
+    generative_concurrency: int = 1
+    queue_size: int = 64  # requests waiting beyond this are refused (memory stays bounded)
+    load_retry_seconds: float = 5.0  # the page retries loading (a Chroma server that is down)
+
     @field_validator("corpus_dir", "chroma_path", "feedback_path", "cache_dir", mode="after")
     @classmethod
     def _expand(cls, value: Path) -> Path:
@@ -117,7 +128,8 @@ class Settings(BaseSettings):
 
     @field_validator("top_k", "candidates", "chunk_tokens", "embed_batch_size", "llm_threads",
                      "llm_context", "llm_max_tokens", "max_question_chars", "max_citations",
-                     "llm_evidence_sentences")
+                     "llm_evidence_sentences", "extractive_concurrency",
+                     "generative_concurrency", "queue_size")
     @classmethod
     def _positive(cls, value: int) -> int:
         if value <= 0:
@@ -153,6 +165,18 @@ class Settings(BaseSettings):
         if value < 0:
             raise ValueError(f"must be 0 or more; got {value}")
         return value
+
+    @field_validator("load_retry_seconds")
+    @classmethod
+    def _retry(cls, value: float) -> float:
+        if not 0.1 <= value <= 3600:
+            raise ValueError(f"must be between 0.1 and 3600 seconds; got {value}")
+        return value
+
+    @field_validator("auth_file", mode="after")
+    @classmethod
+    def _expand_optional(cls, value: Path | None) -> Path | None:
+        return value.expanduser() if value is not None else None
 
     @model_validator(mode="after")
     def _consistent(self) -> Settings:

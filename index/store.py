@@ -8,12 +8,21 @@ translations of sentences, keyed by text, model and prompt version). Bulk reads 
 pages, since one unpaginated `get()` over 100,000 items fails in Chroma. Writes go through
 llama-index's ChromaVectorStore; results leave this module as our own small values.
 Chroma never embeds by itself here: every write and query brings its vectors.
+
+Generations: a rebuild writes a complete new set of article collections
+(`<name>-g<stamp>-chunks`, ...) beside the live one, then flips a pointer stored in Chroma
+(`<name>-active`) and deletes the old set. Readers therefore see the old index or the
+new one, never an empty or half-built one; a rebuild killed half-way leaves the pointer
+untouched, and its orphaned set is deleted by the next rebuild. A store whose
+collections vanished under it (another process swapped) follows the pointer and retries.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -34,7 +43,15 @@ def _guarded(method: _Method) -> _Method:
     @functools.wraps(method)
     def wrapper(self: ChromaStore, *args: Any, **kwargs: Any) -> Any:
         try:
-            return method(self, *args, **kwargs)
+            try:
+                return method(self, *args, **kwargs)
+            except StoreError:
+                raise
+            except Exception:
+                # Another process may have swapped in a rebuilt index and deleted ours.
+                if not self.follow_pointer():
+                    raise
+                return method(self, *args, **kwargs)
         except StoreError:
             raise
         except Exception as error:
@@ -69,7 +86,9 @@ def open_client(path: Path | None = None, host: str = "", port: int = 8000) -> A
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as error:
-        raise StoreError(f"cannot open the Chroma store at {path}: {error}") from None
+        raise StoreError(f"cannot open the Chroma store at {path}: {error}. If the folder is "
+                         "damaged, move it away and run `python app.py ingest` to build the "
+                         "index again (or point NEWSRAG_CHROMA_PATH elsewhere).") from None
 
 
 def open_ephemeral_client() -> Any:
@@ -83,24 +102,38 @@ def open_ephemeral_client() -> Any:
 class ChromaStore:
     """Chunks and sentences of all articles, with their vectors, in two collections."""
 
-    def __init__(self, client: Any, name: str, embed_model_id: str, where: str = "") -> None:
+    def __init__(self, client: Any, name: str, embed_model_id: str, where: str = "",
+                 generation: str | None = None) -> None:
         self.where = where or "Check the Chroma folder or server."
         self.client = client
         self.name = name
         self.embed_model_id = embed_model_id
-        metadata = {"hnsw:space": "cosine", "embed_model": embed_model_id}
         try:
-            self.chunks = client.get_or_create_collection(
-                f"{name}-chunks", metadata=metadata, embedding_function=None)
-            self.sentences = client.get_or_create_collection(
-                f"{name}-sentences", metadata=metadata, embedding_function=None)
-            self.documents_collection = client.get_or_create_collection(
-                f"{name}-documents", metadata=metadata, embedding_function=None)
+            self._pointer = client.get_or_create_collection(
+                f"{name}-active", metadata={"hnsw:space": "cosine"}, embedding_function=None)
             self.renderings_collection = client.get_or_create_collection(
                 f"{name}-renderings", metadata={"hnsw:space": "cosine"},
                 embedding_function=None)
         except Exception as error:
             raise StoreError(f"cannot open collection {name!r}: {error}") from None
+        self._open(self.active_generation() if generation is None else generation)
+
+    def _open(self, generation: str) -> None:
+        """Use the article collections of one generation ("" is the original set)."""
+        prefix = f"{self.name}-{generation}" if generation else self.name
+        metadata = {"hnsw:space": "cosine", "embed_model": self.embed_model_id}
+        try:
+            chunks = self.client.get_or_create_collection(
+                f"{prefix}-chunks", metadata=metadata, embedding_function=None)
+            sentences = self.client.get_or_create_collection(
+                f"{prefix}-sentences", metadata=metadata, embedding_function=None)
+            documents = self.client.get_or_create_collection(
+                f"{prefix}-documents", metadata=metadata, embedding_function=None)
+        except Exception as error:
+            raise StoreError(f"cannot open collection {prefix!r}: {error}") from None
+        self.generation = generation
+        self.chunks, self.sentences, self.documents_collection = chunks, sentences, documents
+        name, embed_model_id = self.name, self.embed_model_id
         stored = (self.chunks.metadata or {}).get("embed_model")
         if stored and stored != embed_model_id:
             raise StoreError(
@@ -112,6 +145,65 @@ class ChromaStore:
 
         self._chunk_vectors = ChromaVectorStore(chroma_collection=self.chunks)
         self._sentence_vectors = ChromaVectorStore(chroma_collection=self.sentences)
+
+    # ---- generations ---------------------------------------------------------------
+    def active_generation(self) -> str:
+        """The generation the pointer names ("" before the first rebuild)."""
+        try:
+            got = self._pointer.get(ids=["active"], include=["documents"])
+        except Exception as error:
+            raise StoreError(f"cannot read the index pointer of {self.name!r}: {error}. "
+                             f"{self.where}") from None
+        documents = got.get("documents") or []
+        return str(documents[0]) if got["ids"] and documents and documents[0] else ""
+
+    def follow_pointer(self) -> bool:
+        """Switch to the active generation if another process swapped it; True if so."""
+        try:
+            active = self.active_generation()
+            if active == self.generation:
+                return False
+            self._open(active)
+        except StoreError:
+            return False
+        return True
+
+    def _generations(self) -> set[str]:
+        """Every generation that has collections in the client."""
+        found = set()
+        for collection in self.client.list_collections():
+            name = getattr(collection, "name", collection)
+            if name.startswith(f"{self.name}-g") and name.endswith("-chunks"):
+                found.add(name[len(self.name) + 1:-len("-chunks")])
+        return found
+
+    def _drop_generation(self, generation: str) -> None:
+        prefix = f"{self.name}-{generation}" if generation else self.name
+        for suffix in ("chunks", "sentences", "documents"):
+            try:
+                self.client.delete_collection(f"{prefix}-{suffix}")
+            except Exception:  # already gone (a rebuild killed between deletions)
+                continue
+
+    @_guarded
+    def begin_rebuild(self) -> ChromaStore:
+        """A new, empty, inactive generation to build into (orphans of killed runs dropped)."""
+        for orphan in self._generations() - {self.generation, self.active_generation()}:
+            self._drop_generation(orphan)
+        generation = f"g{time.strftime('%Y%m%d%H%M%S')}{uuid.uuid4().hex[:6]}"
+        return ChromaStore(self.client, self.name, self.embed_model_id, self.where, generation)
+
+    @_guarded
+    def activate(self, fresh: ChromaStore) -> None:
+        """Point readers at `fresh` (one write), then delete the generation it replaces."""
+        old = self.active_generation()
+        self._pointer.upsert(ids=["active"], documents=[fresh.generation],
+                             embeddings=[[1.0, 0.0]], metadatas=[{"swapped": time.time()}])
+        self._open(fresh.generation)
+        if old != fresh.generation:
+            self._drop_generation(old)
+        prune_segment_folders(self.client)
+
 
     # ---- reading -------------------------------------------------------------------
     def _get_all(self, collection: Any, include: list[str]) -> dict[str, list[Any]]:
@@ -322,3 +414,31 @@ def _stored_chunk(item_id: str, metadata: dict[str, Any], text: str | None) -> S
                        section=str(metadata.get("section", "")), kind=metadata["kind"],
                        start=int(metadata["start"]), end=int(metadata["end"]),
                        text=str(text or ""))
+
+
+def prune_segment_folders(client: Any) -> list[str]:
+    """Delete the vector-index folders of an embedded Chroma that no segment uses any more.
+
+    Chroma 1.5 leaves a deleted collection's folder (named by its segment id) on disk, so
+    every rebuild would leave one behind. A Chroma server owns its folder: nothing is done.
+    """
+    settings = client.get_settings()
+    folder = Path(str(settings.persist_directory or ""))
+    database = folder / "chroma.sqlite3"
+    if not settings.is_persistent or not database.is_file():
+        return []
+    import shutil
+    import sqlite3
+
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as connection:
+        used = {str(row[0]) for row in connection.execute("SELECT id FROM segments")}
+    removed = []
+    for child in folder.iterdir():
+        try:
+            is_segment = child.is_dir() and str(uuid.UUID(child.name)) == child.name
+        except ValueError:
+            is_segment = False
+        if is_segment and child.name not in used:
+            shutil.rmtree(child, ignore_errors=True)
+            removed.append(child.name)
+    return removed

@@ -252,6 +252,7 @@ def test_every_template_renders_with_its_documented_variables(language: str) -> 
     prompts = Prompts()
     documented = {
         "refusal": {}, "extractive": {"quotes": "q"}, "quote": {"n": 1, "text": "t"},
+        "conflict": {"first": "a", "second": "b"},
         "answer_system": {}, "answer_user": {"evidence": "e", "question": "q"},
         "evidence_line": {"n": 1, "text": "t"}, "rewrite_system": {},
         "rewrite_user": {"history": "h", "question": "q"}, "history_user": {"text": "t"},

@@ -23,7 +23,8 @@ QUESTION = "Wie viel zahlt die Stadt für das Stadtfest?"
 @pytest.fixture
 def handlers(fake_components: Any, tmp_path: Path) -> Handlers:
     """Handlers on the fake pipeline, feedback into a temporary file."""
-    return Handlers(Runtime.ready(fake_components), FeedbackStore(tmp_path / "fb.jsonl"))
+    return Handlers(Runtime.ready(fake_components), FeedbackStore(tmp_path / "fb.jsonl"),
+                    editing=True)
 
 
 def _run(handlers: Handlers, question: str, session: Session | None = None, top_k: int = 5,

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import json
+import os
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,12 +53,56 @@ class FeedbackStore:
         self._lock = threading.Lock()
 
     def append(self, record: dict[str, Any]) -> None:
-        """Add one record as one line (the folder is made when missing)."""
-        line = json.dumps(record, ensure_ascii=False) + "\n"
+        """Add one record as one line (the folder is made when missing).
+
+        Several app processes may share the file: an exclusive lock around one write of
+        the whole line keeps lines whole and none lost. A failed write (a full disk)
+        is a FeedbackError naming the fix; a half-written line is cut off again.
+        """
+        data = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self.path.open("a", encoding="utf-8") as handle:
-                handle.write(line)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            except OSError as error:
+                raise FeedbackError(self._failure(error)) from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                size = os.fstat(fd).st_size
+                try:
+                    written = os.write(fd, data)
+                    if written != len(data):
+                        raise OSError(errno.ENOSPC, "short write")
+                except OSError as error:
+                    os.ftruncate(fd, size)  # no torn line for the next reader
+                    raise FeedbackError(self._failure(error)) from None
+            finally:
+                os.close(fd)  # closing releases the lock
+
+    def _failure(self, error: OSError) -> str:
+        """Why a vote could not be saved, and what to do, for the reader and the log."""
+        if error.errno == errno.ENOSPC:
+            why = "the disk is full"
+        elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            why = "the folder is not writable"
+        else:
+            why = error.strerror or type(error).__name__
+        return (f"Your vote could not be saved: {why} ({self.path}). Please tell the site's "
+                "operator: free space or fix NEWSRAG_FEEDBACK_PATH.")
+
+    def check_writable(self) -> str | None:
+        """None when feedback can be written; else a message naming the folder and setting."""
+        folder = self.path.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            return (f"feedback folder {folder} cannot be created ({error.strerror}); votes "
+                    "will not be saved: fix NEWSRAG_FEEDBACK_PATH")
+        target = self.path if self.path.exists() else folder
+        if not os.access(target, os.W_OK):
+            return (f"feedback file {target} is not writable; votes will not be saved: fix "
+                    "its permissions or NEWSRAG_FEEDBACK_PATH")
+        return None
 
     def records(self) -> list[dict[str, Any]]:
         """Every record saved so far, oldest first."""

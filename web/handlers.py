@@ -17,14 +17,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from index.errors import NewsragError
+from index.errors import NewsragError, one_line
 from index.ingest.library import Library
 from index.types import Answer, Turn
 from web import import_gradio, render
 from web.feedback import FeedbackError, FeedbackStore, feedback_record
 from web.runtime import NotReady, Runtime
 
-FRIENDLY_ERRORS: tuple[type[Exception], ...] = (NewsragError, NotReady, FeedbackError)
+
+class EditingOff(PermissionError):
+    """An article change was asked of a page without editing."""
+
+
+FRIENDLY_ERRORS: tuple[type[Exception], ...] = (NewsragError, NotReady, FeedbackError,
+                                                EditingOff)
 GENERIC_ERROR = "Something went wrong on our side. It was logged; please try again."
 Progress = Callable[[float, str], None]
 Message = dict[str, str]
@@ -38,6 +44,8 @@ def _gr() -> Any:
 def explain(error: BaseException, doing: str) -> str:
     """The words a reader sees for `error`; unexpected errors are logged with traceback."""
     if isinstance(error, FRIENDLY_ERRORS):
+        # Expected (a rejected question, a dead store): one line in the log, no traceback.
+        print(f"refused while {doing}: {one_line(error)}", file=sys.stderr, flush=True)
         return str(error)
     print(f"error while {doing}:", file=sys.stderr)
     traceback.print_exception(error, file=sys.stderr)
@@ -51,7 +59,8 @@ def warn(message: str) -> None:
 
 def friendly(error: BaseException, doing: str) -> Exception:
     """The gr.Error for `error` (the API's way to report it)."""
-    return _gr().Error(html.escape(explain(error, doing), quote=False))
+    # explain() has logged it (one line, or the traceback of a bug): gradio need not again.
+    return _gr().Error(html.escape(explain(error, doing), quote=False), print_exception=False)
 
 
 @dataclass(frozen=True)
@@ -106,9 +115,11 @@ def answer_note(answer: Answer, requested_mode: str) -> str:
 class Handlers:
     """Every event handler of the page, for one runtime and one feedback file."""
 
-    def __init__(self, runtime: Runtime, feedback: FeedbackStore | None = None) -> None:
+    def __init__(self, runtime: Runtime, feedback: FeedbackStore | None = None,
+                 editing: bool = False) -> None:
         self.runtime = runtime
         self._feedback = feedback
+        self.editing = editing
 
     # ---- plumbing ------------------------------------------------------------------
     def components(self) -> Any:
@@ -119,6 +130,17 @@ class Handlers:
         """The article shelf of the loaded components."""
         library: Library = self.components().library
         return library
+
+    def editor_library(self) -> Library:
+        """The article shelf for a change; refused unless this page is an editor's page.
+
+        The page without editing has no add or remove events at all; this is the second
+        lock, for any other way a handler might be reached.
+        """
+        if not self.editing:
+            raise EditingOff("Adding and removing articles is switched off on this page "
+                             "(NEWSRAG_EDITING).")
+        return self.library()
 
     def feedback_store(self) -> FeedbackStore:
         """The feedback file from settings (or the one given)."""
@@ -157,6 +179,30 @@ class Handlers:
             return fallback
 
     # ---- chat ----------------------------------------------------------------------
+    def respond_extractive(self, question: str, session: Session | None, top_k: float | None,
+                           mode: str | None, show_all: bool = False
+                           ) -> Iterator[tuple[Any, ...]]:
+        """The extractive concurrency group's half of a question (see web.page).
+
+        In generative mode it only shows the pending message at once (the answer comes
+        from the generative group, perhaps after a wait for the LLM).
+        """
+        if (mode or "extractive") == "extractive":
+            yield from self.respond(question, session, top_k, mode, show_all)
+        elif self.runtime.components is not None:
+            yield next(self.respond(question, session, top_k, mode, show_all))
+        else:
+            yield (_gr().skip(),) * 5
+
+    def respond_generative(self, question: str, session: Session | None, top_k: float | None,
+                           mode: str | None, show_all: bool = False
+                           ) -> Iterator[tuple[Any, ...]]:
+        """The generative concurrency group's half of a question: skips other modes."""
+        if mode == "generative":
+            yield from self.respond(question, session, top_k, mode, show_all)
+        else:
+            yield (_gr().skip(),) * 5
+
     def respond(self, question: str, session: Session | None, top_k: float | None,
                 mode: str | None, show_all: bool = False) -> Iterator[tuple[Any, ...]]:
         """Answer a question in the conversation, streaming.
@@ -299,7 +345,8 @@ class Handlers:
         """
         skip = _gr().skip()
         return self._attempt("adding an article", lambda: self._changed(
-            self.library().add_text(title, text, progress).message(), "", ""), (skip,) * 5)
+            self.editor_library().add_text(title, text, progress).message(), "", ""),
+            (skip,) * 5)
 
     def add_file(self, upload: Any, progress: Progress | None = None) -> tuple[Any, ...]:
         """Add an uploaded article file: (message, table, remove menu, cleared upload)."""
@@ -309,11 +356,12 @@ class Handlers:
             return (skip,) * 4
         path = getattr(upload, "name", upload)
         return self._attempt("adding an uploaded article", lambda: self._changed(
-            self.library().add_file(path, progress=progress).message(), None), (skip,) * 4)
+            self.editor_library().add_file(path, progress=progress).message(), None),
+            (skip,) * 4)
 
     def remove(self, doc_id: str | None) -> tuple[Any, ...]:
         """Remove an article: (message, table, remove menu)."""
         if not doc_id:  # nothing chosen, or the confirmation was cancelled
             return self._changed("Nothing removed: choose an article, then confirm.")
         return self._attempt("removing an article", lambda: self._changed(
-            self.library().remove(doc_id)), (_gr().skip(),) * 3)
+            self.editor_library().remove(doc_id)), (_gr().skip(),) * 3)

@@ -12,6 +12,7 @@ from typing import Any
 
 from index.ingest.corpus import MAX_ARTICLE_BYTES, SUFFIXES
 from web import import_gradio, render
+from web.access import Credentials, decide_access, load_credentials
 from web.feedback import FeedbackStore
 from web.handlers import Handlers, Session
 from web.runtime import Runtime, load_components
@@ -25,21 +26,38 @@ EXAMPLES = (
 )
 INTRO = ("<div id='brand'><h1>Ask the article</h1><p>Answers quote the news article; "
          "click a citation <b>[n]</b> to see its words highlighted in the source.</p></div>")
-PIPELINE = "pipeline"  # one answer or ingest at a time: the LLM and the index are shared
+# Concurrency groups: quoting answers (cheap) never wait behind LLM answers (one shared
+# model), and article changes run one at a time, apart from both.
+EXTRACTIVE, GENERATIVE, EDITING = "extractive", "generative", "editing"
 
 
 def build_page(source: Runtime | Any, feedback: FeedbackStore | None = None,
-               examples: tuple[str, ...] = EXAMPLES) -> Any:
-    """The Blocks app for a Runtime (or for already built components)."""
+               examples: tuple[str, ...] = EXAMPLES, editing: bool = False,
+               extractive_limit: int = 4, generative_limit: int = 1) -> Any:
+    """The Blocks app for a Runtime (or for already built components).
+
+    `editing`: build the add and remove events (an editor's page). Without it they do not
+    exist on the server at all, so no request, however crafted, can change the corpus.
+    """
     gr = import_gradio()
     from gradio import SelectData  # a real type for the annotations gradio reads below
 
     runtime = source if isinstance(source, Runtime) else Runtime.ready(source)
-    handlers = Handlers(runtime, feedback)
+    handlers = Handlers(runtime, feedback, editing=editing)
     private: dict[str, Any] = {"api_visibility": "private"}
+    # Callable by gradio_client (not listed): the conversation API the load tests use.
+    unlisted: dict[str, Any] = {"api_visibility": "undocumented"}
     quiet: dict[str, Any] = {**private, "show_progress": "hidden"}  # no spinner overlays
-    queued: dict[str, Any] = {**private, "concurrency_id": PIPELINE, "concurrency_limit": 1}
-    chatting: dict[str, Any] = {**queued, "show_progress": "minimal"}
+    queued: dict[str, Any] = {**private, "concurrency_id": EDITING, "concurrency_limit": 1}
+    extractive: dict[str, Any] = {**unlisted, "concurrency_id": EXTRACTIVE,
+                                  "concurrency_limit": extractive_limit,
+                                  "show_progress": "minimal"}
+    # Hidden progress: in extractive mode this event only skips, and it should not paint a
+    # spinner while it waits for the LLM; in generative mode the first event already
+    # shows the pending message.
+    generative: dict[str, Any] = {**unlisted, "concurrency_id": GENERATIVE,
+                                  "concurrency_limit": generative_limit,
+                                  "show_progress": "hidden"}
 
     with gr.Blocks(title="Ask the article · newsrag") as page:
         session = gr.State(Session())
@@ -94,39 +112,54 @@ def build_page(source: Runtime | Any, feedback: FeedbackStore | None = None,
             with gr.Tab("Articles", id="articles-tab"):
                 article_message = gr.Markdown(elem_id="article-message")
                 articles = gr.HTML(elem_id="articles")
-                with gr.Row(equal_height=False):
-                    with gr.Column(min_width=300):
-                        gr.Markdown("#### Paste an article")
-                        title = gr.Textbox(label="Title", elem_id="new-title",
-                                           placeholder="Headline (else the first line is used)")
-                        text = gr.Textbox(label="Article text", lines=8, max_lines=20,
-                                          elem_id="new-text")
-                        add_text = gr.Button("Add article", variant="primary",
-                                             elem_id="add-text")
-                    with gr.Column(min_width=300):
-                        gr.Markdown(f"#### Upload a file\n{', '.join(SUFFIXES)}, UTF-8, "
-                                    f"at most {MAX_ARTICLE_BYTES // 1_000_000} MB")
-                        upload = gr.File(file_types=list(SUFFIXES), file_count="single",
-                                         type="filepath", show_label=False, elem_id="upload")
-                        add_file = gr.Button("Add file", elem_id="add-file")
-                        gr.Markdown("#### Remove an article")
-                        remove_choice = gr.Dropdown(choices=[], label="Article",
-                                                    elem_id="remove-choice")
-                        remove = gr.Button("Remove article", variant="stop", elem_id="remove")
+                if editing:
+                    with gr.Row(equal_height=False):
+                        with gr.Column(min_width=300):
+                            gr.Markdown("#### Paste an article")
+                            title = gr.Textbox(
+                                label="Title", elem_id="new-title",
+                                placeholder="Headline (else the first line is used)")
+                            text = gr.Textbox(label="Article text", lines=8, max_lines=20,
+                                              elem_id="new-text")
+                            add_text = gr.Button("Add article", variant="primary",
+                                                 elem_id="add-text")
+                        with gr.Column(min_width=300):
+                            gr.Markdown(f"#### Upload a file\n{', '.join(SUFFIXES)}, UTF-8, "
+                                        f"at most {MAX_ARTICLE_BYTES // 1_000_000} MB")
+                            upload = gr.File(file_types=list(SUFFIXES), file_count="single",
+                                             type="filepath", show_label=False,
+                                             elem_id="upload")
+                            add_file = gr.Button("Add file", elem_id="add-file")
+                            gr.Markdown("#### Remove an article")
+                            remove_choice = gr.Dropdown(choices=[], label="Article",
+                                                        elem_id="remove-choice")
+                            remove = gr.Button("Remove article", variant="stop",
+                                               elem_id="remove")
+                else:
+                    gr.Markdown("Articles are added and removed by an editor; see "
+                                "“Readers, editors and faults” in the README.",
+                                elem_id="readers-note")
         timer = gr.Timer(1.0)
 
         # ---- chat --------------------------------------------------------------------
+        # Every question fires two events, one per concurrency group; each answers only
+        # the mode it is for and skips otherwise, so an extractive answer never queues
+        # behind a generative one.
         chat_inputs = [question, session, top_k, mode, show_all]
         chat_outputs = [question, chatbot, session, sources, note]
-        question.submit(handlers.respond, chat_inputs, chat_outputs, **chatting)
-        ask.click(handlers.respond, chat_inputs, chat_outputs, **chatting)
+        chat_events = ((handlers.respond_extractive, extractive, "chat"),
+                       (handlers.respond_generative, generative, "chat_generative"))
+        for respond, options, name in chat_events:
+            question.submit(respond, chat_inputs, chat_outputs, **options, api_name=name)
+            ask.click(respond, chat_inputs, chat_outputs, **options)
 
         def pick_example(event: SelectData) -> str:
             value = event.value
             return str(value.get("text", "")) if isinstance(value, dict) else str(value)
 
-        chatbot.example_select(pick_example, None, question, **quiet).then(
-            handlers.respond, chat_inputs, chat_outputs, **chatting)
+        picked = chatbot.example_select(pick_example, None, question, **quiet)
+        for respond, options, _name in chat_events:
+            picked.then(respond, chat_inputs, chat_outputs, **options)
 
         def select_message(current: Session, all_passages: bool,
                            event: SelectData) -> tuple[str, Session]:
@@ -136,14 +169,16 @@ def build_page(source: Runtime | Any, feedback: FeedbackStore | None = None,
         show_all.change(lambda current, all_passages: handlers.show_answer(
             current, None, all_passages), [session, show_all], [sources, session], **quiet)
         cleared = [question, chatbot, session, sources, note, feedback_note]
-        new_chat.click(handlers.clear, None, cleared, **quiet)
+        new_chat.click(handlers.clear, None, cleared, **unlisted, show_progress="hidden",
+                       api_name="new_chat")
         chatbot.clear(handlers.clear, None, cleared, **quiet)
 
         # ---- feedback ----------------------------------------------------------------
+        rate: dict[str, Any] = {**unlisted, "show_progress": "hidden"}
         thumbs_up.click(lambda c, s: handlers.feedback("up", c, s), [comment, session],
-                        [comment, feedback_note], **quiet)
+                        [comment, feedback_note], **rate, api_name="feedback_up")
         thumbs_down.click(lambda c, s: handlers.feedback("down", c, s), [comment, session],
-                          [comment, feedback_note], **quiet)
+                          [comment, feedback_note], **rate, api_name="feedback_down")
 
         # ---- articles ----------------------------------------------------------------
         def add_pasted(new_title: str, new_text: str,
@@ -157,31 +192,35 @@ def build_page(source: Runtime | Any, feedback: FeedbackStore | None = None,
         def refresh_status() -> str:
             return handlers.status()[0]
 
-        add_text.click(add_pasted, [title, text],
-                       [article_message, articles, remove_choice, title, text],
-                       **queued).success(refresh_status, None, status, **quiet)
-        add_file.click(add_uploaded, [upload],
-                       [article_message, articles, remove_choice, upload],
-                       **queued).success(refresh_status, None, status, **quiet)
-        remove.click(handlers.remove, [remove_choice],
-                     [article_message, articles, remove_choice],
-                     js="(doc) => (doc && confirm('Remove this article from the corpus and "
-                        "the index?')) ? doc : null",
-                     **queued).success(refresh_status, None, status, **quiet)
+        if editing:  # without it these events do not exist on the server
+            add_text.click(add_pasted, [title, text],
+                           [article_message, articles, remove_choice, title, text],
+                           **queued).success(refresh_status, None, status, **quiet)
+            add_file.click(add_uploaded, [upload],
+                           [article_message, articles, remove_choice, upload],
+                           **queued).success(refresh_status, None, status, **quiet)
+            remove.click(handlers.remove, [remove_choice],
+                         [article_message, articles, remove_choice],
+                         js="(doc) => (doc && confirm('Remove this article from the corpus and "
+                            "the index?')) ? doc : null",
+                         **queued).success(refresh_status, None, status, **quiet)
 
         # ---- status while loading -----------------------------------------------------
         def on_status() -> tuple[Any, ...]:
             badge, settings_text, loading = handlers.status()
             if loading:
                 skip = gr.skip()
-                return badge, settings_text, gr.Timer(active=True), skip, skip, skip, skip
+                return (badge, settings_text, gr.Timer(active=True),
+                        *(skip,) * (len(status_outputs) - 3))
             table, menu = handlers.articles()
             components = runtime.components
             default_mode = components.settings.mode if components is not None else "extractive"
-            return (badge, settings_text, gr.Timer(active=False), table, menu,
-                    gr.update(value=default_mode), gr.update(value=handlers.default_top_k()))
+            return (badge, settings_text, gr.Timer(active=False), table,
+                    gr.update(value=default_mode), gr.update(value=handlers.default_top_k()),
+                    *((menu,) if editing else ()))
 
-        status_outputs = [status, settings_note, timer, articles, remove_choice, mode, top_k]
+        status_outputs = [status, settings_note, timer, articles, mode, top_k,
+                          *([remove_choice] if editing else [])]
         timer.tick(on_status, None, status_outputs, **quiet)
         page.load(on_status, None, status_outputs, **quiet)
 
@@ -190,7 +229,8 @@ def build_page(source: Runtime | Any, feedback: FeedbackStore | None = None,
             """Answer one question; returns the `ask --json` contract (see README)."""
             return handlers.ask(question, top_k, mode)
 
-        gr.api(ask_api, api_name="ask", concurrency_id=PIPELINE, concurrency_limit=1)
+        # Its own group: one API caller cannot hold up the page's readers (or they it).
+        gr.api(ask_api, api_name="ask", concurrency_id="api", concurrency_limit=1)
     return page
 
 
@@ -202,22 +242,42 @@ def _progress(progress: Any) -> Any:
     return report
 
 
-def launch(page: Any, host: str = "127.0.0.1", port: int = 7860, block: bool = True) -> Any:
-    """Serve the page with its theme, style and script (on 127.0.0.1 unless told)."""
-    return page.queue(default_concurrency_limit=4).launch(
+def launch(page: Any, host: str = "127.0.0.1", port: int = 7860, block: bool = True,
+           auth: Credentials | None = None, queue_size: int = 64) -> Any:
+    """Serve the page with its theme, style and script (on 127.0.0.1 unless told).
+
+    `auth`: Gradio login pairs (the whole page, API included, sits behind them);
+    `queue_size`: requests waiting beyond this are refused, so memory stays bounded.
+    """
+    return page.queue(default_concurrency_limit=4, max_size=queue_size).launch(
         server_name=host, server_port=port, show_error=False, theme=theme(), css=CSS,
         head=HEAD, footer_links=["api"], max_file_size=MAX_ARTICLE_BYTES,
-        prevent_thread_lock=not block, quiet=False)
+        prevent_thread_lock=not block, quiet=False, auth=auth)
 
 
 def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
-    """Show the page at once; load the models and index the corpus in the background."""
+    """Show the page at once; load the models and index the corpus in the background.
+
+    Loading is retried until it works (a Chroma server that is down at start is waited
+    for); the feedback folder is checked first so a vote is never lost silently.
+    """
     import_gradio()
     from index.settings import load_settings
 
     settings = load_settings()
-    runtime = Runtime()
+    access = decide_access(host, settings.editing, load_credentials(
+        settings.auth.get_secret_value(), settings.auth_file))
+    if access.warning:
+        print(access.warning, file=sys.stderr, flush=True)
+    feedback = FeedbackStore(settings.feedback_path)
+    problem = feedback.check_writable()
+    if problem:
+        print(f"warning: {problem}", file=sys.stderr, flush=True)
+    runtime = Runtime(retry_seconds=settings.load_retry_seconds)
     print("loading models in the background; the page is usable when the status says "
           "Ready", file=sys.stderr, flush=True)
     runtime.start(lambda progress: load_components(settings, progress))
-    launch(build_page(runtime, FeedbackStore(settings.feedback_path)), host, port)
+    page = build_page(runtime, feedback, editing=access.editing,
+                      extractive_limit=settings.extractive_concurrency,
+                      generative_limit=settings.generative_concurrency)
+    launch(page, host, port, auth=access.auth, queue_size=settings.queue_size)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from index.errors import NewsragError
+from index.errors import NewsragError, StoreError, one_line
 
 State = Literal["loading", "ready", "failed"]
 Progress = Callable[[float, str], None]
@@ -36,10 +36,14 @@ class Status:
 class Runtime:
     """Holds the components once they are built; thread-safe."""
 
-    def __init__(self) -> None:
+    def __init__(self, retry_seconds: float | None = None) -> None:
         self._lock = threading.Lock()
         self._components: Any = None
         self._status = Status("loading", "Starting …")
+        # A store that is down at start (a Chroma server not up yet) is waited for:
+        # loading is tried again every `retry_seconds`; None means one try.
+        self.retry_seconds = retry_seconds
+        self._stop = threading.Event()
 
     @classmethod
     def ready(cls, components: Any) -> Runtime:
@@ -62,19 +66,44 @@ class Runtime:
                 self._status = Status("loading", f"Loading: {message} ({fraction:.0%})")
 
     def load(self, loader: Loader) -> None:
-        """Run `loader(progress)` now; the status says whether it worked."""
-        try:
-            components = loader(self.progress)
-        except NewsragError as error:
-            self._fail(f"Could not start: {error}")
-            print(f"error: {error}", file=sys.stderr)
-        except Exception:
-            traceback.print_exc(file=sys.stderr)
-            self._fail("Could not start: an unexpected error happened while loading "
-                       "(details in the server log).")
-        else:
+        """Run `loader(progress)` now; the status says whether it worked.
+
+        A StoreError (the store cannot be reached) is retried every `retry_seconds`
+        until it works or `stop()` is called; the status says so meanwhile.
+        """
+        attempt = 1
+        while True:
+            try:
+                components = loader(self.progress)
+            except StoreError as error:
+                if self.retry_seconds is None:
+                    self._fail(f"Could not start: {error}")
+                    print(f"error: {error}", file=sys.stderr)
+                    return
+                self._fail(f"Could not start (attempt {attempt}), trying again every "
+                           f"{self.retry_seconds:g} s: {error}")
+                print(f"error (attempt {attempt}; retrying): {one_line(error)}",
+                      file=sys.stderr, flush=True)
+                attempt += 1
+                if self._stop.wait(self.retry_seconds):
+                    return
+                continue
+            except NewsragError as error:  # a bad setting, a missing model: retry won't help
+                self._fail(f"Could not start: {error}")
+                print(f"error: {error}", file=sys.stderr)
+                return
+            except Exception:
+                traceback.print_exc(file=sys.stderr)
+                self._fail("Could not start: an unexpected error happened while loading "
+                           "(details in the server log).")
+                return
             self._set_ready(components)
             print(self.status().message, file=sys.stderr, flush=True)
+            return
+
+    def stop(self) -> None:
+        """End a retry loop (tests, shutdown)."""
+        self._stop.set()
 
     def start(self, loader: Loader) -> threading.Thread:
         """Load in a background thread (a daemon, so a stopped server does not wait)."""

@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
+from index.answer.conflict import find_conflict
 from index.answer.verdict import verdict
 from index.prompts import Prompts
 from index.text.language import detect_language
 from index.text.markers import cite
+from index.text.sentences import split_sentences
 from index.types import Citation, Composed, Evidence, Renderer, Rendering
 
 _SPACE = re.compile(r"\s+")
@@ -52,11 +54,31 @@ class ExtractiveComposer:
             result.append(found if found is not None and found.checked else None)
         return result
 
+    def _conflict(self, language: str, pair: tuple[Evidence, Evidence]) -> Composed:
+        """Two articles disagree: name the conflict and show both sides, cited."""
+        renderings = self.renderings(language, pair)
+        citations = tuple(item.citation(n, rendering) for n, (item, rendering)
+                          in enumerate(zip(pair, renderings, strict=True), start=1))
+        first, second = (
+            cite(_clean(c.rendering.text), c.n) if c.rendering is not None else
+            self.prompts.render("quote", language, n=c.n, text=_clean(c.text))
+            for c in citations)
+        text = self.prompts.render("conflict", language, first=first, second=second)
+        return Composed(text=text, citations=citations, mode="extractive",
+                        direct_answer=split_sentences(text)[0])
+
     def compose_answer(self, question: str, language: str,
-                       evidence: Sequence[Evidence]) -> Composed:
-        """The extractive answer: refusal, or verdict + the sentences with [n] markers."""
+                       evidence: Sequence[Evidence], ranked: Sequence[Evidence] = ()
+                       ) -> Composed:
+        """The extractive answer: refusal, or verdict + the sentences with [n] markers.
+
+        `ranked` (every scored sentence) lets a contradicting article be found and named.
+        """
         if not evidence:
             return Composed(self.prompts.render("refusal", language), (), "extractive")
+        conflict = find_conflict(evidence, ranked)
+        if conflict is not None:  # two articles disagree: say so and quote both
+            return self._conflict(language, conflict)
         renderings = self.renderings(language, evidence)
         citations = tuple(item.citation(n, rendering) for n, (item, rendering)
                           in enumerate(zip(evidence, renderings, strict=True), start=1))
@@ -86,14 +108,14 @@ class ExtractiveComposer:
                 self.prompts.render(part[0], language, quotes=" ".join(blocks[part[0]]))
                 for part in parts]
 
-    def compose(self, question: str, language: str, evidence: Sequence[Evidence]
-                ) -> tuple[str, list[Citation]]:
+    def compose(self, question: str, language: str, evidence: Sequence[Evidence],
+                ranked: Sequence[Evidence] = ()) -> tuple[str, list[Citation]]:
         """Answer text and citations (compose_answer without the extras)."""
-        composed = self.compose_answer(question, language, evidence)
+        composed = self.compose_answer(question, language, evidence, ranked)
         return composed.text, list(composed.citations)
 
     def stream(self, question: str, language: str, ranked: Sequence[Evidence],
                chosen: Sequence[Evidence], timings: dict[str, float]
                ) -> Iterator[str | Composed]:
         """The Composer seam: no pieces, just the answer."""
-        yield self.compose_answer(question, language, chosen)
+        yield self.compose_answer(question, language, chosen, ranked)

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
+from index.answer.conflict import find_conflict
 from index.answer.extractive import ExtractiveComposer
 from index.answer.verify import Verifier
 from index.prompts import Prompts
@@ -94,8 +95,9 @@ class GenerativeComposer:
                ) -> Iterator[str | Composed]:
         """Yield the LLM's text as produced, then the verified answer (or the fallback)."""
         given = select_evidence(ranked, chosen, self.max_evidence)
-        if not given:
-            yield self.extractive.compose_answer(question, language, chosen)
+        # Contradicting articles are quoted side by side, not left to the LLM to pick from.
+        if not given or find_conflict(chosen, ranked) is not None:
+            yield self.extractive.compose_answer(question, language, chosen, ranked)
             return
         mark = time.perf_counter()
         originals = {(item.doc_id, item.start): item for item in given}

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 
 from index.answer.evidence import choose_evidence, score_evidence
 from index.answer.followup import HeuristicRewriter
+from index.answer.questions import check_question
 from index.answer.refusal import expected_answer_kind, offers_answer_kind, unknown_names
 from index.errors import QuestionError
 from index.text.language import detect_language
@@ -66,16 +67,9 @@ class AnswerPipeline:
         return tuple(self.composers)
 
     def check_question(self, question: str) -> str:
-        """The question stripped; QuestionError when it is empty or too long."""
-        cleaned = question.strip() if isinstance(question, str) else ""
-        if not cleaned:
-            raise QuestionError("The question is empty. Ask something about the article.")
-        if len(cleaned) > self.max_question_chars:
-            raise QuestionError(
-                f"The question has {len(cleaned):,} characters; the limit is "
-                f"{self.max_question_chars:,}. Please shorten it."
-            )
-        return cleaned
+        """The question cleaned; QuestionError when it is empty, too long or not a question
+        this assistant can take (see index.answer.questions)."""
+        return check_question(question, self.max_question_chars)
 
     def answer(
         self,

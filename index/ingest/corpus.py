@@ -8,6 +8,7 @@ visible text (one line per block element), which is then the article text.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -22,6 +23,8 @@ MAX_ARTICLE_BYTES = 2_000_000
 _HEADER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*\r?\n", re.DOTALL)
 _BULLET = re.compile(r"^[ \t]*[•\-\*–·][ \t]+")
 _DOC_ID = re.compile(r"[^a-z0-9_-]+")
+# An id is used as a file stem, a Chroma metadata value and in page markup: nothing else.
+VALID_DOC_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
 
 # Newsroom furniture: lines that belong to the page, not to the article.
 BOILERPLATE = (
@@ -40,6 +43,19 @@ def doc_id_for(path: Path) -> str:
     if not doc_id:
         raise CorpusError(f"{path.name}: cannot make a document id from this file name")
     return doc_id
+
+
+def check_doc_id(doc_id: str, where: str) -> str:
+    """`doc_id` when it is a valid id (like a file stem: a-z, 0-9, - and _); else CorpusError."""
+    if not VALID_DOC_ID.fullmatch(doc_id):
+        raise CorpusError(f"{where}: doc_id {doc_id[:60]!r} is not a valid id; use lower-case "
+                          "letters, digits, - and _ (at most 100)")
+    return doc_id
+
+
+def text_hash(article: Article) -> str:
+    """A hash of the article text alone: equal for exact duplicates under any name."""
+    return hashlib.sha256(article.text.strip().encode("utf-8")).hexdigest()
 
 
 def parse_header(raw: str) -> tuple[dict[str, str], str]:
@@ -78,33 +94,68 @@ def read_article(path: Path) -> Article:
         metadata, text = parse_header(raw)
     if not text.strip():
         raise CorpusError(f"{path.name}: the article text is empty")
-    return Article(doc_id=metadata.get("doc_id") or doc_id_for(path), text=text, path=str(path),
+    doc_id = check_doc_id(metadata["doc_id"], path.name) if metadata.get("doc_id") else (
+        doc_id_for(path))
+    return Article(doc_id=doc_id, text=text, path=str(path),
                    title=metadata.get("title", path.stem), language=metadata.get("language", "de"),
                    metadata=metadata)
 
 
+def outside(path: Path, folder: Path) -> bool:
+    """True when `path` (a symlink, say) resolves to somewhere outside `folder`."""
+    try:
+        return not path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):  # a symlink loop
+        return True
+
+
+def _precedence(article: Article) -> tuple[bool, str]:
+    """Who keeps an id or a text that two files claim: the file named after the id
+    ("putin-minsk-analyse.txt" for id putin-minsk-analyse), then the earlier name."""
+    path = Path(article.path)
+    return (path.stem != article.doc_id, path.name)
+
+
 def read_corpus(folder: Path) -> tuple[list[Article], list[str]]:
-    """All readable articles of a folder, and one message per file that was skipped."""
+    """All readable articles of a folder, and one message per file that was skipped.
+
+    Skipped and named: unreadable files, symlinks out of the folder, a second file for an
+    id and an exact copy of another article's text. Who wins is decided by `_precedence`,
+    never by which file happened to change last, so a copy never displaces the original.
+    """
     if not folder.is_dir():
         raise CorpusError(f"corpus folder {folder} does not exist")
-    articles: list[Article] = []
+    candidates: list[Article] = []
     problems: list[str] = []
-    seen: dict[str, str] = {}
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.name.lower() == "readme.md" or not path.is_file():
+        if path.name.startswith(".") or path.name.lower() == "readme.md":
+            continue
+        if path.is_symlink() and outside(path, folder):
+            problems.append(f"{path.name}: a link to a file outside the corpus folder; refused")
+            continue
+        if not path.is_file():
             continue
         try:
-            article = read_article(path)
+            candidates.append(read_article(path))
         except (CorpusError, OSError) as error:
             problems.append(str(error))
-            continue
-        if article.doc_id in seen:
-            problems.append(f"{path.name}: document id {article.doc_id!r} is already used by "
-                            f"{seen[article.doc_id]}; skipped")
-            continue
-        seen[article.doc_id] = path.name
-        articles.append(article)
-    return articles, problems
+    articles: list[Article] = []
+    by_id: dict[str, str] = {}
+    by_text: dict[str, str] = {}
+    for article in sorted(candidates, key=_precedence):
+        name = Path(article.path).name
+        digest = text_hash(article)
+        if article.doc_id in by_id:
+            problems.append(f"{name}: document id {article.doc_id!r} is already used by "
+                            f"{by_id[article.doc_id]}; skipped")
+        elif digest in by_text:
+            problems.append(f"{name}: the same text as {by_text[digest]}; skipped as a "
+                            "duplicate")
+        else:
+            by_id[article.doc_id] = by_text[digest] = name
+            articles.append(article)
+    articles.sort(key=lambda article: Path(article.path).name)
+    return articles, sorted(problems)
 
 
 def _classify(line: str, is_first_content: bool) -> BlockKind:

@@ -18,6 +18,7 @@ _BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "blockq
            "dt", "dd", "ul", "ol", "table", "caption", "figure")
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
 _TAG = re.compile(r"<[^>]*>")
+_CODE = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,8 @@ def html_to_text(raw: str) -> HtmlPage:
 
     soup = BeautifulSoup(raw, "lxml")
     title = soup.title.get_text(" ", strip=True) if soup.title else ""
-    title = _TAG.sub("", title)  # <title> holds raw text: "<script>" there is not markup
+    # <title> holds raw text: "<script>" there is not markup, but it is never a title either
+    title = _TAG.sub("", _CODE.sub("", title))
     for tag in soup.find_all(_SKIP):
         tag.decompose()
     for row in soup.find_all("tr"):

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import CorpusError
-from index.ingest.corpus import MAX_ARTICLE_BYTES, SUFFIXES, doc_id_for, read_corpus
+from index.ingest.corpus import MAX_ARTICLE_BYTES, SUFFIXES, doc_id_for, read_corpus, text_hash
 from index.ingest.corpus import read_article as read_article_file
 from index.ingest.pipeline import Ingestor, IngestReport
 from index.store import ChromaStore
@@ -26,6 +27,7 @@ from index.text.language import detect_language
 from index.types import Article
 
 Progress = Callable[[float, str], None]
+TRASH = ".trash"  # inside the corpus folder: removed articles, kept so a removal can be undone
 MAX_TITLE_CHARS = 200
 _SLUG_CHARS = 60
 _SPACE = re.compile(r"\s+")
@@ -164,6 +166,10 @@ class Library:
             article = read_article_file(path)
             if article.doc_id != doc_id_for(path) and article.doc_id in self._taken_ids():
                 raise CorpusError(f"{path.name}: document id {article.doc_id!r} is already used")
+            twin = self._same_text(article)
+            if twin:
+                raise CorpusError(f"{path.name}: the same text as the article {twin!r} "
+                                  "already here; not added again")
             ingesting = True
             report: IngestReport = self.ingestor.sync(
                 [article], remove_missing=False, progress=progress)
@@ -178,6 +184,15 @@ class Library:
         self._catalog_stamp = None
         return Added(doc_id=article.doc_id, title=article.title, file=path.name,
                      passages=report.chunks_written)
+
+    def _same_text(self, article: Article) -> str | None:
+        """The id of an indexed article with exactly this text, if there is one."""
+        digest = text_hash(article)
+        for doc_id, text in self.documents().items():
+            if doc_id != article.doc_id and text_hash(
+                    Article(doc_id=doc_id, text=text, path="")) == digest:
+                return doc_id
+        return None
 
     def add_text(self, title: str, text: str, progress: Progress | None = None) -> Added:
         """Save pasted text as a new article (title from the first line when none is given)."""
@@ -213,8 +228,25 @@ class Library:
         return self._ingest_new(path, progress)
 
     # ---- removing ------------------------------------------------------------------
+    def trash_folder(self) -> Path:
+        """Where removed article files go (a hidden folder the ingest never reads)."""
+        return self.folder / TRASH
+
+    def _to_trash(self, path: Path) -> Path:
+        """Move a file into the trash under a name that never overwrites an earlier one."""
+        trash = self.trash_folder()
+        trash.mkdir(exist_ok=True)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        for number in range(1, 10_000):
+            target = trash / f"{stamp}-{number}-{path.name}"
+            if not target.exists():
+                os.replace(path, target)
+                return target
+        raise CorpusError(f"no free name in {trash} for {path.name}")
+
     def remove(self, doc_id: str) -> str:
-        """Delete an article's file from the corpus folder and its passages from the index."""
+        """Move an article's file into the trash folder and delete its passages from the
+        index; moving the file back and running `ingest` undoes it."""
         doc_id = (doc_id or "").strip()
         if not doc_id:
             raise CorpusError("Choose the article to remove first.")
@@ -225,11 +257,11 @@ class Library:
         removed_file = ""
         if article is not None:
             path = Path(article.path)
-            if path.resolve().parent == self.folder.resolve():
-                os.remove(path)
-                removed_file = path.name
+            if not path.is_symlink() and path.resolve().parent == self.folder.resolve():
+                removed_file = f"{TRASH}/{self._to_trash(path).name}"
         self.store.delete_doc(doc_id)
         self._catalog_stamp = None
         title = article.title if article else doc_id
-        where = f"deleted {removed_file} and " if removed_file else ""
+        where = (f"its file was moved to {removed_file} (move it back and run ingest to "
+                 "undo) and " if removed_file else "")
         return f"Removed “{title}”: {where}its passages are gone from the index."

@@ -85,6 +85,10 @@ class Ingestor:
                 progress(number / max(len(todo), 1), f"embedding {article.doc_id}")
             known = article.doc_id in stored_hashes or article.doc_id in stored_ids
             written = self._write(article, digest, replace=known)
+            if written == 0:  # reported as what it is, never as "added" run after run
+                report.problems.append(f"{Path(article.path).name}: no passages could be "
+                                       "made from this text; not indexed")
+                continue
             report.chunks_written += written
             (report.updated if known else report.added).append(article.doc_id)
         if remove_missing:
@@ -111,6 +115,19 @@ class Ingestor:
         self.store.add(chunks, chunk_vectors, sentence_vectors, source=article.text,
                        title=article.title, content_hash=digest)
         return len(chunks)
+
+    def rebuild(self, folder: Path, progress: ProgressCallback | None = None) -> IngestReport:
+        """Index a folder from nothing into a new generation, then swap it in.
+
+        Readers keep the old index until the one-write swap; a run killed half-way
+        leaves it as it was (its partial generation is dropped by the next rebuild).
+        """
+        fresh = self.store.begin_rebuild()
+        builder = Ingestor(fresh, self.embedder, self.splitter, self.count_tokens,
+                           self.chunk_tokens)
+        report = builder.ingest_folder(folder, progress)
+        self.store.activate(fresh)
+        return report
 
     def ingest_folder(self, folder: Path, progress: ProgressCallback | None = None
                       ) -> IngestReport:

@@ -105,8 +105,13 @@ def _load_llama(path: Path, context: int, threads: int, cache_families: int) -> 
         import llama_cpp
     except ImportError as error:
         raise ModelError(LLAMA_CPP_HINT) from error
-    llama = llama_cpp.Llama(model_path=str(path), n_ctx=context, n_threads=threads,
-                            n_threads_batch=threads, n_batch=256, seed=0, verbose=False)
+    try:
+        llama = llama_cpp.Llama(model_path=str(path), n_ctx=context, n_threads=threads,
+                                n_threads_batch=threads, n_batch=256, seed=0, verbose=False)
+    except (ValueError, RuntimeError, OSError) as error:  # a truncated or damaged file
+        raise ModelError(f"cannot load the LLM weights {path} ({error}); the file may be "
+                         "truncated or damaged. Delete it and run: python app.py provision "
+                         "llm") from None
     if cache_families > 0:
         # duck-typed: Llama only indexes the cache and tests it for truth
         llama.set_cache(PrefixStateCache(max_families=cache_families))  # type: ignore[arg-type]

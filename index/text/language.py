@@ -60,6 +60,14 @@ def detect_language(text: str) -> str:
     return "de" if german > english else "en"
 
 
+def language_confidences(text: str) -> dict[str, float]:
+    """Confidence (0-1) of each common European language for the text; empty without letters."""
+    if not text or not any(char.isalpha() for char in text):
+        return {}
+    values = _detector(_WIDER).compute_language_confidence_values(text)
+    return {_code(value.language): float(value.value) for value in values}
+
+
 def identify_language(text: str) -> str | None:
     """The ISO 639-1 code of the text's language among common European ones, else None."""
     if not text or not any(char.isalpha() for char in text):

@@ -72,7 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = fake_settings(workdir)
     runtime = Runtime()
     runtime.start(fake_loader(settings, args.delay, args.hold))
-    launch(build_page(runtime, FeedbackStore(settings.feedback_path)), args.host, args.port)
+    # An editor's page: the browser tests add and remove articles (loopback only).
+    launch(build_page(runtime, FeedbackStore(settings.feedback_path), editing=True),
+           args.host, args.port)
     return 0
 
 
