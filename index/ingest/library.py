@@ -173,7 +173,7 @@ class Library:
         except BaseException:
             path.unlink(missing_ok=True)
             if ingesting and article is not None:  # the id was new: nothing else is lost
-                self.store.delete_doc(article.doc_id)
+                self.ingestor.delete(article.doc_id)
             raise
         self._catalog_stamp = None
         return Added(doc_id=article.doc_id, title=article.title, file=path.name,
@@ -228,7 +228,7 @@ class Library:
             if path.resolve().parent == self.folder.resolve():
                 os.remove(path)
                 removed_file = path.name
-        self.store.delete_doc(doc_id)
+        self.ingestor.delete(doc_id)
         self._catalog_stamp = None
         title = article.title if article else doc_id
         where = f"deleted {removed_file} and " if removed_file else ""
