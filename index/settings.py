@@ -62,9 +62,9 @@ class Settings(BaseSettings):
     # prefixes the server gets instead of prompt names (EmbeddingGemma's own prompts)
     embed_server_query_prefix: str = "task: search result | query: "
     embed_server_document_prefix: str = "title: none | text: "
-    # torch threads while ingesting (batches of passages are faster on 2 threads); 0 keeps
-    # NEWSRAG_TORCH_THREADS
-    ingest_torch_threads: int = 2
+    # torch threads for batches of passages (ingest); 0 keeps NEWSRAG_TORCH_THREADS. On 2
+    # cores shared with other work, 2 threads embedded 2x slower than 1 (eval/bench_embed.py)
+    ingest_torch_threads: int = 0
 
     chunk_tokens: int = 128
 
