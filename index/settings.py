@@ -77,6 +77,7 @@ class Settings(BaseSettings):
     # chroma_path. Workers sharing a Chroma server must share this file too (one machine).
     lexical_path: str = ""
     lexical_sync_seconds: float = 30.0  # how often a process catches up with other writers
+    query_vector_cache: int = 1024  # distinct questions whose vectors a process keeps; 0: none
 
     # Answering
     mode: Literal["extractive", "generative"] = "extractive"
@@ -168,7 +169,8 @@ class Settings(BaseSettings):
             raise ValueError(f"must be an http(s) URL; got {value!r}")
         return value.rstrip("/")
 
-    @field_validator("torch_threads", "llm_cached_prompts", "ingest_torch_threads")
+    @field_validator("torch_threads", "llm_cached_prompts", "ingest_torch_threads",
+                     "query_vector_cache")
     @classmethod
     def _not_negative(cls, value: int) -> int:
         if value < 0:

@@ -151,7 +151,8 @@ def build(settings: Settings, embedder: Embedder | None = None, client: Any = No
         store, embedder, candidates=settings.candidates,
         weights=FusionWeights(settings.bm25_weight_same_language,
                               settings.bm25_weight_cross_language),
-        lexical=lexical, sync_seconds=settings.lexical_sync_seconds)
+        lexical=lexical, sync_seconds=settings.lexical_sync_seconds,
+        vector_cache=settings.query_vector_cache)
     extractive = ExtractiveComposer(prompts)
     composers: dict[str, Composer] = {"extractive": extractive}
     llm_rewriter = None

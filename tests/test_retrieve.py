@@ -92,3 +92,29 @@ def test_a_german_question_gets_no_bm25_on_an_english_article(
 def _dense_scores(store, vector) -> dict[str, float]:  # type: ignore[no-untyped-def]
     """The dense similarity of every chunk, as the retriever gets it from the store."""
     return {hit.item_id: hit.similarity for hit in store.query_chunks(vector, 50)}
+
+
+def test_a_repeated_question_reuses_its_vector_and_the_cache_is_bounded(
+        fake_components) -> None:  # type: ignore[no-untyped-def]
+    from index.retrieve.hybrid import HybridRetriever
+
+    asked: list[str] = []
+    embedder = fake_components.embedder
+
+    class Recording:
+        def get_query_embedding(self, query: str) -> list[float]:
+            asked.append(query)
+            return embedder.get_query_embedding(query)
+
+    retriever = HybridRetriever(fake_components.store, Recording(),  # type: ignore[arg-type]
+                                vector_cache=2)
+    first = retriever.search("Wann ist die Bibliothek geöffnet?", 2)
+    again = retriever.search("Wann ist die Bibliothek geöffnet?", 2)
+    assert asked == ["Wann ist die Bibliothek geöffnet?"]
+    assert again.passages == first.passages
+    retriever.search("Wer kommt?", 1)
+    retriever.search("Was kostet es?", 1)
+    retriever.search("Wann ist die Bibliothek geöffnet?", 1)  # evicted: embedded again
+    assert len(asked) == 4
+    with pytest.raises(ValueError, match="vector_cache"):
+        HybridRetriever(fake_components.store, embedder, vector_cache=-1)

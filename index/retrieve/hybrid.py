@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -60,17 +61,21 @@ class HybridRetriever:
     """Dense + BM25 retrieval over a Store; returns ranked Passage values (a Retriever).
 
     The lexical index is persisted and shared; this process catches up with changes
-    other processes made (`LexicalIndex.sync`) at most every `sync_seconds`.
+    other processes made (`LexicalIndex.sync`) at most every `sync_seconds`. The question
+    vector is the slowest stage, so the last `vector_cache` distinct questions keep
+    theirs (readers click the page's example questions; popular questions repeat).
     """
 
     def __init__(self, store: Store, embedder: Embedder, candidates: int = 20,
                  weights: FusionWeights | None = None, lexical: LexicalIndex | None = None,
-                 sync_seconds: float = 30.0,
+                 sync_seconds: float = 30.0, vector_cache: int = 1024,
                  clock: Callable[[], float] = time.monotonic) -> None:
         if candidates <= 0:
             raise ValueError(f"candidates must be greater than 0; got {candidates}")
         if sync_seconds < 0:
             raise ValueError(f"sync_seconds must be 0 or more; got {sync_seconds}")
+        if vector_cache < 0:
+            raise ValueError(f"vector_cache must be 0 or more; got {vector_cache}")
         self.store = store
         self.embedder = embedder
         self.candidates = candidates
@@ -80,6 +85,23 @@ class HybridRetriever:
         self._clock = clock
         self._synced_at: float | None = None
         self._lock = threading.Lock()
+        self.vector_cache = vector_cache
+        self._vectors: OrderedDict[str, list[float]] = OrderedDict()
+        self._vectors_lock = threading.Lock()
+
+    def query_vector(self, question: str) -> list[float]:
+        """The question's vector, from the cache when this question was asked lately."""
+        with self._vectors_lock:
+            if question in self._vectors:
+                self._vectors.move_to_end(question)
+                return self._vectors[question]
+        vector = self.embedder.get_query_embedding(question)
+        if self.vector_cache:
+            with self._vectors_lock:
+                self._vectors[question] = vector
+                while len(self._vectors) > self.vector_cache:
+                    self._vectors.popitem(last=False)
+        return vector
 
     def _catch_up(self) -> None:
         if self.lexical is None:
@@ -113,7 +135,7 @@ class HybridRetriever:
             raise ValueError(f"k must be greater than 0; got {k}")
         timings: dict[str, float] = {}
         mark = time.perf_counter()
-        vector = self.embedder.get_query_embedding(question)
+        vector = self.query_vector(question)
         language = detect_language(question)
         timings["embed_ms"], mark = (time.perf_counter() - mark) * 1000, time.perf_counter()
         dense_hits = self.store.query_chunks(vector, self.candidates)
