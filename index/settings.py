@@ -51,6 +51,21 @@ class Settings(BaseSettings):
     # 1-2 s with 2 under load (scripts/bench.py); 0 lets torch decide
     torch_threads: int = 1
 
+    # Embedding backend: "torch" (sentence-transformers, fp32), "torch-int8" (dynamic int8
+    # quantisation of the linear layers), or "openai" (an OpenAI-compatible /v1/embeddings
+    # server, e.g. Text Embeddings Inference or Infinity on a GPU machine).
+    embed_backend: Literal["torch", "torch-int8", "openai"] = "torch"
+    embed_server_url: str = "http://127.0.0.1:8081/v1"
+    embed_server_model: str = "embeddinggemma-300m"
+    embed_server_api_key_env: str = "EMBED_API_KEY"
+    embed_server_timeout: float = 60.0
+    # prefixes the server gets instead of prompt names (EmbeddingGemma's own prompts)
+    embed_server_query_prefix: str = "task: search result | query: "
+    embed_server_document_prefix: str = "title: none | text: "
+    # torch threads for batches of passages (ingest); 0 keeps NEWSRAG_TORCH_THREADS. On 2
+    # cores shared with other work, 2 threads embedded 2x slower than 1 (eval/bench_embed.py)
+    ingest_torch_threads: int = 0
+
     chunk_tokens: int = 128
 
     # Retrieval
@@ -58,6 +73,11 @@ class Settings(BaseSettings):
     candidates: int = 20
     bm25_weight_same_language: float = 0.2  # tuned on eval/questions/dev.jsonl
     bm25_weight_cross_language: float = 0.0
+    # the persisted BM25 index (SQLite FTS5); "" means <collection>-lexical.sqlite beside
+    # chroma_path. Workers sharing a Chroma server must share this file too (one machine).
+    lexical_path: str = ""
+    lexical_sync_seconds: float = 30.0  # how often a process catches up with other writers
+    query_vector_cache: int = 1024  # distinct questions whose vectors a process keeps; 0: none
 
     # Answering
     mode: Literal["extractive", "generative"] = "extractive"
@@ -159,7 +179,29 @@ class Settings(BaseSettings):
             raise ValueError(f"must be 16-2048 tokens; got {value}")
         return value
 
-    @field_validator("torch_threads", "llm_cached_prompts")
+    @field_validator("embed_server_timeout")
+    @classmethod
+    def _timeout(cls, value: float) -> float:
+        if not 0.0 < value <= 3600.0:
+            raise ValueError(f"must be in (0, 3600] seconds; got {value}")
+        return value
+
+    @field_validator("lexical_sync_seconds")
+    @classmethod
+    def _sync_interval(cls, value: float) -> float:
+        if not 0.0 <= value <= 86400.0:
+            raise ValueError(f"must be 0-86400 seconds; got {value}")
+        return value
+
+    @field_validator("embed_server_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError(f"must be an http(s) URL; got {value!r}")
+        return value.rstrip("/")
+
+    @field_validator("torch_threads", "llm_cached_prompts", "ingest_torch_threads",
+                     "query_vector_cache")
     @classmethod
     def _not_negative(cls, value: int) -> int:
         if value < 0:
@@ -190,6 +232,13 @@ class Settings(BaseSettings):
         if self.dictionary_path:
             return Path(self.dictionary_path).expanduser()
         return self.cache_dir / "dictionaries" / "de-en"
+
+    @property
+    def lexical_file(self) -> Path:
+        """Where the persisted BM25 index lives."""
+        if self.lexical_path:
+            return Path(self.lexical_path).expanduser()
+        return self.chroma_path.parent / f"{self.collection}-lexical.sqlite"
 
     @property
     def uses_chroma_server(self) -> bool:

@@ -249,6 +249,25 @@ class ChromaStore:
         return [str(text) for text in got["documents"] if text]
 
     @_guarded
+    def chunks_of(self, doc_ids: Sequence[str]) -> list[StoredChunk]:
+        """Every chunk of the given documents, ordered by document and position."""
+        result: list[StoredChunk] = []
+        wanted = list(dict.fromkeys(doc_ids))
+        for start in range(0, len(wanted), 100):  # bounded `$in` lists, paged reads
+            where = {"doc_id": {"$in": wanted[start:start + 100]}}
+            offset = 0
+            while True:
+                got = self.chunks.get(where=where, include=["metadatas", "documents"],
+                                      limit=PAGE, offset=offset)
+                result.extend(_stored_chunk(item_id, metadata, text) for item_id, metadata, text
+                              in zip(got["ids"], got["metadatas"] or [], got["documents"] or [],
+                                     strict=True))
+                if len(got["ids"]) < PAGE:
+                    break
+                offset += PAGE
+        return sorted(result, key=lambda chunk: (chunk.doc_id, chunk.start))
+
+    @_guarded
     def documents(self) -> dict[str, str]:
         """The full text of every stored article, by document id."""
         got = self._get_all(self.documents_collection, ["documents"])
@@ -405,7 +424,7 @@ class ChromaStore:
 
 def _chunk_metadata(chunk: Chunk) -> dict[str, Any]:
     return {"doc_id": chunk.doc_id, "section": chunk.section, "kind": chunk.kind,
-            "start": chunk.start, "end": chunk.end,
+            "start": chunk.start, "end": chunk.end, "language": chunk.language,
             "sentences": json.dumps([[s.start, s.end] for s in chunk.sentences])}
 
 
@@ -413,7 +432,8 @@ def _stored_chunk(item_id: str, metadata: dict[str, Any], text: str | None) -> S
     return StoredChunk(chunk_id=item_id, doc_id=str(metadata["doc_id"]),
                        section=str(metadata.get("section", "")), kind=metadata["kind"],
                        start=int(metadata["start"]), end=int(metadata["end"]),
-                       text=str(text or ""))
+                       text=str(text or ""), language=str(metadata.get("language", "de")))
+
 
 
 def prune_segment_folders(client: Any) -> list[str]:

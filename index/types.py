@@ -58,6 +58,7 @@ class Chunk:
     end: int
     text: str
     sentences: tuple[Sentence, ...]
+    language: str = "de"  # the article's language: decides BM25 stemming and weighting
 
     def embedding_text(self) -> str:
         """What the embedder sees: the heading gives the passage its context."""
@@ -137,6 +138,7 @@ class StoredChunk:
     start: int
     end: int
     text: str
+    language: str = "de"  # chunks stored before languages were recorded are German
 
 
 @dataclass(frozen=True)
@@ -165,6 +167,7 @@ class Retrieval:
     passages: list[Passage]
     query_vector: list[float]
     language: str
+    timings_ms: dict[str, float] = field(default_factory=dict)  # embed, dense, bm25, fuse
 
 
 @dataclass(frozen=True)
@@ -263,6 +266,8 @@ class Store(Protocol):
     def documents(self) -> dict[str, str]: ...
 
     def all_chunks(self) -> list[StoredChunk]: ...
+
+    def chunks_of(self, doc_ids: Sequence[str]) -> list[StoredChunk]: ...
 
     def get_chunks(self, chunk_ids: Sequence[str]) -> list[StoredChunk]: ...
 

@@ -22,6 +22,7 @@ from index.ingest.pipeline import Ingestor, IngestReport
 from index.models.provision import QWEN_CODER_1_5B, model_path
 from index.prompts import Prompts
 from index.retrieve.hybrid import FusionWeights, HybridRetriever
+from index.retrieve.lexical import LexicalIndex
 from index.settings import Settings
 from index.store import ChromaStore, open_client
 from index.translate.dictionary import Dictionary
@@ -50,13 +51,22 @@ class Components:
         return "generative" in self.answerer.modes
 
 
-def build_embedder(settings: Settings) -> Embedder:
-    """The configured embedding model, loaded offline."""
+def build_embedder(settings: Settings, http_client: Any = None) -> Embedder:
+    """The configured embedding model: loaded offline, or an embedding server."""
+    if settings.embed_backend == "openai":
+        from index.models.openai_embedder import server_embedder
+
+        return server_embedder(settings.embed_server_url, settings.embed_server_model,
+                               settings.embed_server_query_prefix,
+                               settings.embed_server_document_prefix,
+                               settings.embed_server_api_key_env, settings.embed_server_timeout,
+                               settings.embed_batch_size, http_client)
     from index.models.embedder import load_embedder
 
     return load_embedder(settings.embed_model, settings.cache_dir, settings.embed_query_prompt,
                          settings.embed_document_prompt, settings.embed_batch_size,
-                         settings.torch_threads)
+                         settings.torch_threads, batch_threads=settings.ingest_torch_threads,
+                         int8=settings.embed_backend == "torch-int8")
 
 
 def embedder_id(embedder: Embedder) -> str:
@@ -148,11 +158,15 @@ def build(settings: Settings, embedder: Embedder | None = None, client: Any = No
     store = build_store(settings, embedder, client)
     prompts = prompts or Prompts()
     count = getattr(embedder, "count_tokens", word_count_tokens)
-    ingestor = Ingestor(store, embedder, punkt_splitter, count, settings.chunk_tokens)
+    lexical = LexicalIndex(settings.lexical_file)
+    ingestor = Ingestor(store, embedder, punkt_splitter, count, settings.chunk_tokens,
+                        lexical=lexical)
     retriever = HybridRetriever(
         store, embedder, candidates=settings.candidates,
         weights=FusionWeights(settings.bm25_weight_same_language,
-                              settings.bm25_weight_cross_language))
+                              settings.bm25_weight_cross_language),
+        lexical=lexical, sync_seconds=settings.lexical_sync_seconds,
+        vector_cache=settings.query_vector_cache)
     llm_rewriter = None
     wanted = llm_available(settings) if with_llm is None else with_llm
     if generator is None and wanted:

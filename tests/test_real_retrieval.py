@@ -21,7 +21,7 @@ CASES = [
 @pytest.mark.parametrize(("question", "needle"), CASES)
 def test_the_answering_passage_is_in_the_top_three(real_components, question: str,
                                                    needle: str) -> None:
-    passages = real_components.answerer.retriever.retrieve(question, 3)
+    passages = real_components.answerer.retriever.search(question, 3).passages
     assert any(needle in passage.text for passage in passages), [p.text[:80] for p in passages]
 
 

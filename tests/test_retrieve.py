@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from index.retrieve.hybrid import FusionWeights, fuse
@@ -48,3 +50,71 @@ def test_bm25_sees_an_article_changed_in_place(fake_components) -> None:  # type
     fake_components.ingestor.ingest_folder(fake_components.settings.corpus_dir)
     passages = retriever.search("Welcher Zauberer liest vor?", 1).passages
     assert "Zauberer" in passages[0].text
+
+
+def test_english_article_is_stored_as_english_and_gets_same_language_bm25(
+        fake_components) -> None:  # type: ignore[no-untyped-def]
+    from index.ingest.corpus import read_corpus
+
+    folder = Path(fake_components.settings.corpus_dir)
+    (folder / "harbour.md").write_text(
+        "---\ntitle: Harbour\nlanguage: en\n---\nThe harbour reopens\n\n"
+        "The old harbour reopened on Monday after the storms. Fishermen welcomed it.\n")
+    fake_components.ingestor.ingest_folder(folder)
+    assert {c.language for c in fake_components.store.chunks_of(["harbour"])} == {"en"}
+    assert {c.language for c in fake_components.store.chunks_of(["stadtfest"])} == {"de"}
+    articles, _ = read_corpus(folder)
+    assert {a.doc_id: a.language for a in articles}["harbour"] == "en"
+    retrieval = fake_components.answerer.retriever.search("When did the harbours reopen?", 3)
+    top = retrieval.passages[0]
+    assert top.doc_id == "harbour"
+    dense = _dense_scores(fake_components.store, retrieval.query_vector)
+    # weight 0.5 on a BM25 score scaled to 1: the English question was matched lexically
+    assert top.score == pytest.approx(0.5 * dense[top.chunk_id] + 0.5)
+    assert set(retrieval.timings_ms) == {"embed_ms", "dense_ms", "bm25_ms", "fuse_ms"}
+
+
+def test_a_german_question_gets_no_bm25_on_an_english_article(
+        fake_components) -> None:  # type: ignore[no-untyped-def]
+    folder = Path(fake_components.settings.corpus_dir)
+    (folder / "harbour.md").write_text(
+        "---\ntitle: Harbour\nlanguage: en\n---\nThe Hafen reopens\n\n"
+        "The Hafen reopened on Monday after the storms.\n")
+    fake_components.ingestor.ingest_folder(folder)
+    retrieval = fake_components.answerer.retriever.search("Wann öffnet der Hafen?", 5)
+    dense = _dense_scores(fake_components.store, retrieval.query_vector)
+    harbour = [p for p in retrieval.passages if p.doc_id == "harbour"]
+    assert harbour
+    for passage in harbour:
+        assert passage.score == pytest.approx(dense[passage.chunk_id])
+
+
+def _dense_scores(store, vector) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """The dense similarity of every chunk, as the retriever gets it from the store."""
+    return {hit.item_id: hit.similarity for hit in store.query_chunks(vector, 50)}
+
+
+def test_a_repeated_question_reuses_its_vector_and_the_cache_is_bounded(
+        fake_components) -> None:  # type: ignore[no-untyped-def]
+    from index.retrieve.hybrid import HybridRetriever
+
+    asked: list[str] = []
+    embedder = fake_components.embedder
+
+    class Recording:
+        def get_query_embedding(self, query: str) -> list[float]:
+            asked.append(query)
+            return embedder.get_query_embedding(query)
+
+    retriever = HybridRetriever(fake_components.store, Recording(),  # type: ignore[arg-type]
+                                vector_cache=2)
+    first = retriever.search("Wann ist die Bibliothek geöffnet?", 2)
+    again = retriever.search("Wann ist die Bibliothek geöffnet?", 2)
+    assert asked == ["Wann ist die Bibliothek geöffnet?"]
+    assert again.passages == first.passages
+    retriever.search("Wer kommt?", 1)
+    retriever.search("Was kostet es?", 1)
+    retriever.search("Wann ist die Bibliothek geöffnet?", 1)  # evicted: embedded again
+    assert len(asked) == 4
+    with pytest.raises(ValueError, match="vector_cache"):
+        HybridRetriever(fake_components.store, embedder, vector_cache=-1)

@@ -152,5 +152,6 @@ def chunk_article(article: Article, splitter: SentenceSplitter, count_tokens: To
             text = article.text[start:end]
             chunks.append(Chunk(chunk_id=chunk_id(article.doc_id, start, end, text),
                                 doc_id=article.doc_id, section=block.section, kind=block.kind,
-                                start=start, end=end, text=text, sentences=tuple(part)))
+                                start=start, end=end, text=text, sentences=tuple(part),
+                                language=article.language))
     return chunks

@@ -179,7 +179,7 @@ class Library:
         except BaseException:
             path.unlink(missing_ok=True)
             if ingesting and article is not None:  # the id was new: nothing else is lost
-                self.store.delete_doc(article.doc_id)
+                self.ingestor.delete(article.doc_id)
             raise
         self._catalog_stamp = None
         return Added(doc_id=article.doc_id, title=article.title, file=path.name,
@@ -259,7 +259,7 @@ class Library:
             path = Path(article.path)
             if not path.is_symlink() and path.resolve().parent == self.folder.resolve():
                 removed_file = f"{TRASH}/{self._to_trash(path).name}"
-        self.store.delete_doc(doc_id)
+        self.ingestor.delete(doc_id)
         self._catalog_stamp = None
         title = article.title if article else doc_id
         where = (f"its file was moved to {removed_file} (move it back and run ingest to "

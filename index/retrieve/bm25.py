@@ -1,13 +1,10 @@
-"""BM25 over German-aware tokens, and the per-process lexical index kept in step with the store."""
+"""Okapi BM25 in plain Python: the reference the persisted index (lexical.py) is tested on."""
 
 from __future__ import annotations
 
 import math
 from collections import Counter
 from collections.abc import Sequence
-
-from index.text.tokens import tokens
-from index.types import Store, StoredChunk
 
 
 class BM25:
@@ -41,28 +38,3 @@ class BM25:
                     score += self.idf[term] * freq * (self.k1 + 1) / (freq + norm)
             result.append(score)
         return result
-
-
-class LexicalIndex:
-    """BM25 over every stored chunk, rebuilt only when the store's contents change.
-
-    The check per query is cheap: the chunk count and each article's content hash
-    (one small record per article), not a read of every chunk.
-    """
-
-    def __init__(self) -> None:
-        self.key: tuple[int, frozenset[tuple[str, str]]] = (-1, frozenset())
-        self.chunks: list[StoredChunk] = []
-        self.bm25 = BM25([])
-
-    def refresh(self, store: Store) -> None:
-        key = (store.count(), frozenset(store.document_hashes().items()))
-        if key != self.key:
-            self.chunks = store.all_chunks()
-            self.bm25 = BM25([tokens(f"{chunk.section} {chunk.text}") for chunk in self.chunks])
-            self.key = key
-
-    def top(self, question: str, n: int) -> dict[str, float]:
-        scores = self.bm25.scores(tokens(question))
-        ranked = sorted(zip(scores, self.chunks, strict=True), key=lambda pair: -pair[0])
-        return {chunk.chunk_id: score for score, chunk in ranked[:n] if score > 0}

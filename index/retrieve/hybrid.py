@@ -1,19 +1,26 @@
-"""Hybrid retrieval: dense search with the query prompt plus German-aware BM25, fused.
+"""Hybrid retrieval: dense search with the query prompt plus BM25 by article language, fused.
 
 Fusion is by score, not by rank: each candidate's cosine similarity is combined with
-its BM25 score scaled to [0, 1] for the query. BM25 over a German article cannot match
-English words, so its weight depends on whether the question is in the article's
-language (plain rank fusion lowered MRR on cross-lingual questions: ../shared/MODELS.md).
+its BM25 score scaled to [0, 1] for the query. BM25 cannot match English words against
+German text, so the weight depends on whether the question's language is the
+candidate's article language (plain rank fusion lowered MRR on cross-lingual questions:
+../shared/MODELS.md). The question is run against the lexical index of its own
+language (stemmed that way); other languages only when a cross-language weight is set.
 """
 
 from __future__ import annotations
 
 import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from index.retrieve.bm25 import LexicalIndex
+from index.retrieve.lexical import LexicalIndex
 from index.text.language import detect_language
 from index.types import Embedder, Passage, Retrieval, Store
+
+DEFAULT_LANGUAGE = "de"  # chunks stored before languages were recorded
 
 
 @dataclass(frozen=True)
@@ -29,50 +36,125 @@ class FusionWeights:
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"BM25 weight {name} must be in [0, 1]; got {value}")
 
+    def for_pair(self, question_language: str, article_language: str) -> float:
+        """The BM25 weight for a candidate of `article_language` and a question."""
+        same = question_language == article_language
+        return self.same_language if same else self.cross_language
+
 
 def fuse(dense: dict[str, float], lexical: dict[str, float], weight: float) -> dict[str, float]:
     """(1 - weight) * cosine + weight * BM25 / max BM25, for every candidate id."""
     top = max(lexical.values(), default=0.0)
-    fused = {}
-    for item_id in set(dense) | set(lexical):
-        bm25 = lexical.get(item_id, 0.0) / top if top > 0 else 0.0
-        fused[item_id] = (1.0 - weight) * dense.get(item_id, 0.0) + weight * bm25
-    return fused
+    scaled = {item_id: score / top for item_id, score in lexical.items()} if top > 0 else {}
+    return fuse_scaled(dense, scaled, dict.fromkeys(set(dense) | set(lexical), weight))
+
+
+def fuse_scaled(dense: Mapping[str, float], scaled: Mapping[str, float],
+                weights: Mapping[str, float]) -> dict[str, float]:
+    """(1 - w) * cosine + w * scaled BM25, with each candidate's own weight w."""
+    return {item_id: (1.0 - weights.get(item_id, 0.0)) * dense.get(item_id, 0.0)
+            + weights.get(item_id, 0.0) * scaled.get(item_id, 0.0)
+            for item_id in set(dense) | set(scaled)}
 
 
 class HybridRetriever:
-    """Dense + BM25 retrieval over a Store; returns ranked Passage values (a Retriever)."""
+    """Dense + BM25 retrieval over a Store; returns ranked Passage values (a Retriever).
+
+    The lexical index is persisted and shared; this process catches up with changes
+    other processes made (`LexicalIndex.sync`) at most every `sync_seconds`. The question
+    vector is the slowest stage, so the last `vector_cache` distinct questions keep
+    theirs (readers click the page's example questions; popular questions repeat).
+    """
 
     def __init__(self, store: Store, embedder: Embedder, candidates: int = 20,
-                 weights: FusionWeights | None = None, article_language: str = "de") -> None:
+                 weights: FusionWeights | None = None, lexical: LexicalIndex | None = None,
+                 sync_seconds: float = 30.0, vector_cache: int = 1024,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         if candidates <= 0:
             raise ValueError(f"candidates must be greater than 0; got {candidates}")
+        if sync_seconds < 0:
+            raise ValueError(f"sync_seconds must be 0 or more; got {sync_seconds}")
+        if vector_cache < 0:
+            raise ValueError(f"vector_cache must be 0 or more; got {vector_cache}")
         self.store = store
         self.embedder = embedder
         self.candidates = candidates
         self.weights = weights or FusionWeights()
-        self.article_language = article_language
-        self._lexical = LexicalIndex()
+        self.lexical = lexical
+        self.sync_seconds = sync_seconds
+        self._clock = clock
+        self._synced_at: float | None = None
         self._lock = threading.Lock()
+        self.vector_cache = vector_cache
+        self._vectors: OrderedDict[str, list[float]] = OrderedDict()
+        self._vectors_lock = threading.Lock()
+
+    def query_vector(self, question: str) -> list[float]:
+        """The question's vector, from the cache when this question was asked lately."""
+        with self._vectors_lock:
+            if question in self._vectors:
+                self._vectors.move_to_end(question)
+                return self._vectors[question]
+        vector = self.embedder.get_query_embedding(question)
+        if self.vector_cache:
+            with self._vectors_lock:
+                self._vectors[question] = vector
+                while len(self._vectors) > self.vector_cache:
+                    self._vectors.popitem(last=False)
+        return vector
+
+    def _catch_up(self) -> None:
+        if self.lexical is None:
+            return
+        with self._lock:
+            now = self._clock()
+            if self._synced_at is None or now - self._synced_at >= self.sync_seconds:
+                self.lexical.sync(self.store)  # type: ignore[arg-type]
+                self._synced_at = now
+
+    def _lexical(self, question: str, language: str) -> tuple[dict[str, float], dict[str, str]]:
+        """BM25 scores scaled to [0, 1] per language, and each hit's article language."""
+        if self.lexical is None:
+            return {}, {}
+        wanted = [language] if self.weights.same_language > 0 else []
+        if self.weights.cross_language > 0:
+            wanted += [other for other in self.lexical.languages() if other != language]
+        scaled: dict[str, float] = {}
+        languages: dict[str, str] = {}
+        for candidate_language in wanted:
+            scores = self.lexical.search(question, candidate_language, self.candidates)
+            top = max(scores.values(), default=0.0)
+            for item_id, score in scores.items():
+                scaled[item_id] = score / top
+                languages[item_id] = candidate_language
+        return scaled, languages
 
     def search(self, question: str, k: int) -> Retrieval:
         """The k passages that best answer `question`, best first, and the query vector."""
         if k <= 0:
             raise ValueError(f"k must be greater than 0; got {k}")
-        vector = self.embedder.get_query_embedding(question)
+        timings: dict[str, float] = {}
+        mark = time.perf_counter()
+        vector = self.query_vector(question)
         language = detect_language(question)
+        timings["embed_ms"], mark = (time.perf_counter() - mark) * 1000, time.perf_counter()
         dense_hits = self.store.query_chunks(vector, self.candidates)
         dense = {hit.item_id: hit.similarity for hit in dense_hits}
-        same = language == self.article_language
-        weight = self.weights.same_language if same else self.weights.cross_language
-        lexical: dict[str, float] = {}
-        if weight > 0:
-            with self._lock:
-                self._lexical.refresh(self.store)
-                lexical = self._lexical.top(question, self.candidates)
-            missing = [item_id for item_id in lexical if item_id not in dense]
+        languages = {hit.item_id: str(hit.metadata.get("language") or DEFAULT_LANGUAGE)
+                     for hit in dense_hits}
+        timings["dense_ms"], mark = (time.perf_counter() - mark) * 1000, time.perf_counter()
+        scaled: dict[str, float] = {}
+        if self.weights.same_language > 0 or self.weights.cross_language > 0:
+            self._catch_up()
+            scaled, lexical_languages = self._lexical(question, language)
+            languages = {**lexical_languages, **languages}
+            missing = [item_id for item_id in scaled if item_id not in dense]
             dense.update(self.store.similarities(vector, missing))
-        fused = fuse(dense, lexical, weight)
+        timings["bm25_ms"], mark = (time.perf_counter() - mark) * 1000, time.perf_counter()
+        weights = {item_id: self.weights.for_pair(language, languages.get(item_id,
+                                                                           DEFAULT_LANGUAGE))
+                   for item_id in set(dense) | set(scaled)}
+        fused = fuse_scaled(dense, scaled, weights)
         ranked = sorted(fused.items(), key=lambda pair: (-pair[1], pair[0]))[:k]
         chunks = self.store.get_chunks([item_id for item_id, _ in ranked])
         passages = [Passage(rank=rank, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id,
@@ -80,4 +162,6 @@ class HybridRetriever:
                         end=chunk.end, text=chunk.text, score=score)
                     for rank, ((_, score), chunk)
                     in enumerate(zip(ranked, chunks, strict=True), start=1)]
-        return Retrieval(passages=passages, query_vector=vector, language=language)
+        timings["fuse_ms"] = (time.perf_counter() - mark) * 1000
+        return Retrieval(passages=passages, query_vector=vector, language=language,
+                         timings_ms=timings)

@@ -1,0 +1,76 @@
+"""Cold start: seconds from `python app.py serve` to the page, and to the first answer.
+
+    python -m eval.cold --chroma var/bench/1/chroma --corpus corpus [--runs 3] [--json FILE]
+
+Starts the app as a plain process on a free port against an existing store (so the
+index is checked, not built), times the first HTTP 200 of the page and the first
+extractive answer through the `/ask` API, stops the process, and repeats. Reports each
+run and the median, and the worker's memory after its first answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+from eval.procs import free_port, rss_mb, start_worker, stop, wait_http
+
+
+def first_answer(url: str, timeout: float, started: float) -> float:
+    """Seconds from `started` until the `/ask` API answers a question."""
+    from gradio_client import Client
+
+    client = None
+    while time.monotonic() - started < timeout:
+        try:
+            client = client or Client(url, verbose=False)
+            client.predict("Wer ist Lisa Gürth?", 0, "extractive", api_name="/ask")
+            return time.monotonic() - started
+        except Exception:  # still loading
+            time.sleep(0.1)
+    raise TimeoutError(f"no answer from {url} within {timeout:.0f} s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure `--runs` cold starts; print and write the figures."""
+    parser = argparse.ArgumentParser(prog="python -m eval.cold", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--chroma", type=Path, required=True)
+    parser.add_argument("--corpus", type=Path, required=True)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--timeout", type=float, default=300)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    env = {"NEWSRAG_CHROMA_PATH": str(args.chroma.resolve()),
+           "NEWSRAG_CORPUS_DIR": str(args.corpus.resolve())}
+    runs = []
+    for _ in range(args.runs):
+        port = free_port()
+        url = f"http://127.0.0.1:{port}/"
+        started = time.monotonic()
+        process = start_worker(port, env, args.chroma.parent / f"cold-{port}.log")
+        try:
+            page = wait_http(url, args.timeout)
+            answer = first_answer(url, args.timeout, started)
+            memory = rss_mb(process.pid)
+        finally:
+            stop(process)
+        runs.append({"page_s": round(page, 2), "first_answer_s": round(answer, 2),
+                     "rss_mb": round(memory.get("rss_mb", 0))})
+        print(f"page {page:.1f} s, first extractive answer {answer:.1f} s, "
+              f"RSS {memory.get('rss_mb', 0):.0f} MB", flush=True)
+    result = {"runs": runs,
+              "page_s_median": statistics.median(run["page_s"] for run in runs),
+              "first_answer_s_median": statistics.median(run["first_answer_s"] for run in runs)}
+    print(f"median: page {result['page_s_median']} s, first answer "
+          f"{result['first_answer_s_median']} s")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
