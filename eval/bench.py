@@ -50,16 +50,25 @@ def peak_rss_mb() -> float:
 def _summary(values: list[float]) -> dict[str, float]:
     if not values:
         return {}
-    return {"p50": round(statistics.median(values), 1), "p95": round(percentile(values, 95), 1),
-            "n": len(values)}
+    return {
+        "p50": round(statistics.median(values), 1),
+        "p95": round(percentile(values, 95), 1),
+        "n": len(values),
+    }
 
 
 def _pages(args: argparse.Namespace) -> list[Any]:
     from eval.benchcorpus import interleave, man_pages
 
     german = list(man_pages(Path(args.manpages_de), "de", "manpages-de 4.18.1", "GPL-3+"))
-    english = list(man_pages(Path(args.manpages_en), "en", "manpages/manpages-dev 6.03",
-                             "GPL-2+, BSD, Expat, Linux man-pages copyleft"))
+    english = list(
+        man_pages(
+            Path(args.manpages_en),
+            "en",
+            "manpages/manpages-dev 6.03",
+            "GPL-2+, BSD, Expat, Linux man-pages copyleft",
+        )
+    )
     return interleave(german, english)
 
 
@@ -88,22 +97,29 @@ def build_store(args: argparse.Namespace, settings: Any, real: Any) -> dict[str,
     articles, problems = read_corpus(settings.corpus_dir)
     own = [a for a in articles if (ROOT / "corpus" / Path(a.path).name).exists()]
     rest = [a for a in articles if a not in own]
-    real_set = own + rest[:args.real_articles if args.size != "1" else 0]
-    derived_set = rest[len(real_set) - len(own):]
+    real_set = own + rest[: args.real_articles if args.size != "1" else 0]
+    derived_set = rest[len(real_set) - len(own) :]
     components = build(settings, embedder=real, with_llm=False)
     figures: dict[str, Any] = {"articles": len(articles), "skipped_files": len(problems)}
     mark = time.perf_counter()
     report = components.ingestor.sync(real_set, remove_missing=False)
     seconds = time.perf_counter() - mark
     chunks = components.store.chunks_of([a.doc_id for a in real_set])
-    sentences = sum(len(components.ingestor.chunks(a)) and sum(
-        len(c.sentences) for c in components.ingestor.chunks(a)) for a in real_set)
-    figures["real"] = {"articles": len(real_set), "chunks": len(chunks),
-                       "sentences": sentences, "seconds": round(seconds, 1),
-                       "chunks_per_s": round(len(chunks) / seconds, 2) if seconds else None,
-                       "sentences_per_s": round(sentences / seconds, 2) if seconds else None,
-                       "chunks_written": report.chunks_written,
-                       "peak_rss_mb": round(peak_rss_mb())}
+    sentences = sum(
+        len(components.ingestor.chunks(a))
+        and sum(len(c.sentences) for c in components.ingestor.chunks(a))
+        for a in real_set
+    )
+    figures["real"] = {
+        "articles": len(real_set),
+        "chunks": len(chunks),
+        "sentences": sentences,
+        "seconds": round(seconds, 1),
+        "chunks_per_s": round(len(chunks) / seconds, 2) if seconds else None,
+        "sentences_per_s": round(sentences / seconds, 2) if seconds else None,
+        "chunks_written": report.chunks_written,
+        "peak_rss_mb": round(peak_rss_mb()),
+    }
     print(f"real ingest: {figures['real']}", flush=True)
     if derived_set:
         pool = components.store.chunks.get(include=["embeddings"], limit=5000)["embeddings"]
@@ -114,17 +130,23 @@ def build_store(args: argparse.Namespace, settings: Any, real: Any) -> dict[str,
         step = 200
         target = TARGET_CHUNKS[args.size]
         for start in range(0, len(derived_set), step):
-            written += fake.ingestor.sync(derived_set[start:start + step],
-                                          remove_missing=False).chunks_written
+            written += fake.ingestor.sync(
+                derived_set[start : start + step], remove_missing=False
+            ).chunks_written
             elapsed = time.perf_counter() - mark
-            print(f"  derived ingest: {start + step} articles, {written} chunks, "
-                  f"{elapsed:.0f} s", flush=True)
+            print(
+                f"  derived ingest: {start + step} articles, {written} chunks, {elapsed:.0f} s",
+                flush=True,
+            )
             if target and components.store.count() >= target:
                 break
         seconds = time.perf_counter() - mark
-        figures["derived"] = {"chunks": written, "seconds": round(seconds, 1),
-                              "chunks_per_s_without_embedding": round(written / seconds, 1),
-                              "vectors": "derived from real ones (eval/derived.py)"}
+        figures["derived"] = {
+            "chunks": written,
+            "seconds": round(seconds, 1),
+            "chunks_per_s_without_embedding": round(written / seconds, 1),
+            "vectors": "derived from real ones (eval/derived.py)",
+        }
     figures["store_chunks"] = components.store.count()
     return figures
 
@@ -162,16 +184,22 @@ def measure_generative(components: Any, questions: list[str]) -> dict[str, Any]:
 
 def print_table(result: dict[str, Any]) -> None:
     """The figures as a plain table."""
-    print(f"\nsize {result['size']}: {result['store'].get('store_chunks')} chunks, "
-          f"backend {result['backend']}, load {result['model_load_s']} s")
+    print(
+        f"\nsize {result['size']}: {result['store'].get('store_chunks')} chunks, "
+        f"backend {result['backend']}, load {result['model_load_s']} s"
+    )
     real = result["store"].get("real", {})
     if real.get("chunks_per_s"):
-        print(f"ingest (real, {real['articles']} articles): {real['chunks_per_s']} chunks/s, "
-              f"{real['sentences_per_s']} sentences/s, peak RSS {real['peak_rss_mb']} MB")
+        print(
+            f"ingest (real, {real['articles']} articles): {real['chunks_per_s']} chunks/s, "
+            f"{real['sentences_per_s']} sentences/s, peak RSS {real['peak_rss_mb']} MB"
+        )
     if "derived" in result["store"]:
         derived = result["store"]["derived"]
-        print(f"ingest without embedding (derived vectors): "
-              f"{derived['chunks_per_s_without_embedding']} chunks/s")
+        print(
+            f"ingest without embedding (derived vectors): "
+            f"{derived['chunks_per_s_without_embedding']} chunks/s"
+        )
     print(f"{'stage':40} {'p50 ms':>10} {'p95 ms':>10} {'n':>5}")
     for name, values in result["queries"].items():
         if values:
@@ -181,8 +209,11 @@ def print_table(result: dict[str, Any]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Build (or reuse) the store for a size, measure, print, write JSON."""
-    parser = argparse.ArgumentParser(prog="python -m eval.bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m eval.bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--size", choices=sorted(TARGET_CHUNKS), default="1")
     parser.add_argument("--work", type=Path, required=True)
     parser.add_argument("--json", type=Path)
@@ -215,19 +246,23 @@ def main(argv: list[str] | None = None) -> int:
     mark = time.perf_counter()
     real = build_embedder(settings)
     load_s = round(time.perf_counter() - mark, 1)
-    store_figures: dict[str, Any] = (build_store(args, settings, real) if fresh
-                                     else {"reused": True})
+    store_figures: dict[str, Any] = build_store(args, settings, real) if fresh else {"reused": True}
     components = build(settings, embedder=real, with_llm=args.generative > 0)
     store_figures.setdefault("store_chunks", components.store.count())
-    questions = [item.question for item in load_questions(args.questions)][:args.n]
+    questions = [item.question for item in load_questions(args.questions)][: args.n]
     queries = measure_queries(components, questions)
     if args.generative:
-        queries.update(measure_generative(components, questions[:args.generative]))
-    result = {"size": args.size, "backend": settings.embed_backend, "model_load_s": load_s,
-              "torch_threads": settings.torch_threads, "store": store_figures,
-              "queries": queries, "peak_rss_mb": round(peak_rss_mb()),
-              "command": "python -m eval.bench " + " ".join(sys.argv[1:] if argv is None
-                                                           else argv)}
+        queries.update(measure_generative(components, questions[: args.generative]))
+    result = {
+        "size": args.size,
+        "backend": settings.embed_backend,
+        "model_load_s": load_s,
+        "torch_threads": settings.torch_threads,
+        "store": store_figures,
+        "queries": queries,
+        "peak_rss_mb": round(peak_rss_mb()),
+        "command": "python -m eval.bench " + " ".join(sys.argv[1:] if argv is None else argv),
+    }
     print_table(result)
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

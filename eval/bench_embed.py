@@ -33,16 +33,23 @@ def _texts() -> tuple[list[str], list[str]]:
     count = getattr(embedder, "count_tokens", len)
     ingestor = Ingestor(None, embedder, punkt_splitter, count, 128)  # type: ignore[arg-type]
     chunks = [chunk for article in articles for chunk in ingestor.chunks(article)]
-    return ([chunk.embedding_text() for chunk in chunks],
-            [sentence.text for chunk in chunks for sentence in chunk.sentences])
+    return (
+        [chunk.embedding_text() for chunk in chunks],
+        [sentence.text for chunk in chunks for sentence in chunk.sentences],
+    )
 
 
 def _encode(model: Any, texts: list[str], threads: int) -> None:
     import torch
 
     torch.set_num_threads(threads)
-    model.encode(texts, prompt_name="document", normalize_embeddings=True, batch_size=16,
-                 show_progress_bar=False)
+    model.encode(
+        texts,
+        prompt_name="document",
+        normalize_embeddings=True,
+        batch_size=16,
+        show_progress_bar=False,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -84,16 +91,24 @@ def main(argv: list[str] | None = None) -> int:
             run()
             seconds[name].append(time.perf_counter() - mark)
             print(f"round {number + 1}: {name}: {seconds[name][-1]:.1f} s", flush=True)
-    result: dict[str, Any] = {"chunks": len(chunk_texts), "sentences": len(sentence_texts),
-                              "distinct_texts": len(combined), "options": {}}
-    print(f"\n{len(chunk_texts)} chunks + {len(sentence_texts)} sentences "
-          f"({len(combined)} distinct texts)")
+    result: dict[str, Any] = {
+        "chunks": len(chunk_texts),
+        "sentences": len(sentence_texts),
+        "distinct_texts": len(combined),
+        "options": {},
+    }
+    print(
+        f"\n{len(chunk_texts)} chunks + {len(sentence_texts)} sentences "
+        f"({len(combined)} distinct texts)"
+    )
     for name, values in seconds.items():
         median = statistics.median(values)
         chunks_per_s = len(chunk_texts) / median
-        result["options"][name] = {"seconds_median": round(median, 2),
-                                   "chunks_per_s_incl_sentences": round(chunks_per_s, 2),
-                                   "seconds": [round(v, 2) for v in values]}
+        result["options"][name] = {
+            "seconds_median": round(median, 2),
+            "chunks_per_s_incl_sentences": round(chunks_per_s, 2),
+            "seconds": [round(v, 2) for v in values],
+        }
         print(f"{name:50} {median:6.1f} s  {chunks_per_s:5.2f} chunks/s incl. sentences")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")

@@ -18,13 +18,62 @@ from dataclasses import dataclass
 from pathlib import Path
 
 _FONT = re.compile(r"\\f(?:\[[^\]]*\]|\(..|.)")
-_NAMED = {"em": "—", "en": "–", "aq": "'", "dq": '"', "lq": "“", "rq": "”", "Fo": "«",
-          "Fc": "»", "bu": "•", "co": "©", "mu": "×", "ti": "~", "ha": "^", "rs": "\\"}
+_NAMED = {
+    "em": "—",
+    "en": "–",
+    "aq": "'",
+    "dq": '"',
+    "lq": "“",
+    "rq": "”",
+    "Fo": "«",
+    "Fc": "»",
+    "bu": "•",
+    "co": "©",
+    "mu": "×",
+    "ti": "~",
+    "ha": "^",
+    "rs": "\\",
+}
 _CHAR = re.compile(r"\\\((..)|\\\[([^\]]*)\]")
-_SIMPLE = [("\\-", "-"), ("\\e", "\\"), ("\\&", ""), ("\\ ", " "), ("\\,", ""), ("\\/", ""),
-           ("\\~", " "), ("\\|", ""), ("\\^", ""), ("\\:", ""), ("\\%", ""), ("\\c", "")]
-_BREAKS = {"PP", "P", "LP", "TP", "IP", "br", "sp", "HP", "RS", "RE", "nf", "fi", "in", "TQ",
-           "EX", "EE", "ad", "na", "ne", "UR", "UE", "ME", "MT"}
+_SIMPLE = [
+    ("\\-", "-"),
+    ("\\e", "\\"),
+    ("\\&", ""),
+    ("\\ ", " "),
+    ("\\,", ""),
+    ("\\/", ""),
+    ("\\~", " "),
+    ("\\|", ""),
+    ("\\^", ""),
+    ("\\:", ""),
+    ("\\%", ""),
+    ("\\c", ""),
+]
+_BREAKS = {
+    "PP",
+    "P",
+    "LP",
+    "TP",
+    "IP",
+    "br",
+    "sp",
+    "HP",
+    "RS",
+    "RE",
+    "nf",
+    "fi",
+    "in",
+    "TQ",
+    "EX",
+    "EE",
+    "ad",
+    "na",
+    "ne",
+    "UR",
+    "UE",
+    "ME",
+    "MT",
+}
 _TEXT_MACROS = {"B", "I", "BR", "BI", "IB", "IR", "RB", "RI", "SM", "SB"}
 
 
@@ -58,7 +107,7 @@ def roff_to_text(source: str) -> str:
             paragraph.clear()
 
     for raw in source.splitlines():
-        if raw.startswith((".\\\"", "'\\\"", '.\\"')) or raw.strip() in {".", "'"}:
+        if raw.startswith(('.\\"', "'\\\"", '.\\"')) or raw.strip() in {".", "'"}:
             continue
         if raw.startswith((".", "'")):
             parts = raw[1:].strip().split(None, 1)
@@ -111,13 +160,16 @@ def man_pages(root: Path, language: str, package: str, licence: str) -> Iterator
 
 def article_file(page: ManPage, max_chars: int) -> str:
     """The corpus file of one page: metadata header, then the text."""
-    return (f"---\ntitle: {page.name} ({page.language})\nlanguage: {page.language}\n"
-            f"source: Debian {page.package} ({page.licence})\n---\n"
-            f"{cut(page.text, max_chars)}\n")
+    return (
+        f"---\ntitle: {page.name} ({page.language})\nlanguage: {page.language}\n"
+        f"source: Debian {page.package} ({page.licence})\n---\n"
+        f"{cut(page.text, max_chars)}\n"
+    )
 
 
-def write_corpus(pages: list[ManPage], out: Path, count: int, max_chars: int,
-                 copies_label: bool = True) -> int:
+def write_corpus(
+    pages: list[ManPage], out: Path, count: int, max_chars: int, copies_label: bool = True
+) -> int:
     """Write `count` articles into `out`, cycling through `pages` when there are fewer.
 
     A page used a second time is written under a new id with "(copy N)" in its title:
@@ -132,8 +184,13 @@ def write_corpus(pages: list[ManPage], out: Path, count: int, max_chars: int,
         stem = f"{page.language}-{page.name}".replace(".", "-")
         if copy:
             stem += f"-copy{copy}"
-            page = ManPage(f"{page.name} copy {copy}" if copies_label else page.name,
-                           page.language, page.package, page.licence, page.text)
+            page = ManPage(
+                f"{page.name} copy {copy}" if copies_label else page.name,
+                page.language,
+                page.package,
+                page.licence,
+                page.text,
+            )
         (out / f"{stem}.txt").write_text(article_file(page, max_chars), encoding="utf-8")
     return count
 

@@ -36,16 +36,21 @@ def first_answer(url: str, timeout: float, started: float) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     """Measure `--runs` cold starts; print and write the figures."""
-    parser = argparse.ArgumentParser(prog="python -m eval.cold", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m eval.cold",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--chroma", type=Path, required=True)
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
-    env = {"NEWSRAG_CHROMA_PATH": str(args.chroma.resolve()),
-           "NEWSRAG_CORPUS_DIR": str(args.corpus.resolve())}
+    env = {
+        "NEWSRAG_CHROMA_PATH": str(args.chroma.resolve()),
+        "NEWSRAG_CORPUS_DIR": str(args.corpus.resolve()),
+    }
     runs = []
     for _ in range(args.runs):
         port = free_port()
@@ -58,15 +63,27 @@ def main(argv: list[str] | None = None) -> int:
             memory = rss_mb(process.pid)
         finally:
             stop(process)
-        runs.append({"page_s": round(page, 2), "first_answer_s": round(answer, 2),
-                     "rss_mb": round(memory.get("rss_mb", 0))})
-        print(f"page {page:.1f} s, first extractive answer {answer:.1f} s, "
-              f"RSS {memory.get('rss_mb', 0):.0f} MB", flush=True)
-    result = {"runs": runs,
-              "page_s_median": statistics.median(run["page_s"] for run in runs),
-              "first_answer_s_median": statistics.median(run["first_answer_s"] for run in runs)}
-    print(f"median: page {result['page_s_median']} s, first answer "
-          f"{result['first_answer_s_median']} s")
+        runs.append(
+            {
+                "page_s": round(page, 2),
+                "first_answer_s": round(answer, 2),
+                "rss_mb": round(memory.get("rss_mb", 0)),
+            }
+        )
+        print(
+            f"page {page:.1f} s, first extractive answer {answer:.1f} s, "
+            f"RSS {memory.get('rss_mb', 0):.0f} MB",
+            flush=True,
+        )
+    result = {
+        "runs": runs,
+        "page_s_median": statistics.median(run["page_s"] for run in runs),
+        "first_answer_s_median": statistics.median(run["first_answer_s"] for run in runs),
+    }
+    print(
+        f"median: page {result['page_s_median']} s, first answer "
+        f"{result['first_answer_s_median']} s"
+    )
     if args.json:
         args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
     return 0

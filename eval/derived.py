@@ -25,8 +25,9 @@ class DerivedEmbedding(BaseEmbedding):
     _pool: Any = PrivateAttr()
     _real: Any = PrivateAttr()
 
-    def __init__(self, pool: Sequence[Sequence[float]], real: BaseEmbedding,
-                 noise: float = 0.35) -> None:
+    def __init__(
+        self, pool: Sequence[Sequence[float]], real: BaseEmbedding, noise: float = 0.35
+    ) -> None:
         if not pool:
             raise ValueError("DerivedEmbedding needs at least one real vector")
         super().__init__(model_name=real.model_name, embed_batch_size=256)
@@ -44,7 +45,8 @@ class DerivedEmbedding(BaseEmbedding):
         generator = np.random.default_rng(seed)
         base = self._pool[seed % len(self._pool)]
         vector = base + self.noise * generator.standard_normal(base.shape[0]).astype(
-            np.float32) / np.sqrt(base.shape[0])
+            np.float32
+        ) / np.sqrt(base.shape[0])
         return (vector / np.linalg.norm(vector)).tolist()
 
     def _get_query_embedding(self, query: str) -> list[float]:

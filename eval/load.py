@@ -45,8 +45,9 @@ def wait_ready(url: str, timeout: float) -> float:
     raise TimeoutError(f"{url} not ready within {timeout:.0f} s ({last})")
 
 
-def run_readers(urls: list[str], questions: list[str], readers: int, per_reader: int,
-                mode: str = "extractive") -> dict[str, Any]:
+def run_readers(
+    urls: list[str], questions: list[str], readers: int, per_reader: int, mode: str = "extractive"
+) -> dict[str, Any]:
     """Readers ask at once; latency of every answer and every error."""
     from gradio_client import Client
 
@@ -78,18 +79,25 @@ def run_readers(urls: list[str], questions: list[str], readers: int, per_reader:
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - mark
-    return {"answers": len(latencies), "errors": len(errors), "error_samples": errors[:5],
-            "p50_s": round(percentile(latencies, 50), 3) if latencies else None,
-            "p95_s": round(percentile(latencies, 95), 3) if latencies else None,
-            "max_s": round(max(latencies), 3) if latencies else None,
-            "wall_s": round(wall, 1),
-            "answers_per_s": round(len(latencies) / wall, 2) if wall else None}
+    return {
+        "answers": len(latencies),
+        "errors": len(errors),
+        "error_samples": errors[:5],
+        "p50_s": round(percentile(latencies, 50), 3) if latencies else None,
+        "p95_s": round(percentile(latencies, 95), 3) if latencies else None,
+        "max_s": round(max(latencies), 3) if latencies else None,
+        "wall_s": round(wall, 1),
+        "answers_per_s": round(len(latencies) / wall, 2) if wall else None,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     """Start the set-up (or use --urls), run the readers, print and write the figures."""
-    parser = argparse.ArgumentParser(prog="python -m eval.load", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m eval.load",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--readers", type=int, default=20)
     parser.add_argument("--per-reader", type=int, default=5)
@@ -110,21 +118,33 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     started: list[subprocess.Popen[bytes]] = []
     workers: list[subprocess.Popen[bytes]] = []
-    result: dict[str, Any] = {"workers": args.workers, "readers": args.readers,
-                              "per_reader": args.per_reader}
+    result: dict[str, Any] = {
+        "workers": args.workers,
+        "readers": args.readers,
+        "per_reader": args.per_reader,
+    }
     try:
         urls = list(args.urls)
         if not urls:
             chroma_port = free_port()
-            started.append(start_chroma(args.work / "chroma", chroma_port,
-                                        args.work / "chroma.log"))
-            env = {"NEWSRAG_CHROMA_HOST": "127.0.0.1", "NEWSRAG_CHROMA_PORT": str(chroma_port),
-                   "NEWSRAG_CORPUS_DIR": str(args.corpus),
-                   "NEWSRAG_LEXICAL_PATH": str(args.work / "lexical.sqlite"),
-                   "NEWSRAG_FEEDBACK_PATH": str(args.work / "feedback.jsonl")}
+            started.append(
+                start_chroma(args.work / "chroma", chroma_port, args.work / "chroma.log")
+            )
+            env = {
+                "NEWSRAG_CHROMA_HOST": "127.0.0.1",
+                "NEWSRAG_CHROMA_PORT": str(chroma_port),
+                "NEWSRAG_CORPUS_DIR": str(args.corpus),
+                "NEWSRAG_LEXICAL_PATH": str(args.work / "lexical.sqlite"),
+                "NEWSRAG_FEEDBACK_PATH": str(args.work / "feedback.jsonl"),
+            }
             mark = time.monotonic()
-            subprocess.run([sys.executable, str(ROOT / "app.py"), "ingest"], cwd=str(ROOT),
-                           env=environment(env), check=True, capture_output=True)
+            subprocess.run(
+                [sys.executable, str(ROOT / "app.py"), "ingest"],
+                cwd=str(ROOT),
+                env=environment(env),
+                check=True,
+                capture_output=True,
+            )
             result["ingest_s"] = round(time.monotonic() - mark, 1)
             for _ in range(args.workers):
                 port = free_port()
@@ -133,21 +153,26 @@ def main(argv: list[str] | None = None) -> int:
                 workers.append(worker)
                 urls.append(f"http://127.0.0.1:{port}/")
         result["ready_s"] = [round(wait_ready(url, args.ready_timeout), 1) for url in urls]
-        print(f"{len(urls)} workers ready; {args.readers} readers x {args.per_reader} "
-              "questions ...", flush=True)
+        print(
+            f"{len(urls)} workers ready; {args.readers} readers x {args.per_reader} questions ...",
+            flush=True,
+        )
         result.update(run_readers(urls, questions, args.readers, args.per_reader))
         result["memory_per_worker_mb"] = [
-            {key: round(value) for key, value in rss_mb(worker.pid).items()}
-            for worker in workers]
+            {key: round(value) for key, value in rss_mb(worker.pid).items()} for worker in workers
+        ]
     finally:
         for process in reversed(started):
             stop(process)
-    print(f"readers {args.readers}, workers {len(result['ready_s'])}: "
-          f"p50 {result['p50_s']} s, p95 {result['p95_s']} s, max {result['max_s']} s, "
-          f"errors {result['errors']}, {result['answers_per_s']} answers/s")
+    print(
+        f"readers {args.readers}, workers {len(result['ready_s'])}: "
+        f"p50 {result['p50_s']} s, p95 {result['p95_s']} s, max {result['max_s']} s, "
+        f"errors {result['errors']}, {result['answers_per_s']} answers/s"
+    )
     for number, memory in enumerate(result.get("memory_per_worker_mb", []), start=1):
-        print(f"worker {number}: RSS {memory.get('rss_mb')} MB, "
-              f"peak {memory.get('peak_rss_mb')} MB")
+        print(
+            f"worker {number}: RSS {memory.get('rss_mb')} MB, peak {memory.get('peak_rss_mb')} MB"
+        )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")

@@ -16,8 +16,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-QUIET_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-             "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_DISABLE_PROGRESS_BARS": "1"}
+QUIET_ENV = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+}
 
 
 def free_port() -> int:
@@ -52,7 +56,9 @@ def start_chroma(path: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
     chroma = Path(sys.executable).parent / "chroma"
     process = subprocess.Popen(
         [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log.open("ab"), stderr=subprocess.STDOUT)
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
     try:
         wait_http(f"http://127.0.0.1:{port}/api/v2/heartbeat", 60)
     except TimeoutError:
@@ -64,9 +70,12 @@ def start_chroma(path: Path, port: int, log: Path) -> subprocess.Popen[bytes]:
 def start_worker(port: int, env: Mapping[str, str], log: Path) -> subprocess.Popen[bytes]:
     """`python app.py serve` on 127.0.0.1:port with the given NEWSRAG_ settings."""
     return subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py"), "serve", "--host", "127.0.0.1", "--port",
-         str(port)], cwd=str(ROOT), env=environment(env), stdout=log.open("ab"),
-        stderr=subprocess.STDOUT)
+        [sys.executable, str(ROOT / "app.py"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=str(ROOT),
+        env=environment(env),
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
 
 
 def rss_mb(pid: int) -> dict[str, float]:

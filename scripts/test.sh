@@ -17,6 +17,9 @@ echo "==> evaluation gate: dev question set, extractive mode, real models" >&2
 rm -rf var/eval/dev
 "$PY" -m eval run --questions eval/questions/dev.jsonl --out var/eval/dev --mode extractive
 "$PY" -m eval gate var/eval/dev --thresholds eval/thresholds.json
+echo "==> translation set: no shown rendering may change a number, a name or a negation" >&2
+rm -rf var/eval/translations
+"$PY" -m eval translations --set eval/questions/translations.jsonl --out var/eval/translations
 echo "==> evaluation gate: dev question set, generative mode (local LLM, about 10 minutes)" >&2
 rm -rf var/eval/dev-generative
 "$PY" -m eval run --questions eval/questions/dev.jsonl --out var/eval/dev-generative \
