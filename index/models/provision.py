@@ -13,7 +13,6 @@ nothing else installed.
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
 import subprocess
 import sys
