@@ -102,11 +102,17 @@ def check_sources(
 NEGATIONS = {
     "de": frozenset(
         "nicht kein keine keinen keinem keiner keines nie niemals nichts niemand "
-        "weder nirgends ohne kaum wenig".split()
+        "weder nirgends ohne kaum wenig "
+        # verbs that deny: "bestritt, einzutreten" is rendered "denied entering" or "did
+        # not enter"; both must count as negated
+        "bestritt bestreitet bestritten bestreiten lehnte lehnt lehnten abgelehnt "
+        "mied gemieden vermied vermieden".split()
     ),
     "en": frozenset(
         "not no never nothing nobody none neither nor nowhere without cannot "
-        "hardly barely little few".split()
+        "hardly barely little few "
+        "deny denies denied denying reject rejects rejected refused refuses avoid avoids "
+        "avoided".split()
     ),
 }
 """Words that negate or nearly negate ("kaum", "wenig"; "little", "few"), per language."""
