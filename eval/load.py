@@ -136,10 +136,16 @@ def main(argv: list[str] | None = None) -> int:
                 "NEWSRAG_CORPUS_DIR": str(args.corpus),
                 "NEWSRAG_LEXICAL_PATH": str(args.work / "lexical.sqlite"),
                 "NEWSRAG_FEEDBACK_PATH": str(args.work / "feedback.jsonl"),
+                # The load test measures answering, not translating: no LLM renderings
+                # (pre-rendering the article takes minutes on 2 cores; see README).
+                "NEWSRAG_RENDER_TRANSLATIONS": "false",
+                # Workers share one LLM server in this set-up (README); none is started here,
+                # so no worker loads 1 GB of LLM weights it would not use.
+                "NEWSRAG_LLM_BACKEND": "openai",
             }
             mark = time.monotonic()
             subprocess.run(
-                [sys.executable, str(ROOT / "app.py"), "ingest"],
+                [sys.executable, str(ROOT / "app.py"), "ingest", "--no-render"],
                 cwd=str(ROOT),
                 env=environment(env),
                 check=True,
