@@ -26,7 +26,7 @@ the product's user errors, which all derive from these (eval does not import ind
 def cmd_run(args: argparse.Namespace) -> int:
     from eval.runner import run
 
-    summary = run(args.questions, args.out, mode=args.mode, top_k=args.top_k)
+    summary = run(args.questions, args.out, mode=args.mode, top_k=args.top_k, limit=args.limit)
     metrics = summary["metrics"]
     shown = (
         "hit@1",
@@ -126,6 +126,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--out", required=True, type=Path, help="folder for the results")
     run.add_argument("--mode", choices=["extractive", "generative"], default=None)
     run.add_argument("--top-k", type=int, default=None, help="passages to retrieve")
+    run.add_argument("--limit", type=int, default=None, help="only the first N items")
     run.set_defaults(run=cmd_run)
 
     report = commands.add_parser("report", help="write DIR/report.md with charts")

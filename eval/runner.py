@@ -168,10 +168,18 @@ def run(
     mode: str | None = None,
     top_k: int | None = None,
     progress: bool = True,
+    limit: int | None = None,
 ) -> dict[str, Any]:
-    """`eval run`: load the question set, build the real pipeline, evaluate, write."""
+    """`eval run`: load the question set, build the real pipeline, evaluate, write.
+
+    `limit` keeps the first N items (CI's generative gate, which costs seconds per item).
+    """
     items = load_questions(questions)
     if top_k is not None and top_k <= 0:
         raise ValueError(f"--top-k must be greater than 0; got {top_k}")
+    if limit is not None:
+        if limit <= 0:
+            raise ValueError(f"--limit must be greater than 0; got {limit}")
+        items = items[:limit]
     components = build_components(mode)
     return run_items(components, items, Path(out), mode, top_k, str(questions), progress)
