@@ -28,22 +28,9 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     summary = run(args.questions, args.out, mode=args.mode, top_k=args.top_k, limit=args.limit)
     metrics = summary["metrics"]
-    shown = (
-        "hit@1",
-        "hit@5",
-        "mrr",
-        "citation_precision",
-        "citation_recall",
-        "fact_accuracy",
-        "fact_accuracy_reader",
-        "abstention_precision",
-        "abstention_recall",
-        "supported_sentence_rate",
-        "language_match",
-        "latency_p50_ms",
-        "latency_p95_ms",
-        "errors",
-    )
+    from eval.scoring import METRICS
+
+    shown = (*(name for name in METRICS if name != "hit@3"), "errors")
     print(" ".join(f"{name}={metrics[name]}" for name in shown))
     print(f"wrote {args.out}/results.jsonl, summary.json, report.md")
     return 0
