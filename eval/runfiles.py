@@ -15,12 +15,15 @@ SUMMARY = "summary.json"
 
 
 def write_run(
-    out: Path | str, records: Sequence[Mapping[str, Any]], summary: Mapping[str, Any]
+    out: Path | str,
+    records: Sequence[Mapping[str, Any]],
+    summary: Mapping[str, Any],
+    results: str = RESULTS,
 ) -> None:
-    """Write DIR/results.jsonl and DIR/summary.json, creating DIR if needed."""
+    """Write DIR/<results> (one JSON record a line) and DIR/summary.json, creating DIR."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    with (out / RESULTS).open("w", encoding="utf-8") as handle:
+    with (out / results).open("w", encoding="utf-8") as handle:
         for record in records:
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     (out / SUMMARY).write_text(

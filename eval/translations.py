@@ -400,14 +400,9 @@ def write(
     out: Path | str, records: Sequence[Mapping[str, Any]], summary: Mapping[str, Any]
 ) -> None:
     """Write DIR/translations.jsonl and DIR/summary.json."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    with (out / RESULTS).open("w", encoding="utf-8") as handle:
-        for record in records:
-            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    (out / SUMMARY).write_text(
-        json.dumps(summary, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+    from eval.runfiles import write_run
+
+    write_run(out, records, summary, results=RESULTS)
 
 
 def table(records: Sequence[Mapping[str, Any]], summary: Mapping[str, Any]) -> str:
