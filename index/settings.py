@@ -81,12 +81,15 @@ class Settings(BaseSettings):
 
     # Answering
     mode: Literal["extractive", "generative"] = "extractive"
-    abstain_threshold: float = 0.41  # tuned on eval/questions/dev.jsonl (scripts/tune.py)
+    abstain_threshold: float = 0.38  # tuned on eval/questions/dev.jsonl (scripts/tune_evidence.py)
     max_question_chars: int = 1000
-    max_citations: int = 2
-    # sentence score = (1 - passage_weight) * cosine + passage_weight * passage score;
-    # runners-up within citation_margin of the best sentence are cited too
-    passage_weight: float = 0.3
+    max_citations: int = 1
+    # sentence score = (1 - passage_weight) * closeness + passage_weight * passage score,
+    # closeness = (1 - evidence_window) * cosine(sentence) + evidence_window * cosine(sentence
+    # with half of each neighbour); runners-up within citation_margin of the best are cited
+    # too, up to max_citations (scripts/tune_evidence.py on eval/questions/dev.jsonl)
+    passage_weight: float = 0.15
+    evidence_window: float = 0.3
     citation_margin: float = 0.05
 
     # LLM (generative mode)
@@ -164,7 +167,8 @@ class Settings(BaseSettings):
             raise ValueError(f"must be a cosine similarity in [-1, 1]; got {value}")
         return value
 
-    @field_validator("passage_weight", "citation_margin", "bm25_weight_same_language",
+    @field_validator("passage_weight", "evidence_window", "citation_margin",
+                     "bm25_weight_same_language",
                      "bm25_weight_cross_language")
     @classmethod
     def _fraction(cls, value: float) -> float:

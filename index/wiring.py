@@ -25,8 +25,9 @@ from index.retrieve.hybrid import FusionWeights, HybridRetriever
 from index.retrieve.lexical import LexicalIndex
 from index.settings import Settings
 from index.store import ChromaStore, open_client
-from index.translate.dictionary import Dictionary
+from index.translate.dictionary import SCHEMA_VERSION, Dictionary
 from index.translate.renderer import SentenceRenderer
+from index.translate.terms import TermExtractor
 from index.types import Composer, Embedder, Generator
 
 ProgressCallback = Callable[[float, str], None]
@@ -132,11 +133,16 @@ def build_generative(settings: Settings, prompts: Prompts, embedder: Embedder,
                               max_evidence=settings.llm_evidence_sentences)
 
 
+def dictionary_of(settings: Settings) -> Dictionary:
+    """The Ding dictionary, indexed into the cache (once per schema version)."""
+    return Dictionary(settings.dictionary_file,
+                      settings.cache_dir / "dictionaries" / f"de-en.v{SCHEMA_VERSION}.sqlite")
+
+
 def build_renderer(settings: Settings, prompts: Prompts, embedder: Embedder,
                    store: ChromaStore, generator: Generator) -> SentenceRenderer:
     """The sentence renderer: the LLM, the dictionary's glossary, checks, the store's cache."""
-    dictionary = Dictionary(settings.dictionary_file,
-                            settings.cache_dir / "dictionaries" / "de-en.sqlite")
+    dictionary = dictionary_of(settings)
     model_id = str(getattr(generator, "model_name", "") or type(generator).__name__)
     return SentenceRenderer(generator, prompts, embedder, store, model_id, dictionary,
                             min_similarity=settings.render_min_similarity,
@@ -166,7 +172,9 @@ def build(settings: Settings, embedder: Embedder | None = None, client: Any = No
         weights=FusionWeights(settings.bm25_weight_same_language,
                               settings.bm25_weight_cross_language),
         lexical=lexical, sync_seconds=settings.lexical_sync_seconds,
-        vector_cache=settings.query_vector_cache)
+        vector_cache=settings.query_vector_cache,
+        translator=TermExtractor(dictionary_of(settings)) if settings.dictionary_file.is_file()
+        else None)
     llm_rewriter = None
     wanted = llm_available(settings) if with_llm is None else with_llm
     if generator is None and wanted:
@@ -189,7 +197,8 @@ def build(settings: Settings, embedder: Embedder | None = None, client: Any = No
         retriever, store, composers, rewriter=HeuristicRewriter(), llm_rewriter=llm_rewriter,
         top_k=settings.top_k, abstain_threshold=settings.abstain_threshold,
         max_citations=settings.max_citations, citation_margin=settings.citation_margin,
-        passage_weight=settings.passage_weight, max_question_chars=settings.max_question_chars,
+        passage_weight=settings.passage_weight, evidence_window=settings.evidence_window,
+        max_question_chars=settings.max_question_chars,
         default_mode=settings.mode)
     library = Library(settings.corpus_dir, store, ingestor)
     return Components(settings, embedder, store, ingestor, answerer, library, generator,

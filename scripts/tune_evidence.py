@@ -33,6 +33,8 @@ class Row:
     similarity: float
     window: float  # cosine with the sentence plus half of each neighbour in its chunk
     lexical: float  # BM25-style overlap of the (translated) question with the sentence
+    coverage: float  # share of the question's terms (in German) the sentence holds
+    window_coverage: float  # the same over the sentence and its neighbours
     passage: float
     rank: int
     gold: bool
@@ -48,11 +50,14 @@ def main() -> int:
     from index.text.language import detect_language
     from index.text.tokens import tokens
     from index.text.vectors import cosine
+    from index.translate.dictionary import SCHEMA_VERSION, Dictionary
+    from index.translate.terms import TermExtractor, coverage
     from index.types import Turn
     from index.wiring import build
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--questions", default=str(ROOT / "eval/questions/dev.jsonl"))
+    parser.add_argument("--dump", help="also write the per-item rows (pickle) here")
     args = parser.parse_args()
     items = load_questions(args.questions)
     with tempfile.TemporaryDirectory() as folder:
@@ -60,6 +65,9 @@ def main() -> int:
         components = build(settings, with_llm=False)
         components.ingestor.ingest_folder(settings.corpus_dir)
         documents = components.store.documents()
+        extractor = TermExtractor(Dictionary(
+            settings.dictionary_file,
+            settings.cache_dir / "dictionaries" / f"de-en.v{SCHEMA_VERSION}.sqlite"))
         rewriter = HeuristicRewriter()
         retriever = components.answerer.retriever
         data = []
@@ -71,6 +79,7 @@ def main() -> int:
             passages = {p.chunk_id: p for p in retrieval.passages}
             spans = gold_spans(item.evidence, documents) if item.answerable else []
             q_tokens = set(tokens(question))
+            terms = extractor.terms(question, detect_language(question))
             by_chunk: dict[str, list] = {}
             for row in rows:
                 by_chunk.setdefault(row.chunk_id, []).append(row)
@@ -87,39 +96,48 @@ def main() -> int:
                     if not offers_answer_kind(kind, question, s.text):
                         continue
                     overlap = len(q_tokens & set(tokens(s.text)))
+                    around = " ".join(members[j].sentence.text
+                                      for j in (index - 1, index, index + 1)
+                                      if 0 <= j < len(members))
                     built.append(Row(
                         s.start, s.end, chunk_id, cosine(retrieval.query_vector, row.vector),
                         cosine(retrieval.query_vector, mixed),
                         overlap / math.sqrt(len(q_tokens) or 1),
+                        coverage(terms, s.text), coverage(terms, around),
                         passages[chunk_id].score, passages[chunk_id].rank,
                         any(sp.start < s.end and s.start < sp.end for sp in spans), s.text))
             names = bool(unknown_names(item.question, detect_language(item.question),
                                        " ".join(p.text for p in retrieval.passages)))
             data.append((item, built, names))
 
-    def evaluate(weight: float, window: float, lexical: float, threshold: float,
-                 limit: int, margin: float) -> dict[str, float]:
+    if args.dump:
+        import pickle
+
+        Path(args.dump).write_bytes(pickle.dumps(data))
+    def evaluate(weight: float, window: float, cover: float, wcover: float, threshold: float,
+                 low: float, enough: float, limit: int, margin: float) -> dict[str, float]:
+        """Refuse under `low`; between `low` and `threshold` only when the sentence and its
+        neighbours hold under `enough` of the question's terms."""
         cited = inside = covered = refused_good = refused_bad = 0
         answerable = sum(item.answerable for item, _, _ in data)
         unanswerable = len(data) - answerable
+
+        def score(r: Row) -> float:
+            return ((1 - weight) * ((1 - window) * r.similarity + window * r.window)
+                    + weight * r.passage + cover * r.coverage + wcover * r.window_coverage)
+
         for item, rows, names in data:
-            scored = sorted(rows, key=lambda r: -(
-                (1 - weight) * ((1 - window) * r.similarity + window * r.window)
-                + weight * r.passage + lexical * r.lexical))
-            if not scored or scored[0].similarity < threshold or names:
+            scored = sorted(rows, key=lambda r: -score(r))
+            best = scored[0] if scored else None
+            if (best is None or names or best.similarity < low
+                    or (best.similarity < threshold and best.window_coverage < enough)):
                 if item.answerable:
                     refused_good += 1
                 else:
                     refused_bad += 1
                 continue
-            best = scored[0]
-
-            def score(r: Row) -> float:
-                return ((1 - weight) * ((1 - window) * r.similarity + window * r.window)
-                        + weight * r.passage + lexical * r.lexical)
-
             chosen = [best] + [r for r in scored[1:limit]
-                               if score(r) >= score(best) - margin and r.similarity >= threshold]
+                               if score(r) >= score(best) - margin and r.similarity >= low]
             if item.answerable:
                 cited += len(chosen)
                 inside += sum(r.gold for r in chosen)
@@ -128,20 +146,22 @@ def main() -> int:
                 "refused_unanswerable": refused_bad / max(unanswerable, 1),
                 "refused_answerable": refused_good / max(answerable, 1)}
 
-    grid = itertools.product((0.0, 0.15, 0.3), (0.0, 0.3, 0.5), (0.0, 0.02, 0.05),
-                             (0.38, 0.41), (1, 2), (0.0, 0.03, 0.05))
+    grid = itertools.product((0.15, 0.3), (0.0, 0.3), (0.0, 0.05, 0.1, 0.2),
+                             (0.0, 0.05, 0.1), (0.41, 0.45, 0.5), (0.3, 0.35, 0.38),
+                             (0.0, 0.34, 0.5, 0.67), (1, 2), (0.0, 0.03))
     results = []
-    for weight, window, lexical, threshold, limit, margin in grid:
-        if limit == 1 and margin:
+    for params in grid:
+        if params[-2] == 1 and params[-1]:
             continue
-        scores = evaluate(weight, window, lexical, threshold, limit, margin)
-        results.append((scores["P"] + scores["R"] - scores["refused_answerable"],
-                        (weight, window, lexical, threshold, limit, margin), scores))
+        scores = evaluate(*params)
+        results.append((scores["P"] + scores["R"] + scores["refused_unanswerable"]
+                        - 2 * scores["refused_answerable"], params, scores))
     results.sort(key=lambda r: -r[0])
-    print("weight window lexical threshold limit margin -> P R refused(unans) refused(ans)")
-    for _, params, s in results[:25]:
+    print("weight window cover wcover threshold low enough limit margin -> P R "
+          "refused(unans) refused(ans)")
+    for _, params, s in results[:30]:
         print(params, {k: round(v, 3) for k, v in s.items()})
-    current = evaluate(0.3, 0.0, 0.0, 0.41, 2, 0.05)
+    current = evaluate(0.3, 0.0, 0.0, 0.0, 0.41, 0.41, 0.0, 2, 0.05)
     print("current settings:", {k: round(v, 3) for k, v in current.items()})
     return 0
 

@@ -6,30 +6,59 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from index.text.vectors import cosine
 from index.types import Evidence, Passage, Retrieval, StoredSentence
+
+
+def window_vectors(sentence_rows: Sequence[StoredSentence]) -> list[list[float]]:
+    """Each sentence's vector plus half of each neighbour's in the same passage.
+
+    A sentence like "Sie seien ... vereint" says little alone; with the sentence before
+    it, which names its subject, it can match the question.
+    """
+    result = []
+    for index, row in enumerate(sentence_rows):
+        mixed = np.asarray(row.vector, dtype=np.float64).copy()
+        for other in (index - 1, index + 1):
+            if 0 <= other < len(sentence_rows) and (
+                sentence_rows[other].chunk_id == row.chunk_id
+            ):
+                mixed += 0.5 * np.asarray(sentence_rows[other].vector, dtype=np.float64)
+        result.append(mixed.tolist())
+    return result
 
 
 def score_evidence(
     retrieval: Retrieval,
     sentence_rows: Sequence[StoredSentence],
     passage_weight: float,
+    window_weight: float = 0.0,
 ) -> list[Evidence]:
     """Every sentence of the retrieved passages, best first.
 
-    score = (1 - passage_weight) * cosine(question, sentence)
+    score = (1 - passage_weight) * ((1 - window_weight) * cosine(question, sentence)
+                                    + window_weight * cosine(question, sentence window))
             + passage_weight * fused score of the sentence's passage.
+    `similarity` stays the sentence's own cosine: refusal looks at the sentence alone.
+    `sentence_rows` come in article order within each passage (Store.sentences_of).
     """
     by_chunk: dict[str, Passage] = {p.chunk_id: p for p in retrieval.passages}
     query = retrieval.query_vector
+    windows = window_vectors(sentence_rows) if window_weight else []
     result = []
-    for row in sentence_rows:
+    for index, row in enumerate(sentence_rows):
         passage = by_chunk.get(row.chunk_id)
         if passage is None:
             continue
         sentence = row.sentence
         similarity = cosine(query, row.vector)
-        score = (1 - passage_weight) * similarity + passage_weight * passage.score
+        closeness = similarity
+        if window_weight:
+            closeness = (1 - window_weight) * similarity + window_weight * cosine(
+                query, windows[index])
+        score = (1 - passage_weight) * closeness + passage_weight * passage.score
         result.append(
             Evidence(
                 doc_id=passage.doc_id,

@@ -36,10 +36,11 @@ class AnswerPipeline:
         rewriter: Rewriter | None = None,
         llm_rewriter: Rewriter | None = None,
         top_k: int = 5,
-        abstain_threshold: float = 0.4,
-        max_citations: int = 2,
+        abstain_threshold: float = 0.38,
+        max_citations: int = 1,
         citation_margin: float = 0.05,
-        passage_weight: float = 0.3,
+        passage_weight: float = 0.15,
+        evidence_window: float = 0.3,
         max_question_chars: int = 1000,
         default_mode: str = "extractive",
     ) -> None:
@@ -58,6 +59,7 @@ class AnswerPipeline:
         self.max_citations = max_citations
         self.citation_margin = citation_margin
         self.passage_weight = passage_weight
+        self.evidence_window = evidence_window
         self.max_question_chars = max_question_chars
         self.default_mode = default_mode
 
@@ -117,7 +119,7 @@ class AnswerPipeline:
 
         mark = time.perf_counter()
         rows = self.store.sentences_of([p.chunk_id for p in retrieval.passages])
-        ranked = score_evidence(retrieval, rows, self.passage_weight)
+        ranked = score_evidence(retrieval, rows, self.passage_weight, self.evidence_window)
         # A "how many" / "when" question is answered only by a sentence that holds such a
         # value (beyond what the question says); with none, the article does not answer.
         kind = expected_answer_kind(cleaned)

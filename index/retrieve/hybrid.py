@@ -15,12 +15,20 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from index.retrieve.lexical import LexicalIndex
 from index.text.language import detect_language
 from index.types import Embedder, Passage, Retrieval, Store
 
 DEFAULT_LANGUAGE = "de"  # chunks stored before languages were recorded
+
+
+class QueryTranslator(Protocol):
+    """Carries a question's content words into another language's BM25 query
+    (index.translate.terms.TermExtractor)."""
+
+    def query(self, question: str, language: str, article_language: str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -69,7 +77,8 @@ class HybridRetriever:
     def __init__(self, store: Store, embedder: Embedder, candidates: int = 20,
                  weights: FusionWeights | None = None, lexical: LexicalIndex | None = None,
                  sync_seconds: float = 30.0, vector_cache: int = 1024,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 translator: QueryTranslator | None = None) -> None:
         if candidates <= 0:
             raise ValueError(f"candidates must be greater than 0; got {candidates}")
         if sync_seconds < 0:
@@ -81,6 +90,7 @@ class HybridRetriever:
         self.candidates = candidates
         self.weights = weights or FusionWeights()
         self.lexical = lexical
+        self.translator = translator
         self.sync_seconds = sync_seconds
         self._clock = clock
         self._synced_at: float | None = None
@@ -122,7 +132,10 @@ class HybridRetriever:
         scaled: dict[str, float] = {}
         languages: dict[str, str] = {}
         for candidate_language in wanted:
-            scores = self.lexical.search(question, candidate_language, self.candidates)
+            query = question
+            if candidate_language != language and self.translator is not None:
+                query = self.translator.query(question, language, candidate_language)
+            scores = self.lexical.search(query, candidate_language, self.candidates)
             top = max(scores.values(), default=0.0)
             for item_id, score in scores.items():
                 scaled[item_id] = score / top

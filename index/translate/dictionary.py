@@ -21,7 +21,7 @@ from pathlib import Path
 
 from index.errors import ModelError
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 _ANNOTATION = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|/[^/]*/|<[^>]*>")
 _GERMAN_PLACEHOLDERS = re.compile(r"\b(jdn|jdm|jds|etw|sich)\.?\s+|\s+(jdn|jdm|etw)\.?$")
 _ENGLISH_PLACEHOLDERS = re.compile(r"\b(sb|sth|sb\.'s|one's|oneself)\b\.?")
@@ -48,6 +48,30 @@ def _english_first(segment: str) -> str:
         if text:
             return text
     return ""
+
+
+def _english_all(segment: str) -> list[str]:
+    """Every English alternative of a segment of at most three words, lower case."""
+    result = []
+    for part in segment.split(";"):
+        text = _ENGLISH_PLACEHOLDERS.sub(" ", _ANNOTATION.sub(" ", part))
+        text = _SPACE.sub(" ", text).strip(" .,").lower()
+        text = text.removeprefix("to ")  # verbs: "to enter"
+        if text and len(text.split()) <= 3:
+            result.append(text)
+    return result
+
+
+def parse_reverse(line: str) -> Iterator[tuple[str, str]]:
+    """(English phrase, German form) pairs of one dictionary line: the English side's view."""
+    if line.startswith("#") or " :: " not in line:
+        return
+    german, english = line.rstrip("\n").split(" :: ", 1)
+    for left, right in zip(german.split(" | "), english.split(" | "), strict=False):
+        forms = _german_forms(left)
+        for phrase in _english_all(right):
+            for form in forms:
+                yield phrase, form
 
 
 def parse_line(line: str) -> Iterator[tuple[str, str]]:
@@ -114,8 +138,10 @@ class Dictionary:
             )
         senses: dict[tuple[str, str], tuple[int, int]] = {}  # (form, en) -> (count, first)
         mentions: Counter[str] = Counter()
+        reverse: Counter[tuple[str, str]] = Counter()  # (en, form) -> lines pairing them
         with self.source.open(encoding="utf-8", errors="replace") as handle:
             for number, line in enumerate(handle):
+                reverse.update(set(parse_reverse(line)))
                 seen_here = set()
                 for form, translation in parse_line(line):
                     key = form.lower()
@@ -135,7 +161,11 @@ class Dictionary:
                 ((key, en, count, first) for (key, en), (count, first) in senses.items()),
             )
             db.executemany("INSERT INTO mentions VALUES (?, ?)", mentions.items())
+            db.execute("CREATE TABLE reverse (en TEXT, de TEXT, count INTEGER)")
+            db.executemany("INSERT INTO reverse VALUES (?, ?, ?)",
+                           ((en, de, count) for (en, de), count in reverse.items()))
             db.execute("CREATE INDEX words_de ON words (de)")
+            db.execute("CREATE INDEX reverse_en ON reverse (en)")
             db.execute("INSERT INTO meta VALUES ('version', ?)", (SCHEMA_VERSION,))
         partial.replace(self.index_path)  # readers never see a half-built index
 
@@ -171,3 +201,36 @@ class Dictionary:
                     word, tuple(str(row[0]) for row in rows), int(lines[0]) if lines else 0
                 )
         return None
+
+    def german_for(self, phrase: str, limit: int = 4) -> tuple[str, ...]:
+        """German words the dictionary gives for an English word or phrase, commonest first.
+
+        Ranked by how many entries pair them, then by how common the German word is;
+        English plurals and verb forms are also tried in their base form ("aircrews").
+        """
+        db = self._connect()
+        lowered = phrase.lower().strip()
+        for candidate in dict.fromkeys([lowered, *_english_bases(lowered)]):
+            rows = db.execute(
+                "SELECT r.de FROM reverse r LEFT JOIN mentions m ON m.de = lower(r.de) "
+                "WHERE r.en = ? ORDER BY r.count DESC, coalesce(m.lines, 0) DESC LIMIT ?",
+                (candidate, limit),
+            ).fetchall()
+            if rows:
+                return tuple(str(row[0]) for row in rows)
+        return ()
+
+
+def _english_bases(word: str) -> list[str]:
+    """Base forms an English word may come from: aircrews -> aircrew, denied -> deny."""
+    bases = []
+    if word.endswith("ies") and len(word) > 4:
+        bases.append(word[:-3] + "y")
+    if word.endswith("ied") and len(word) > 4:
+        bases.append(word[:-3] + "y")
+    for ending in ("es", "s", "ed", "d", "ing"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            bases.append(word[: -len(ending)])
+    if word.endswith("ing") and len(word) > 6:
+        bases.append(word[:-3] + "e")
+    return bases

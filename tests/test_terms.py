@@ -1,0 +1,94 @@
+"""English questions against German articles: the dictionary's English-to-German side,
+the question's terms in German, and sentence windows in evidence scoring."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.answer.evidence import score_evidence, window_vectors
+from index.translate.dictionary import Dictionary, parse_reverse
+from index.translate.terms import TermExtractor, content_words, coverage
+from index.types import Passage, Retrieval, Sentence, StoredSentence
+
+DING = "\n".join([
+    "# Version :: test",
+    "Mannschaft {f}; Besatzung {f} | Mannschaften {pl} | Flugzeugbesatzung {f} [aviat.] "
+    ":: crew | crews | flight crew; aircrew; aircraft crew",
+    "Krieg {m} | Kriege {pl} :: war | wars",
+    "eintreten {vi} | eintretend :: to enter | entering",
+    "betreten {vt} :: to enter",
+    "Zinssatz {m} :: interest rate",
+    "Zins {m} :: interest",
+    "",
+])
+
+
+@pytest.fixture
+def dictionary(tmp_path: Path) -> Dictionary:
+    source = tmp_path / "de-en"
+    source.write_text(DING, encoding="utf-8")
+    return Dictionary(source, tmp_path / "de-en.sqlite")
+
+
+def test_reverse_pairs_every_english_alternative_with_its_aligned_german_forms() -> None:
+    pairs = set(parse_reverse(DING.splitlines()[1]))
+    assert ("aircrew", "Flugzeugbesatzung") in pairs
+    assert ("flight crew", "Flugzeugbesatzung") in pairs
+    assert ("crew", "Besatzung") in pairs and ("crews", "Mannschaften") in pairs
+    assert ("crew", "Flugzeugbesatzung") not in pairs  # segments stay aligned
+
+
+def test_german_for_ranks_by_entries_and_finds_base_forms(dictionary: Dictionary) -> None:
+    assert dictionary.german_for("aircrews") == ("Flugzeugbesatzung",)  # plural -> base
+    assert set(dictionary.german_for("enter")) == {"eintreten", "betreten"}  # "to enter"
+    assert dictionary.german_for("interest rate") == ("Zinssatz",)
+    assert dictionary.german_for("nonsenseword") == ()
+
+
+def test_content_words_drop_the_questions_function_words_in_its_language() -> None:
+    assert content_words("Does Belarus enter the war?", "en") == ["Belarus", "enter", "war"]
+    assert content_words("Hat Belarus die Angriffe, wie viele?", "de") == [
+        "Belarus", "Angriffe"]
+
+
+def test_english_terms_match_german_compounds_and_zu_infinitives(
+        dictionary: Dictionary) -> None:
+    terms = TermExtractor(dictionary).terms("Did aircrews enter the war?", "en")
+    assert [term.word for term in terms] == ["aircrews", "enter", "war"]
+    german = "Flugzeugbesatzungen sollen ausgebildet werden, um in den Krieg einzutreten."
+    assert coverage(terms, german) == 1.0
+    assert coverage(terms, "Die Wirtschaft wächst.") == 0.0
+    assert coverage([], german) == 0.0
+
+
+def test_the_bm25_query_holds_the_dictionary_words_and_names(dictionary: Dictionary) -> None:
+    query = TermExtractor(dictionary).query("What interest rate does Belarus pay?", "en")
+    assert "Zinssatz" in query.split() and "Belarus" in query.split()
+    # German questions and extractors without a dictionary keep the question's words
+    assert TermExtractor(None).query("What interest rate?", "en") == "interest rate"
+    assert TermExtractor(dictionary).query("Wie hoch ist der Zins?", "de") == "hoch Zins"
+
+
+def _row(chunk: str, start: int, vector: list[float]) -> StoredSentence:
+    return StoredSentence(Sentence("doc", start, start + 5, f"s{start}"), chunk, vector)
+
+
+def test_a_sentence_window_adds_half_of_each_neighbour_in_the_same_passage() -> None:
+    rows = [_row("c1", 0, [1.0, 0.0]), _row("c1", 10, [0.0, 1.0]), _row("c2", 20, [1.0, 1.0])]
+    assert window_vectors(rows) == [[1.0, 0.5], [0.5, 1.0], [1.0, 1.0]]
+
+
+def test_window_weight_lets_a_sentence_win_with_its_neighbours_subject() -> None:
+    # question about "x": the second sentence alone points to "y", its neighbour to "x"
+    rows = [_row("c1", 0, [1.0, 0.0, 0.0]), _row("c1", 10, [0.3, 1.0, 0.0]),
+            _row("c2", 20, [0.45, 0.0, 1.0])]
+    passages = [Passage(1, "c1", "doc", "", "body", 0, 15, "", 0.5),
+                Passage(2, "c2", "doc", "", "body", 20, 25, "", 0.5)]
+    retrieval = Retrieval(passages=passages, query_vector=[1.0, 0.0, 0.0], language="en")
+    plain = score_evidence(retrieval, rows, passage_weight=0.0)
+    windowed = score_evidence(retrieval, rows, passage_weight=0.0, window_weight=0.5)
+    assert [e.start for e in plain] == [0, 20, 10]
+    assert [e.start for e in windowed] == [0, 10, 20]
+    assert windowed[1].similarity == plain[2].similarity  # refusal still sees the sentence
