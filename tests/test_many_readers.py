@@ -152,3 +152,29 @@ def test_a_rejected_api_question_is_one_line_in_the_log(
     err = capfd.readouterr().err
     assert "Traceback" not in err
     assert len([line for line in err.splitlines() if "only a link" in line]) == 1
+
+
+def test_an_extractive_api_answer_does_not_wait_behind_a_generative_one(
+        served: dict[str, Any]) -> None:
+    from gradio_client import Client
+
+    url, writer = served["url"], served["writer"]
+    results: dict[str, Any] = {}
+
+    def ask(mode: str) -> None:
+        results[mode] = Client(url, verbose=False).predict(QUESTIONS[0], 5, mode,
+                                                           api_name="/ask")
+
+    generative = threading.Thread(target=ask, args=("generative",), daemon=True)
+    generative.start()
+    assert writer.started.wait(60)  # a generative /ask call holds the LLM now
+    extractive = threading.Thread(target=ask, args=("extractive",), daemon=True)
+    extractive.start()
+    extractive.join(30)
+    # Answered while the generative call was still held, not after it.
+    assert "extractive" in results, "the extractive /ask call waited for the generative one"
+    assert results["extractive"]["mode"] == "extractive" and results["extractive"]["citations"]
+    assert not writer.gate.is_set() and "generative" not in results
+    writer.gate.set()
+    generative.join(60)
+    assert results["generative"]["mode"] == "generative"

@@ -13,6 +13,7 @@ import pytest
 from index.types import Composed, Evidence
 from web import import_gradio
 from web.feedback import FeedbackStore
+from web.gate import Gate
 from web.handlers import GENERIC_ERROR, Handlers, Session
 from web.runtime import Runtime
 
@@ -195,6 +196,22 @@ def test_api_returns_the_ask_json_contract(handlers: Handlers, fake_components: 
     with pytest.raises(gr.Error, match="top_k must be greater than 0"):
         handlers.ask(QUESTION, -1)
 
+
+
+def test_api_answers_wait_at_the_gate_of_their_mode(fake_components: Any) -> None:
+    fake_components.answerer.composers["generative"] = PieceWriter()
+    handlers = Handlers(Runtime.ready(fake_components), llm_gate=Gate(1, 0, "LLM busy"))
+    assert handlers.needs_llm("generative") and not handlers.needs_llm("extractive")
+    assert not handlers.needs_llm("")  # the configured mode (extractive)
+    with handlers.llm_gate.hold():  # the LLM is taken, nobody may wait for it
+        assert handlers.ask(QUESTION, 3, "extractive")["mode"] == "extractive"
+        with pytest.raises(gr.Error, match="LLM busy"):
+            handlers.ask(QUESTION, 3, "generative")
+    assert handlers.ask(QUESTION, 3, "generative")["mode"] == "generative"
+
+
+def test_a_generative_question_without_a_model_is_no_llm_call(handlers: Handlers) -> None:
+    assert not handlers.needs_llm("generative")  # it is answered by quoting, at once
 
 def test_article_handlers_add_list_and_remove(handlers: Handlers) -> None:
     message, table, menu, title, text = handlers.add_text(

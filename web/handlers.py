@@ -22,6 +22,7 @@ from index.ingest.library import Library
 from index.types import Answer, Turn
 from web import import_gradio, render
 from web.feedback import FeedbackError, FeedbackStore, feedback_record
+from web.gate import Gate
 from web.runtime import NotReady, Runtime
 
 
@@ -113,13 +114,21 @@ def answer_note(answer: Answer, requested_mode: str) -> str:
 
 
 class Handlers:
-    """Every event handler of the page, for one runtime and one feedback file."""
+    """Every event handler of the page, for one runtime and one feedback file.
+
+    `quote_gate` and `llm_gate` bound the API's answers that quote and those that need
+    the language model, apart from each other (see `ask`); by default 4 quoting at once,
+    and 1 LLM answer with 4 more waiting.
+    """
 
     def __init__(self, runtime: Runtime, feedback: FeedbackStore | None = None,
-                 editing: bool = False) -> None:
+                 editing: bool = False, quote_gate: Gate | None = None,
+                 llm_gate: Gate | None = None) -> None:
         self.runtime = runtime
         self._feedback = feedback
         self.editing = editing
+        self.quote_gate = quote_gate or Gate(4, None)
+        self.llm_gate = llm_gate or Gate(1, 4)
 
     # ---- plumbing ------------------------------------------------------------------
     def components(self) -> Any:
@@ -297,13 +306,31 @@ class Handlers:
 
     # ---- API -----------------------------------------------------------------------
     def ask(self, question: str, top_k: int = 0, mode: str = "") -> dict[str, Any]:
-        """One answer as the `ask --json` contract dict (for gradio_client and scripts)."""
+        """One answer as the `ask --json` contract dict (for gradio_client and scripts).
+
+        An answer that needs the language model waits at the LLM's gate, a quoting one at
+        its own, so a quick quote never waits behind a slow LLM answer; when too many LLM
+        answers wait already, the call is refused with a message (Busy).
+        """
         def run() -> dict[str, Any]:
-            answer = self.components().answerer.answer(question, top_k=int(top_k or 0) or None,
-                                                       mode=mode or None)
+            gate = self.llm_gate if self.needs_llm(mode) else self.quote_gate
+            with gate.hold():
+                answer = self.components().answerer.answer(
+                    question, top_k=int(top_k or 0) or None, mode=mode or None)
             return answer.to_json()
 
         return self._guard("answering an API call", run)
+
+    def needs_llm(self, mode: str | None) -> bool:
+        """True when an answer in `mode` ("": the configured one) uses the language model.
+
+        Without a model a generative question is answered by quoting, so it is not one.
+        """
+        components = self.runtime.components
+        if components is None:  # loading: the call fails at once with NotReady
+            return False
+        wanted = mode or components.answerer.default_mode
+        return wanted == "generative" and self.generative_available()
 
     # ---- status --------------------------------------------------------------------
     def status(self) -> tuple[str, str, bool]:

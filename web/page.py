@@ -14,6 +14,7 @@ from index.ingest.corpus import MAX_ARTICLE_BYTES, SUFFIXES
 from web import import_gradio, render
 from web.access import Credentials, decide_access, load_credentials
 from web.feedback import FeedbackStore
+from web.gate import Gate
 from web.handlers import Handlers, Session
 from web.runtime import Runtime, load_components
 from web.style import CSS, HEAD, SOURCES_JS, theme
@@ -29,21 +30,31 @@ INTRO = ("<div id='brand'><h1>Ask the article</h1><p>Answers quote the news arti
 # Concurrency groups: quoting answers (cheap) never wait behind LLM answers (one shared
 # model), and article changes run one at a time, apart from both.
 EXTRACTIVE, GENERATIVE, EDITING = "extractive", "generative", "editing"
+# API calls that need the LLM beyond those it is answering: more are refused (Busy), so a
+# flood of them holds a few of the server's threads, never all.
+API_LLM_WAITING = 4
 
 
 def build_page(source: Runtime | Any, feedback: FeedbackStore | None = None,
                examples: tuple[str, ...] = EXAMPLES, editing: bool = False,
-               extractive_limit: int = 4, generative_limit: int = 1) -> Any:
+               extractive_limit: int = 4, generative_limit: int = 1,
+               api_llm_waiting: int = API_LLM_WAITING) -> Any:
     """The Blocks app for a Runtime (or for already built components).
 
     `editing`: build the add and remove events (an editor's page). Without it they do not
     exist on the server at all, so no request, however crafted, can change the corpus.
+    `*_limit`: answers at once per mode, on the page and in the API each;
+    `api_llm_waiting`: API calls that may wait for the LLM (more are refused).
     """
     gr = import_gradio()
     from gradio import SelectData  # a real type for the annotations gradio reads below
 
     runtime = source if isinstance(source, Runtime) else Runtime.ready(source)
-    handlers = Handlers(runtime, feedback, editing=editing)
+    handlers = Handlers(runtime, feedback, editing=editing,
+                        quote_gate=Gate(extractive_limit, None),
+                        llm_gate=Gate(generative_limit, api_llm_waiting, busy_message=(
+                            "Too many questions are waiting for the language model; try "
+                            "again in a minute, or ask in extractive mode.")))
     private: dict[str, Any] = {"api_visibility": "private"}
     # Callable by gradio_client (not listed): the conversation API the load tests use.
     unlisted: dict[str, Any] = {"api_visibility": "undocumented"}
@@ -229,9 +240,24 @@ def build_page(source: Runtime | Any, feedback: FeedbackStore | None = None,
             """Answer one question; returns the `ask --json` contract (see README)."""
             return handlers.ask(question, top_k, mode)
 
-        # Its own group: one API caller cannot hold up the page's readers (or they it).
-        gr.api(ask_api, api_name="ask", concurrency_id="api", concurrency_limit=1)
+        gr.api(ask_api, api_name="ask", concurrency_id="api",
+               concurrency_limit=_ask_limit(handlers))
     return page
+
+
+def _ask_limit(handlers: Handlers) -> int:
+    """The `/ask` group's limit: room for every LLM call its gate holds, plus the quoting.
+
+    Gradio fixes an event's concurrency group when the page is built, so `/ask` (both
+    modes) is one group of its own (an API caller cannot hold up the page's readers, or
+    they it) and its handler waits at the gate of the answer's mode. LLM calls, running
+    or waiting, hold at most `llm_gate.capacity` of these places, so a quoting call
+    always finds one of the rest and never waits behind an LLM answer.
+    """
+    llm_places = handlers.llm_gate.capacity
+    if llm_places is None:
+        raise ValueError("the LLM gate needs a bound on waiting calls")
+    return handlers.quote_gate.running + llm_places
 
 
 def _progress(progress: Any) -> Any:
