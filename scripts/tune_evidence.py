@@ -50,10 +50,9 @@ def main() -> int:
     from index.text.language import detect_language
     from index.text.tokens import tokens
     from index.text.vectors import cosine
-    from index.translate.dictionary import SCHEMA_VERSION, Dictionary
     from index.translate.terms import TermExtractor, coverage
     from index.types import Turn
-    from index.wiring import build
+    from index.wiring import build, dictionary_of
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--questions", default=str(ROOT / "eval/questions/dev.jsonl"))
@@ -65,9 +64,7 @@ def main() -> int:
         components = build(settings, with_llm=False)
         components.ingestor.ingest_folder(settings.corpus_dir)
         documents = components.store.documents()
-        extractor = TermExtractor(Dictionary(
-            settings.dictionary_file,
-            settings.cache_dir / "dictionaries" / f"de-en.v{SCHEMA_VERSION}.sqlite"))
+        extractor = TermExtractor(dictionary_of(settings))
         rewriter = HeuristicRewriter()
         retriever = components.answerer.retriever
         data = []
