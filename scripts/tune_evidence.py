@@ -112,9 +112,11 @@ def main() -> int:
 
         Path(args.dump).write_bytes(pickle.dumps(data))
     def evaluate(weight: float, window: float, cover: float, wcover: float, threshold: float,
-                 low: float, enough: float, limit: int, margin: float) -> dict[str, float]:
+                 low: float, enough: float, limit: int, margin: float,
+                 lift: float = 0.0) -> dict[str, float]:
         """Refuse under `low`; between `low` and `threshold` only when the sentence and its
-        neighbours hold under `enough` of the question's terms."""
+        neighbours hold under `enough` of the question's terms; and when the best sentence
+        stands less than `lift` above the mean cosine of all candidates."""
         cited = inside = covered = refused_good = refused_bad = 0
         answerable = sum(item.answerable for item, _, _ in data)
         unanswerable = len(data) - answerable
@@ -126,7 +128,9 @@ def main() -> int:
         for item, rows, names in data:
             scored = sorted(rows, key=lambda r: -score(r))
             best = scored[0] if scored else None
+            mean = sum(r.similarity for r in rows) / len(rows) if rows else 0.0
             if (best is None or names or best.similarity < low
+                    or best.similarity - mean < lift
                     or (best.similarity < threshold and best.window_coverage < enough)):
                 if item.answerable:
                     refused_good += 1
@@ -158,8 +162,13 @@ def main() -> int:
           "refused(unans) refused(ans)")
     for _, params, s in results[:30]:
         print(params, {k: round(v, 3) for k, v in s.items()})
-    current = evaluate(0.3, 0.0, 0.0, 0.0, 0.41, 0.41, 0.0, 2, 0.05)
-    print("current settings:", {k: round(v, 3) for k, v in current.items()})
+    for lift in (0.0, 0.05, 0.08, 0.1):
+        scores = evaluate(0.15, 0.3, 0.0, 0.0, 0.34, 0.34, 0.0, 1, 0.0, lift)
+        print(f"threshold 0.34, window 0.3, one citation, lift {lift}:",
+              {k: round(v, 3) for k, v in scores.items()})
+    before = evaluate(0.3, 0.0, 0.0, 0.0, 0.41, 0.41, 0.0, 2, 0.05)
+    print("settings before (passage 0.3, threshold 0.41, two citations):",
+          {k: round(v, 3) for k, v in before.items()})
     return 0
 
 
