@@ -34,6 +34,14 @@ def test_exonyms_match_across_languages() -> None:
     assert mentions("Weißrussland und Russland", "Belarus")
 
 
+def test_a_capital_stands_for_its_country_in_the_refusal_check() -> None:
+    evidence = "Das Unterhaus des russischen Parlaments zieht Konsequenzen."
+    assert unknown_names("Which body in Moscow wants tougher punishment?", "en", evidence) == []
+    assert unknown_names("What does Moscow's parliament want?", "en", evidence) == []
+    assert unknown_names("How did Kyiv view it?", "en", evidence) == ["Kyiv"]
+    assert unknown_names("How did Kyiv view it?", "en", "Die Ukraine sah es skeptisch.") == []
+
+
 def test_unknown_names_use_the_same_matcher() -> None:
     evidence = "Selenskyj sagte, Lukaschenko habe nichts versprochen."
     assert unknown_names("What did Zelensky say about Lukashenko?", "en", evidence) == []

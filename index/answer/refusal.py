@@ -58,8 +58,30 @@ _NOT_NAMES = frozenset(
     "i monday tuesday wednesday thursday friday saturday sunday january february march "
     "april may june july august september october november december german english "
     "mr mrs ms dr".split())
+_POSSESSIVE = re.compile(r"['’]s$")
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z'’-]+")
 _ACRONYM = re.compile(r"\b[A-ZÄÖÜ]{2,}\b")
+
+
+# News names a government by its capital ("Moscow wants ...", "Kyiv fears ..."): a capital
+# counts as mentioned when the evidence names its country or the country's adjective
+# (folded German word prefixes).
+CAPITALS: dict[str, tuple[str, ...]] = {
+    "moscow": ("russland", "russisch", "kreml"), "moskau": ("russland", "russisch", "kreml"),
+    "minsk": ("belarus", "weissruss"), "kyiv": ("ukrain", "kiew"), "kiev": ("ukrain", "kiew"),
+    "kiew": ("ukrain",), "washington": ("usa", "amerika", "vereinigte staaten"),
+    "berlin": ("deutschland", "deutsch", "bundesregierung"), "beijing": ("china", "chinesisch"),
+    "peking": ("china", "chinesisch"), "warsaw": ("polen", "polnisch"),
+    "warschau": ("polen", "polnisch"), "vilnius": ("litauen", "litauisch"),
+    "brussels": ("eu", "europaeische union", "nato"), "bruessel": ("eu", "nato"),
+}
+
+
+def _names_country(text: str, name: str) -> bool:
+    """True when `name` is a capital and `text` names its country (CAPITALS)."""
+    stems = CAPITALS.get(fold(_POSSESSIVE.sub("", name)), ())
+    folded = " " + " ".join(fold(word) for word in words(text))
+    return any(f" {stem}" in folded for stem in stems)
 
 
 def unknown_names(question: str, language: str, evidence: str) -> list[str]:
@@ -67,7 +89,7 @@ def unknown_names(question: str, language: str, evidence: str) -> list[str]:
 
     English: capitalised words after the first word ("Zelensky", "NATO"); German, whose
     nouns are all capitalised: acronyms only. English and German spellings of a name
-    are one name (index.text.names).
+    are one name (index.text.names); a capital stands for its country (CAPITALS).
     """
     found = set(_ACRONYM.findall(question))
     if language == "en":
@@ -75,4 +97,5 @@ def unknown_names(question: str, language: str, evidence: str) -> list[str]:
         found |= {word for word in _CAPITALISED.findall(question)
                   if word not in first and fold(word) not in _NOT_NAMES
                   and fold(word) not in FUNCTION_WORDS}
-    return sorted(name for name in found if not mentions(evidence, name))
+    return sorted(name for name in found
+                  if not mentions(evidence, name) and not _names_country(evidence, name))
