@@ -82,9 +82,6 @@ class Settings(BaseSettings):
     # Answering
     mode: Literal["extractive", "generative"] = "extractive"
     abstain_threshold: float = 0.34  # tuned on eval/questions/dev.jsonl (scripts/tune_evidence.py)
-    # refuse too when the best sentence's cosine is less than this above the mean cosine of
-    # all candidate sentences: it matches the topic, not the question
-    min_lift: float = 0.05
     max_question_chars: int = 1000
     max_citations: int = 1
     # sentence score = (1 - passage_weight) * closeness + passage_weight * passage score,
@@ -170,7 +167,7 @@ class Settings(BaseSettings):
             raise ValueError(f"must be a cosine similarity in [-1, 1]; got {value}")
         return value
 
-    @field_validator("passage_weight", "evidence_window", "citation_margin", "min_lift",
+    @field_validator("passage_weight", "evidence_window", "citation_margin",
                      "bm25_weight_same_language",
                      "bm25_weight_cross_language")
     @classmethod

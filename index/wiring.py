@@ -196,7 +196,6 @@ def build(settings: Settings, embedder: Embedder | None = None, client: Any = No
     answerer = AnswerPipeline(
         retriever, store, composers, rewriter=HeuristicRewriter(), llm_rewriter=llm_rewriter,
         top_k=settings.top_k, abstain_threshold=settings.abstain_threshold,
-        min_lift=settings.min_lift,
         max_citations=settings.max_citations, citation_margin=settings.citation_margin,
         passage_weight=settings.passage_weight, evidence_window=settings.evidence_window,
         max_question_chars=settings.max_question_chars,

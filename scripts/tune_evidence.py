@@ -116,7 +116,9 @@ def main() -> int:
                  lift: float = 0.0) -> dict[str, float]:
         """Refuse under `low`; between `low` and `threshold` only when the sentence and its
         neighbours hold under `enough` of the question's terms; and when the best sentence
-        stands less than `lift` above the mean cosine of all candidates."""
+        stands less than `lift` above the mean cosine of the candidates. (The candidates
+        are the sentences that offer the asked-for kind of value, so a lone candidate has
+        no lift: tried and dropped, see the 2026-11-27 note; 0 turns it off.)"""
         cited = inside = covered = refused_good = refused_bad = 0
         answerable = sum(item.answerable for item, _, _ in data)
         unanswerable = len(data) - answerable

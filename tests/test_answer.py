@@ -70,20 +70,6 @@ def test_choose_evidence_abstains_below_threshold_and_adds_close_runner_up() -> 
     assert [e.start for e in chosen] == [10, 0]  # best first
 
 
-def test_choose_evidence_abstains_when_the_best_sentence_is_no_closer_than_the_rest() -> None:
-    from index.types import Evidence
-
-    def ev(start: int, similarity: float) -> Evidence:
-        return Evidence("d", "s", start, start + 1, "x", similarity, similarity, 1)
-
-    topical = [ev(0, 0.50), ev(10, 0.49), ev(20, 0.48)]  # all alike: the topic, not an answer
-    standing_out = [ev(0, 0.50), ev(10, 0.30), ev(20, 0.25)]
-    assert choose_evidence(topical, threshold=0.3, limit=1, margin=0.0, min_lift=0.05) == []
-    assert choose_evidence(topical, threshold=0.3, limit=1, margin=0.0) == [topical[0]]
-    assert choose_evidence(standing_out, threshold=0.3, limit=1, margin=0.0,
-                           min_lift=0.05) == [standing_out[0]]
-
-
 @pytest.mark.parametrize(("earlier", "question", "standalone"), [
     ("Who is Lisa Gürth?", "What does she think about the trip?",
      "What does Lisa Gürth think about the trip?"),

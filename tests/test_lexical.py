@@ -51,6 +51,13 @@ def test_detect_language(text: str, language: str) -> None:
     ("When will the cosmonauts fly?", "Pläne, Kosmonauten ins All zu schicken.", False),
     ("Wann kündigten sie den Verbund an?", "Im Oktober hatten sie ihn angekündigt.", True),
     ("Who is Lisa Gürth?", "Lisa Gürth ist stellvertretende Leiterin.", True),
+    # "die beiden" names two things already known; it is not a counted answer
+    ("Wie viele Soldaten könnten dazu gehören?", "Die beiden Staaten kündigten ihn an.", False),
+    # a duration needs a number of units, or "since" with a point in time
+    ("Wie lange ist er schon an der Macht?", "Die beiden seien die schädlichsten.", False),
+    ("Wie lange ist der Besuch her?", "Er war zuletzt vor drei Jahren dort.", True),
+    ("How long has he ruled?", "He has ruled since 1994.", True),
+    ("When was he born?", "He said so today.", False),
 ])
 def test_quantity_and_time_questions_need_such_a_value(question: str, evidence: str,
                                                        offers: bool) -> None:

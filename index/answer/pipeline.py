@@ -37,7 +37,6 @@ class AnswerPipeline:
         llm_rewriter: Rewriter | None = None,
         top_k: int = 5,
         abstain_threshold: float = 0.34,
-        min_lift: float = 0.05,
         max_citations: int = 1,
         citation_margin: float = 0.05,
         passage_weight: float = 0.15,
@@ -57,7 +56,6 @@ class AnswerPipeline:
         self.llm_rewriter = llm_rewriter
         self.top_k = top_k
         self.abstain_threshold = abstain_threshold
-        self.min_lift = min_lift
         self.max_citations = max_citations
         self.citation_margin = citation_margin
         self.passage_weight = passage_weight
@@ -127,8 +125,7 @@ class AnswerPipeline:
         kind = expected_answer_kind(cleaned)
         candidates = [e for e in ranked if offers_answer_kind(kind, standalone, e.text)]
         chosen = choose_evidence(
-            candidates, self.abstain_threshold, self.max_citations, self.citation_margin,
-            self.min_lift,
+            candidates, self.abstain_threshold, self.max_citations, self.citation_margin
         )
         # A question about someone or something the passages never name is not answered
         # by them ("What did Zelensky say?" against sentences about Peskow).

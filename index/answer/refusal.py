@@ -14,23 +14,32 @@ from index.text.tokens import FUNCTION_WORDS, fold, words
 # Questions whose answer must be a quantity or a point in time. When the evidence
 # holds no such thing (beyond what the question itself says), the article does not
 # answer the question, however similar the sentence is.
+_DURATION_QUESTION = re.compile(r"\b(how long|wie lange?)\b", re.IGNORECASE)
 _QUANTITY_QUESTION = re.compile(
-    r"\b(how (many|much|old|long|high|large|big|far)|what percentage|"
-    r"wie ?(viele?|alt|lange|hoch|gro(ß|ss)|weit)|wieviele?)\b", re.IGNORECASE)
+    r"\b(how (many|much|old|high|large|big|far)|what percentage|"
+    r"wie ?(viele?|alt|hoch|gro(ß|ss)|weit)|wieviele?)\b", re.IGNORECASE)
 _TIME_QUESTION = re.compile(
     r"\b(when|what (year|date|day)|in which (year|month)|since when|"
     r"wann|seit wann|in welchem (jahr|monat)|an welchem tag)\b", re.IGNORECASE)
 _TIME_WORDS = frozenset(
     "january february march april may june july august september october november december "
-    "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow year "
+    "monday tuesday wednesday thursday friday saturday sunday year "
     "years month months week weeks day days januar februar märz mai juni juli oktober "
-    "dezember montag dienstag mittwoch donnerstag freitag samstag sonntag heute gestern "
-    "morgen jahr jahre jahren jahres monat monate monaten woche wochen tag tage tagen "
-    "zuletzt damals bislang seit langem anfang ende".split())
+    "dezember montag dienstag mittwoch donnerstag freitag samstag sonntag "
+    "jahr jahre jahren jahres monat monate monaten woche wochen tag tage tagen "
+    "seit langem anfang ende".split())
+# Units a duration is counted in ("vor drei Jahren", "for two weeks").
+_DURATION_UNITS = re.compile(
+    r"\b(years?|months?|weeks?|days?|hours?|minutes?|decades?|jahr\w*|monat\w*|woche\w*|"
+    r"tage?n?|tages|stunden?|minuten?|jahrzehnt\w*)\b", re.IGNORECASE)
+# "die beiden", "both": the two things already named, not a counted answer.
+_BOTH = re.compile(r"\b(beide[mnrs]?|both)\b", re.IGNORECASE)
 
 
 def expected_answer_kind(question: str) -> str:
-    """'quantity', 'time' or '' for the kind of answer a question asks for."""
+    """'duration', 'quantity', 'time' or '' for the kind of answer a question asks for."""
+    if _DURATION_QUESTION.search(question):
+        return "duration"
     if _QUANTITY_QUESTION.search(question):
         return "quantity"
     if _TIME_QUESTION.search(question):
@@ -39,7 +48,8 @@ def expected_answer_kind(question: str) -> str:
 
 
 def _amounts(text: str) -> set[str]:
-    """Numbers (digits or words) and amount words ("half") of a text."""
+    """Numbers (digits or words) and amount words ("half") of a text; "both" is none."""
+    text = _BOTH.sub(" ", text)
     return claimed_numbers(text) | ({fold(word) for word in words(text)} & QUANTITY_WORDS)
 
 
@@ -50,6 +60,10 @@ def offers_answer_kind(kind: str, question: str, evidence: str) -> bool:
     new_numbers = _amounts(evidence) - _amounts(question)
     if kind == "quantity":
         return bool(new_numbers)
+    if kind == "duration":  # a number of years, weeks ...; or "seit" + a point in time
+        return bool(new_numbers and _DURATION_UNITS.search(evidence)) or (
+            offers_answer_kind("time", question, evidence)
+            and re.search(r"\b(seit|since)\b", evidence, re.IGNORECASE) is not None)
     found = {word.lower() for word in words(evidence)} - {w.lower() for w in words(question)}
     return bool(new_numbers or found & _TIME_WORDS)
 
