@@ -176,8 +176,9 @@ def test_answer_in_the_wrong_language_falls_back(fake_components: Any) -> None:
                                         f"[{number_of(user, '12000')}].")
     answer = make_answerer(fake_components, llm, min_similarity=-1.0).answer(
         "Wie viele Besucher werden erwartet?")
-    assert answer.answer.startswith("Laut Artikel:")
-    assert "12000" in answer.answer
+    assert answer.mode == "extractive"
+    # the quoting fallback: the asked-for value first, then the German quote
+    assert answer.answer.startswith("Bis zu 12000. Laut Artikel:")
 
 
 def test_system_prompt_is_constant_per_language(fake_components: Any) -> None:

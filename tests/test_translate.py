@@ -221,7 +221,10 @@ def test_a_sentence_without_a_checked_rendering_is_quoted_in_german_with_a_note(
     renderer = TableRenderer({other: Rendering("en", "The party starts at Friday.", False)})
     composed = ExtractiveComposer(Prompts(), renderer).compose_answer(
         "When does the festival start?", "en", [evidence(other)])
-    assert composed.text == 'In German (no checked translation): "Das Fest beginnt am Freitag." [1]'
+    # the asked-for value comes first, in English, from the sentence itself
+    assert composed.text == ('On Friday. In German (no checked translation): '
+                             '"Das Fest beginnt am Freitag." [1]')
+    assert composed.direct_answer.startswith("On Friday.")
     assert composed.citations[0].rendering is None
     assert renderer.asked == []  # it was cached (unchecked): not rendered again
 

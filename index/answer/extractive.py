@@ -5,7 +5,8 @@ A German reader gets the sentences quoted. A reader of another language gets eac
 sentence's checked rendering (a machine translation, see index.translate), with the
 German original in the citation; a sentence without a checked rendering is quoted in
 German with a short note, never shown with an unchecked translation. A yes/no question
-whose best sentence denies it opens with "No." (index.answer.verdict).
+whose best sentence denies it opens with "No." (index.answer.verdict); a "how many",
+"how long" or "when" question with the value itself (index.answer.lead).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import re
 from collections.abc import Iterator, Sequence
 
 from index.answer.conflict import find_conflict
+from index.answer.lead import value_lead
+from index.answer.refusal import expected_answer_kind
 from index.answer.verdict import verdict
 from index.prompts import Prompts
 from index.text.language import detect_language
@@ -85,6 +88,10 @@ class ExtractiveComposer:
         parts = self._parts(language, citations)
         opening = verdict(question, evidence[0])
         lead = self.prompts.render(f"verdict_{opening}", language).strip() if opening else ""
+        if not lead:  # "How many ...?" -> "Up to 9000." from the sentence itself
+            value = value_lead(expected_answer_kind(question), question, evidence[0].text,
+                               language)
+            lead = f"{value}." if value else ""
         text = " ".join(part for part in [lead, *parts] if part)
         direct = " ".join(part for part in [lead, parts[0]] if part)
         return Composed(text=text, citations=citations, mode="extractive", direct_answer=direct)
