@@ -33,7 +33,7 @@ def _components(args: argparse.Namespace, with_llm: bool | None = None) -> Any:
     if getattr(args, "mode", None):
         overrides["mode"] = args.mode
     settings = load_settings(**overrides)
-    return build(settings, with_llm=with_llm)
+    return build(settings, with_llm=with_llm, rebuilding=bool(getattr(args, "rebuild", False)))
 
 
 def _ensure_index(components: Any) -> None:

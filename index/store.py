@@ -103,8 +103,10 @@ class ChromaStore:
     """Chunks and sentences of all articles, with their vectors, in two collections."""
 
     def __init__(self, client: Any, name: str, embed_model_id: str, where: str = "",
-                 generation: str | None = None) -> None:
+                 generation: str | None = None, check_model: bool = True) -> None:
         self.where = where or "Check the Chroma folder or server."
+        # False for `ingest --rebuild` after a model change: the old set is only replaced
+        self.check_model = check_model
         self.client = client
         self.name = name
         self.embed_model_id = embed_model_id
@@ -135,7 +137,7 @@ class ChromaStore:
         self.chunks, self.sentences, self.documents_collection = chunks, sentences, documents
         name, embed_model_id = self.name, self.embed_model_id
         stored = (self.chunks.metadata or {}).get("embed_model")
-        if stored and stored != embed_model_id:
+        if stored and stored != embed_model_id and self.check_model:
             raise StoreError(
                 f"collection {name!r} was built with embedding model {stored!r}, but the "
                 f"settings name {embed_model_id!r}. Run `python app.py ingest --rebuild`, "

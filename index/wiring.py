@@ -81,13 +81,19 @@ def open_store_client(settings: Settings) -> Any:
                        port=settings.chroma_port)
 
 
-def build_store(settings: Settings, embedder: Embedder, client: Any = None) -> ChromaStore:
-    """The Chroma store: the given client, a Chroma server, or the embedded default."""
+def build_store(settings: Settings, embedder: Embedder, client: Any = None,
+                check_model: bool = True) -> ChromaStore:
+    """The Chroma store: the given client, a Chroma server, or the embedded default.
+
+    check_model=False opens an index built with another embedding model, for the one
+    thing that may be done with it: `ingest --rebuild`, which replaces it.
+    """
     if client is None:
         client = open_store_client(settings)
     where = (f"Is the Chroma server at {settings.chroma_host}:{settings.chroma_port} running?"
              if settings.uses_chroma_server else f"Chroma folder: {settings.chroma_path}")
-    return ChromaStore(client, settings.collection, embedder_id(embedder), where)
+    return ChromaStore(client, settings.collection, embedder_id(embedder), where,
+                       check_model=check_model)
 
 
 def default_llm_path(settings: Settings) -> Path:
@@ -151,17 +157,19 @@ def build_renderer(settings: Settings, prompts: Prompts, embedder: Embedder,
 
 def build(settings: Settings, embedder: Embedder | None = None, client: Any = None,
           generator: Generator | None = None, prompts: Prompts | None = None,
-          with_llm: bool | None = None) -> Components:
+          with_llm: bool | None = None, rebuilding: bool = False) -> Components:
     """Assemble the components; heavy models load only when not passed in.
 
     `with_llm`: wire in the LLM (generative answers, LLM follow-up rewriting). None means
     "when one is available": configured, or its weights are on disk. A missing LLM never
     stops extractive answers unless generative mode is the configured default.
+    `rebuilding`: for `ingest --rebuild`, which may replace an index built with another
+    embedding model (everything else refuses to read one).
     """
     if client is None:  # a dead Chroma server is reported before a model loads for seconds
         client = open_store_client(settings)
     embedder = embedder or build_embedder(settings)
-    store = build_store(settings, embedder, client)
+    store = build_store(settings, embedder, client, check_model=not rebuilding)
     prompts = prompts or Prompts()
     count = getattr(embedder, "count_tokens", word_count_tokens)
     lexical = LexicalIndex(settings.lexical_file)

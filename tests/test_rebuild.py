@@ -122,3 +122,28 @@ def test_readers_see_the_whole_old_index_during_a_rebuild_and_the_new_one_after(
     names = [c.name for c in store.client.list_collections()
              if c.name.startswith(store.name) and c.name.endswith("-chunks")]
     assert names == [f"{store.name}-{store.generation}-chunks"]
+
+
+def test_after_an_embedding_model_change_only_a_rebuild_opens_the_old_index(
+        fake_components: Any) -> None:
+    from index.errors import StoreError
+    from index.wiring import build
+    from tests.fakes import HashEmbedding
+
+    class OtherModel(HashEmbedding):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model_name = "another-embedding-model"
+
+    settings, client = fake_components.settings, fake_components.store.client
+    chunks = fake_components.store.count()
+    with pytest.raises(StoreError, match="ingest --rebuild"):
+        build(settings, embedder=OtherModel(), client=client, with_llm=False)
+    rebuilding = build(settings, embedder=OtherModel(), client=client, with_llm=False,
+                       rebuilding=True)
+    report = rebuilding.ingestor.rebuild(Path(settings.corpus_dir))
+    assert report.added
+    reopened = build(settings, embedder=OtherModel(), client=client, with_llm=False)
+    assert reopened.store.count() == chunks > 0
+    with pytest.raises(StoreError, match="ingest --rebuild"):  # the old model is now the odd one
+        build(settings, embedder=HashEmbedding(), client=client, with_llm=False)
