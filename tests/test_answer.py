@@ -70,6 +70,23 @@ def test_choose_evidence_abstains_below_threshold_and_adds_close_runner_up() -> 
     assert [e.start for e in chosen] == [10, 0]  # best first
 
 
+def test_a_yes_no_question_cites_a_close_denial_before_a_sentence_that_only_echoes_it() -> None:
+    from index.answer.evidence import prefer_denial
+    from index.types import Evidence
+
+    def ev(start: int, text: str, score: float) -> Evidence:
+        return Evidence("d", "s", start, start + 1, text, score, score, 1)
+
+    echo = ev(0, "Die Sorge: Putin könne Belarus dazu drängen, in den Krieg einzutreten.", 0.61)
+    denial = ev(10, "Minsk bestritt auch nun wieder, in den Krieg einzutreten.", 0.59)
+    far_denial = ev(10, "Minsk bestritt auch nun wieder, in den Krieg einzutreten.", 0.50)
+    question = "Tritt Belarus in den Krieg ein?"
+    assert prefer_denial(question, [echo, denial], margin=0.05) == [denial, echo]
+    assert prefer_denial(question, [echo, far_denial], margin=0.05) == [echo, far_denial]
+    assert prefer_denial("Wer trat in den Krieg ein?", [echo, denial], 0.05) == [echo, denial]
+    assert prefer_denial(question, [denial, echo], margin=0.05) == [denial, echo]
+
+
 @pytest.mark.parametrize(("earlier", "question", "standalone"), [
     ("Who is Lisa Gürth?", "What does she think about the trip?",
      "What does Lisa Gürth think about the trip?"),

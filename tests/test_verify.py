@@ -214,6 +214,10 @@ def test_negation_and_question_shape() -> None:
     assert is_negated("deute darauf faktisch momentan wenig hin")
     assert is_negated("Belarus doesn't enter the war")
     assert not is_negated("Die Kampftruppe könnten bis zu 9000 Soldaten angehören.")
+    # phrases that affirm are no negation; a real one beside them still is
+    assert not is_negated("Man dürfe nicht vergessen, dass Belarus der einzige Verbündete ist.")
+    assert not is_negated("Not only Minsk but also Moscow agreed.")
+    assert is_negated("Man darf nicht vergessen: Minsk trat nicht in den Krieg ein.")
     assert is_yes_no_question("Does Belarus enter the war?")
     assert is_yes_no_question("Tritt Belarus in den Krieg ein?")
     assert is_yes_no_question("According to the expert, should the trip be seen as a big deal?")

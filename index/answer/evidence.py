@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from index.text.polarity import is_negated, is_question, is_yes_no_question
 from index.text.vectors import cosine
 from index.types import Evidence, Passage, Retrieval, StoredSentence
 
@@ -91,3 +92,24 @@ def choose_evidence(
         if item.score >= best.score - margin and item.similarity >= threshold:
             chosen.append(item)
     return chosen  # best first: [1] is the sentence that answers most directly
+
+
+def prefer_denial(question: str, ranked: Sequence[Evidence], margin: float) -> list[Evidence]:
+    """For a yes/no question: a sentence whose polarity differs from the question's,
+    scored within `margin` of the best, goes first.
+
+    A sentence that denies what is asked ("... bestritt ..., in den Krieg einzutreten")
+    answers a yes/no question; one that shares its words without taking a side ("Die
+    Sorge: Putin könne Belarus dazu drängen, in den Krieg einzutreten.") only echoes it.
+    """
+    if not ranked or not is_yes_no_question(question):
+        return list(ranked)
+    asked = is_negated(question)
+    if is_negated(ranked[0].text) != asked:
+        return list(ranked)
+    for index, item in enumerate(ranked[1:], start=1):
+        if item.score < ranked[0].score - margin:
+            break
+        if is_negated(item.text) != asked and not is_question(item.text):
+            return [item, *ranked[:index], *ranked[index + 1:]]
+    return list(ranked)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 
-from index.answer.evidence import choose_evidence, score_evidence
+from index.answer.evidence import choose_evidence, prefer_denial, score_evidence
 from index.answer.followup import HeuristicRewriter
 from index.answer.questions import check_question
 from index.answer.refusal import expected_answer_kind, offers_answer_kind, unknown_names
@@ -124,6 +124,7 @@ class AnswerPipeline:
         # value (beyond what the question says); with none, the article does not answer.
         kind = expected_answer_kind(cleaned)
         candidates = [e for e in ranked if offers_answer_kind(kind, standalone, e.text)]
+        candidates = prefer_denial(cleaned, candidates, self.citation_margin)
         chosen = choose_evidence(
             candidates, self.abstain_threshold, self.max_citations, self.citation_margin
         )

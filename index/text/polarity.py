@@ -32,9 +32,17 @@ _GERMAN_PREPOSITIONS = _wordset(
     "fuer in im mit nach von vom seit bei ueber unter auf an aus gegen um laut zu zum zur")
 
 
+# Negation words in phrases that affirm: "Man dürfe nicht vergessen, dass Belarus der
+# einzige Verbündete ist" says that Belarus is; "not only X but Y" says X and Y.
+_AFFIRMING = re.compile(
+    r"\b(nicht (zu )?vergessen|nicht nur|nicht zuletzt|keine?n? zweifel|not (to )?forget|"
+    r"not only|no doubt|not least)\b", re.IGNORECASE)
+
+
 def is_negated(text: str) -> bool:
-    """True when the text contains a negation (not, kein, bestritt, little, ...)."""
-    for word in words(text):
+    """True when the text contains a negation (not, kein, bestritt, little, ...), not
+    counting phrases that affirm ("nicht nur", "not to forget")."""
+    for word in words(_AFFIRMING.sub(" ", text)):
         folded = fold(word)
         if folded in _NEGATIONS or folded.endswith(("n't", "n’t")):
             return True
