@@ -40,34 +40,37 @@ def _german_forms(segment: str) -> list[str]:
     return forms
 
 
+def _english(part: str) -> str:
+    """One English alternative, annotations and placeholders removed."""
+    text = _ENGLISH_PLACEHOLDERS.sub(" ", _ANNOTATION.sub(" ", part))
+    return _SPACE.sub(" ", text).strip(" .,")
+
+
 def _english_first(segment: str) -> str:
-    """The first English alternative of a segment, annotations and placeholders removed."""
-    for part in segment.split(";"):
-        text = _ENGLISH_PLACEHOLDERS.sub(" ", _ANNOTATION.sub(" ", part))
-        text = _SPACE.sub(" ", text).strip(" .,")
-        if text:
-            return text
-    return ""
+    """The first English alternative of a segment."""
+    return next((text for text in map(_english, segment.split(";")) if text), "")
 
 
 def _english_all(segment: str) -> list[str]:
     """Every English alternative of a segment of at most three words, lower case."""
-    result = []
-    for part in segment.split(";"):
-        text = _ENGLISH_PLACEHOLDERS.sub(" ", _ANNOTATION.sub(" ", part))
-        text = _SPACE.sub(" ", text).strip(" .,").lower()
-        text = text.removeprefix("to ")  # verbs: "to enter"
-        if text and len(text.split()) <= 3:
-            result.append(text)
-    return result
+    alternatives = (
+        _english(part).lower().removeprefix("to ")  # verbs: "to enter"
+        for part in segment.split(";")
+    )
+    return [text for text in alternatives if text and len(text.split()) <= 3]
+
+
+def _segments(line: str) -> Iterator[tuple[str, str]]:
+    """(German segment, English segment) pairs of one dictionary line, as aligned."""
+    if line.startswith("#") or " :: " not in line:
+        return
+    german, english = line.rstrip("\n").split(" :: ", 1)
+    yield from zip(german.split(" | "), english.split(" | "), strict=False)
 
 
 def parse_reverse(line: str) -> Iterator[tuple[str, str]]:
     """(English phrase, German form) pairs of one dictionary line: the English side's view."""
-    if line.startswith("#") or " :: " not in line:
-        return
-    german, english = line.rstrip("\n").split(" :: ", 1)
-    for left, right in zip(german.split(" | "), english.split(" | "), strict=False):
+    for left, right in _segments(line):
         forms = _german_forms(left)
         for phrase in _english_all(right):
             for form in forms:
@@ -76,15 +79,11 @@ def parse_reverse(line: str) -> Iterator[tuple[str, str]]:
 
 def parse_line(line: str) -> Iterator[tuple[str, str]]:
     """(German form, English translation) pairs of one dictionary line."""
-    if line.startswith("#") or " :: " not in line:
-        return
-    german, english = line.rstrip("\n").split(" :: ", 1)
-    for left, right in zip(german.split(" | "), english.split(" | "), strict=False):
+    for left, right in _segments(line):
         translation = _english_first(right)
-        if not translation:
-            continue
-        for form in _german_forms(left):
-            yield form, translation
+        if translation:
+            for form in _german_forms(left):
+                yield form, translation
 
 
 @dataclass(frozen=True)
@@ -162,8 +161,10 @@ class Dictionary:
             )
             db.executemany("INSERT INTO mentions VALUES (?, ?)", mentions.items())
             db.execute("CREATE TABLE reverse (en TEXT, de TEXT, count INTEGER)")
-            db.executemany("INSERT INTO reverse VALUES (?, ?, ?)",
-                           ((en, de, count) for (en, de), count in reverse.items()))
+            db.executemany(
+                "INSERT INTO reverse VALUES (?, ?, ?)",
+                ((en, de, count) for (en, de), count in reverse.items()),
+            )
             db.execute("CREATE INDEX words_de ON words (de)")
             db.execute("CREATE INDEX reverse_en ON reverse (en)")
             db.execute("INSERT INTO meta VALUES ('version', ?)", (SCHEMA_VERSION,))

@@ -28,7 +28,8 @@ _QUESTION_WORDS = frozenset(
     "how many much what which who whom whose why when where does did do is are was were "
     "according article say says said tell told mention mentioned give given kind sort way "
     "welche welcher welches welchen wie viele was wer wann wo warum laut artikel nennt "
-    "genannt steht heißt heisst".split())
+    "genannt steht heißt heisst".split()
+)
 _MIN_PART = 5  # shortest stem that may match inside a compound
 _ZU_INFINITIVE = re.compile(r"(\w{2,}?)zu(\w{3,}en)")  # einzutreten -> eintreten
 
@@ -51,11 +52,18 @@ class Term:
 def content_words(question: str, language: str) -> list[str]:
     """The question's words that carry content: no function or question words of its
     language (English "war" is content, German "war" is not)."""
-    stop = ENGLISH_WORDS if language == "en" else GERMAN_WORDS if language == "de" else (
-        FUNCTION_WORDS)
-    return [word for word in words(question)
-            if fold(word) not in stop and fold(word) not in _QUESTION_WORDS
-            and not word.isdigit()]
+    stop = (
+        ENGLISH_WORDS
+        if language == "en"
+        else GERMAN_WORDS
+        if language == "de"
+        else (FUNCTION_WORDS)
+    )
+    return [
+        word
+        for word in words(question)
+        if fold(word) not in stop and fold(word) not in _QUESTION_WORDS and not word.isdigit()
+    ]
 
 
 def _stems(word: str) -> list[str]:
@@ -93,9 +101,13 @@ class TermExtractor:
 
     def query(self, question: str, language: str, article_language: str = "de") -> str:
         """A BM25 query in `article_language`: the German words of every term."""
-        return " ".join(dict.fromkeys(
-            form for term in self.terms(question, language, article_language)
-            for form in term.forms))
+        return " ".join(
+            dict.fromkeys(
+                form
+                for term in self.terms(question, language, article_language)
+                for form in term.forms
+            )
+        )
 
 
 def _matches(term: Term, text_stems: set[str], text: str) -> bool:
@@ -112,6 +124,9 @@ def coverage(terms: Sequence[Term], text: str) -> float:
     if not terms:
         return 0.0
     text_stems = {stem(fold(word)) for word in words(text)}
-    text_stems |= {stem(_ZU_INFINITIVE.sub(r"\1\2", fold(word))) for word in words(text)
-                   if _ZU_INFINITIVE.fullmatch(fold(word))}
+    text_stems |= {
+        stem(_ZU_INFINITIVE.sub(r"\1\2", fold(word)))
+        for word in words(text)
+        if _ZU_INFINITIVE.fullmatch(fold(word))
+    }
     return sum(_matches(term, text_stems, text) for term in terms) / len(terms)
