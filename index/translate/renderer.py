@@ -27,7 +27,7 @@ from index.types import Embedder, Generator, Rendering, Store
 log = logging.getLogger(__name__)
 
 # Bump when a prompt, a check or a threshold changes: cached renderings are made again.
-RENDERING_VERSION = "r1"
+RENDERING_VERSION = "r2"
 Progress = Callable[[float, str], None]
 
 
