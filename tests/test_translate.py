@@ -214,9 +214,11 @@ def test_the_cache_key_follows_model_and_text(fake_components: Any) -> None:
 
 
 def test_a_failing_candidate_is_never_marked_checked(fake_components: Any) -> None:
-    llm = ScriptedGenerator("The organisers announced a cancellation.")  # negation lost
+    llm = ScriptedGenerator("The organisers announced a cancellation.",  # negation lost
+                            "The organisers announced a cancellation.")
     rendering = make_renderer(fake_components, llm).render(SOURCE, "de", "en")
     assert not rendering.checked and any("negation" in p for p in rendering.problems)
+    assert len(llm.prompts) == 2  # the plain and the close candidate; no round trip
 
 
 def test_the_glossary_candidate_is_tried_and_a_plain_one_after_it(
@@ -232,8 +234,21 @@ def test_the_glossary_candidate_is_tried_and_a_plain_one_after_it(
     assert rendering.checked and rendering.text == "Some consider this a feint."
 
 
+def test_a_close_translation_with_the_glossary_is_the_last_candidate(
+        fake_components: Any, dictionary: Dictionary) -> None:
+    source = "Manche halten das für eine Finte."
+    llm = ScriptedGenerator("Some think this is a fine of 5 euros.",
+                            "Some think this is a fine of 5 euros.",
+                            "Some consider this a feint.", "Manche halten das für eine Finte.")
+    rendering = make_renderer(fake_components, llm, dictionary).render(source, "de", "en")
+    assert rendering.checked and rendering.text == "Some consider this a feint."
+    systems = [system for system, _ in llm.prompts]
+    assert systems[0] == systems[1] != systems[2]  # another system prompt for the third
+    assert "Translate closely" in systems[2] and "Glossary: Finte" in llm.prompts[2][1]
+
+
 def test_low_similarity_rejects_a_rendering(fake_components: Any) -> None:
-    llm = ScriptedGenerator("Nobody wanted anything at all.")
+    llm = ScriptedGenerator("Nobody wanted anything at all.", "Nobody wanted anything at all.")
     rendering = make_renderer(fake_components, llm, min_similarity=0.9).render(SOURCE, "de", "en")
     assert not rendering.checked and "meaning drifted" in rendering.problems[0]
 
