@@ -260,6 +260,7 @@ def test_every_template_renders_with_its_documented_variables(language: str) -> 
         "history_assistant": {"text": "t"}, "untranslated": {"quotes": "q"},
         "verdict_no": {}, "render_system": {}, "render_user": {"glossary": "g", "text": "t"},
         "glossary_line": {"entries": "e"}, "back_system": {}, "back_user": {"text": "t"},
+        "render_literal_system": {},
     }
     names = {path.name.split(".")[0] for path in prompts.folder.glob("*.txt")}
     assert names == set(documented)

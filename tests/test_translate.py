@@ -12,7 +12,9 @@ from index.answer.extractive import ExtractiveComposer
 from index.prompts import Prompts
 from index.translate.checks import (
     clean_output,
+    cognate_problems,
     name_problems,
+    name_titles,
     negation_problems,
     number_problems,
     rendering_problems,
@@ -31,6 +33,12 @@ etw. überbewerten {vt} | überbewertend :: to overvalue sth. | overvaluing
 Moskau (Hauptstadt von Russland) [geogr.] :: Moscow (capital of Russia) <Moskva>
 Truppe {f} | Truppen {pl} :: troop | troops
 Treffen {n} | Treffen {pl} :: meeting | meetings
+Republik {f} [pol.] | Republiken {pl} :: republic | republics
+Belarus {n} [geogr.] :: Belarus
+belarussisch {adj} [geogr.] :: Belarusian
+rot {adj}; Rote {m,f} | roten :: red; Red | Reds
+kollektiv {adj} :: collective
+Reise {f} | Reisen {pl} :: trip | trips
 """
 
 
@@ -76,6 +84,13 @@ def test_a_missing_dictionary_says_how_to_install_it(tmp_path: Path) -> None:
     ("Bis zu 9.000 Soldaten könnten kommen.", "Up to 9,000 soldiers could come.", None),
     ("Drei Tage dauerte es.", "It took three days.", None),
     ("Es dauerte lange.", "It took 3 days.", "number 3 is not in the source"),
+    # "beiden" is two, and "both" says two
+    ("Die beiden Staatschefs lachten.", "The heads of state laughed.",
+     "number 2 of the source is missing"),
+    ("Die beiden Staatschefs lachten.", "Both heads of state laughed.", None),
+    ("Die beiden Staatschefs lachten.", "The two heads of state laughed.", None),
+    ("Er nennt Daten und Fakten.", "He gives both data and facts.",
+     "number 2 is not in the source"),
 ])
 def test_numbers_must_survive_the_rendering(source: str, rendering: str,
                                              problem: str | None) -> None:
@@ -101,6 +116,49 @@ def test_names_may_change_spelling_but_not_identity(dictionary: Dictionary) -> N
         source, "Yesterday the president received Putin in Moscow.", senses))
     # without a dictionary nothing says which source words are names: only invented ones count
     assert name_problems(source, "Yesterday the president received Putin in Moscow.") == []
+
+
+def test_an_answers_both_is_not_a_claimed_number_but_a_renderings_is() -> None:
+    from index.text.numbers import claimed_numbers
+
+    assert claimed_numbers("Both Putin and Lukashenko spoke.") == set()
+    assert claimed_numbers("Both Putin and Lukashenko spoke.", with_both=True) == {"2"}
+
+
+@pytest.mark.parametrize(("rendering", "missing"), [
+    ("He met the Belarusian ruler on the red carpet.", False),
+    ("He met the ruler of Belarus on the red carpet.", False),  # the country for its adjective
+    ("He met the belarussian ruler on the red carpet.", True),  # English capitalises it
+    ("He met the Belarussian ruler on the red carpet.", True),  # not the English spelling
+    ("He met the Russian ruler on the red carpet.", True),
+])
+def test_a_nationality_must_be_kept_in_its_english_spelling(
+        dictionary: Dictionary, rendering: str, missing: bool) -> None:
+    source = "Er traf den belarussischen Machthaber auf dem roten Teppich."
+    found = name_problems(source, rendering, senses_of(dictionary))
+    assert any("belarussischen" in problem for problem in found) == missing
+    assert not any("roten" in problem for problem in found)  # red is no nationality
+
+
+def test_a_title_before_a_name_belongs_to_it_but_a_genitive_does_not(
+        dictionary: Dictionary) -> None:
+    senses = senses_of(dictionary)
+    source = "Die Truppen der Republik Belarus kamen zum Treffen."
+    assert name_titles(source, senses) == ["Republik"]
+    assert name_problems(source, "The troops of the Republic of Belarus came to the meeting.",
+                         senses) == []
+    assert name_problems(source, "The troops of Belarus came to the meeting.", senses) == [
+        "title 'Republik' of a name is missing"]
+    assert name_titles("Es war die erste Reise Putins nach Minsk.", senses) == []
+
+
+def test_a_dropped_cognate_is_caught(dictionary: Dictionary) -> None:
+    senses = senses_of(dictionary)
+    source = "Sie setzen auf kollektive Sicherheit."
+    assert cognate_problems(source, "They rely on collective security.", senses) == []
+    assert cognate_problems(source, "They rely on security.", senses) == [
+        "'kollektive' of the source is missing (as collective)"]
+    assert "collective" not in " ".join(rendering_problems(source, "They rely on security."))
 
 
 def test_common_nouns_and_compounds_are_not_taken_for_names(dictionary: Dictionary) -> None:
@@ -156,9 +214,11 @@ def test_the_cache_key_follows_model_and_text(fake_components: Any) -> None:
 
 
 def test_a_failing_candidate_is_never_marked_checked(fake_components: Any) -> None:
-    llm = ScriptedGenerator("The organisers announced a cancellation.")  # negation lost
+    llm = ScriptedGenerator("The organisers announced a cancellation.",  # negation lost
+                            "The organisers announced a cancellation.")
     rendering = make_renderer(fake_components, llm).render(SOURCE, "de", "en")
     assert not rendering.checked and any("negation" in p for p in rendering.problems)
+    assert len(llm.prompts) == 2  # the plain and the close candidate; no round trip
 
 
 def test_the_glossary_candidate_is_tried_and_a_plain_one_after_it(
@@ -174,8 +234,21 @@ def test_the_glossary_candidate_is_tried_and_a_plain_one_after_it(
     assert rendering.checked and rendering.text == "Some consider this a feint."
 
 
+def test_a_close_translation_with_the_glossary_is_the_last_candidate(
+        fake_components: Any, dictionary: Dictionary) -> None:
+    source = "Manche halten das für eine Finte."
+    llm = ScriptedGenerator("Some think this is a fine of 5 euros.",
+                            "Some think this is a fine of 5 euros.",
+                            "Some consider this a feint.", "Manche halten das für eine Finte.")
+    rendering = make_renderer(fake_components, llm, dictionary).render(source, "de", "en")
+    assert rendering.checked and rendering.text == "Some consider this a feint."
+    systems = [system for system, _ in llm.prompts]
+    assert systems[0] == systems[1] != systems[2]  # another system prompt for the third
+    assert "Translate closely" in systems[2] and "Glossary: Finte" in llm.prompts[2][1]
+
+
 def test_low_similarity_rejects_a_rendering(fake_components: Any) -> None:
-    llm = ScriptedGenerator("Nobody wanted anything at all.")
+    llm = ScriptedGenerator("Nobody wanted anything at all.", "Nobody wanted anything at all.")
     rendering = make_renderer(fake_components, llm, min_similarity=0.9).render(SOURCE, "de", "en")
     assert not rendering.checked and "meaning drifted" in rendering.problems[0]
 

@@ -18,14 +18,16 @@ NUMBER_WORDS = {
     "vier": "4", "four": "4", "fuenf": "5", "five": "5", "sechs": "6", "six": "6",
     "sieben": "7", "seven": "7", "acht": "8", "eight": "8", "neun": "9", "nine": "9",
     "zehn": "10", "ten": "10", "elf": "11", "eleven": "11", "zwoelf": "12", "twelve": "12",
-    "beide": "2", "beiden": "2", "beider": "2",
+    "beide": "2", "beiden": "2", "beider": "2", "both": "2",
     "zwanzig": "20", "twenty": "20", "dreissig": "30", "thirty": "30",
     "hundert": "100", "hundred": "100", "tausend": "1000", "thousand": "1000",
     "million": "1000000", "millionen": "1000000", "milliarde": "1000000000",
     "milliarden": "1000000000", "billion": "1000000000",
 }
-# "one"/"ein" are mostly articles ("one of the", "ein Besuch"): not a claimed number.
-_CLAIMED_WORDS = frozenset(word for word, value in NUMBER_WORDS.items() if value != "1")
+# "one"/"ein" are mostly articles ("one of the", "ein Besuch"), and an answer's "both"
+# mostly joins two named things ("both Putin and Lukashenko"): not claimed numbers.
+_CLAIMED_WORDS = frozenset(
+    word for word, value in NUMBER_WORDS.items() if value != "1" and word != "both")
 # Words that state an amount without a digit ("half", "a dozen").
 QUANTITY_WORDS = frozenset("half dozen halb haelfte dutzend".split())
 
@@ -54,10 +56,15 @@ def numbers_in(text: str, with_words: bool = False) -> set[str]:
     return found
 
 
-def claimed_numbers(text: str) -> set[str]:
-    """The numbers a sentence states, digits or words ("three days" gives 3; "one" not)."""
+def claimed_numbers(text: str, with_both: bool = False) -> set[str]:
+    """The numbers a sentence states, digits or words ("three days" gives 3; "one" not).
+
+    with_both counts "both" as 2: in a translation it renders "beide", so a "both" the
+    source lacks adds a number ("both data and facts" for "Daten und Fakten").
+    """
+    claimed = (_CLAIMED_WORDS | {"both"}) if with_both else _CLAIMED_WORDS
     return digits_in(text) | {NUMBER_WORDS[w] for w in (fold(word) for word in words(text))
-                              if w in _CLAIMED_WORDS}
+                              if w in claimed}
 
 
 def has_quantity(text: str) -> bool:

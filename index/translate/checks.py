@@ -4,11 +4,14 @@ No NLI or translation-quality model exists offline, so a rendering must pass che
 explainable checks before anyone sees it:
 
 - form: one English sentence of sensible length;
-- numbers: every number of the source is in the rendering, and no other number;
+- numbers: every number of the source, in digits or words ("beiden" is two), is in the
+  rendering, and no other number;
 - negation: the source and the rendering agree in polarity;
 - names: every name of the rendering is in the source (any spelling, exonyms, or a
   dictionary sense of a source word), and every proper name of the source is in the
-  rendering;
+  rendering, with a nationality in its English spelling and a title before a name
+  (Präsident Putin, Republik Belarus) kept;
+- cognates: a word the source shares with English (kollektive, collective) is kept;
 - meaning: the rendering's embedding is close to the source's (cross-lingual), and a
   translation back into German is close to the source (the round trip).
 
@@ -22,10 +25,16 @@ import re
 from collections.abc import Callable
 
 from index.text.language import detect_language
-from index.text.names import name_candidates, name_supported, vocabulary
-from index.text.numbers import claimed_numbers, digits_in, numbers_in
+from index.text.names import (
+    name_candidates,
+    name_supported,
+    same_name,
+    spelling_key,
+    vocabulary,
+)
+from index.text.numbers import claimed_numbers, numbers_in
 from index.text.polarity import is_negated
-from index.text.tokens import FUNCTION_WORDS, words
+from index.text.tokens import FUNCTION_WORDS, fold, words
 
 # A German word -> its English dictionary senses (empty when unknown).
 Senses = Callable[[str], tuple[str, ...]]
@@ -53,16 +62,19 @@ def form_problems(source: str, rendering: str) -> list[str]:
 
 
 def number_problems(source: str, rendering: str) -> list[str]:
-    """Numbers changed, dropped or invented (9000 = 9,000 = nine thousand)."""
+    """Numbers changed, dropped or invented (9000 = 9,000 = nine thousand; "die beiden" =
+    "the two" = "both")."""
     problems = []
     stated = numbers_in(rendering, with_words=True)
     problems += [
-        f"number {n} of the source is missing" for n in sorted(digits_in(source)) if n not in stated
+        f"number {n} of the source is missing"
+        for n in sorted(claimed_numbers(source), key=float)
+        if n not in stated
     ]
     allowed = numbers_in(source, with_words=True)
     problems += [
         f"number {n} is not in the source"
-        for n in sorted(claimed_numbers(rendering))
+        for n in sorted(claimed_numbers(rendering, with_both=True), key=float)
         if n not in allowed
     ]
     return problems
@@ -76,15 +88,18 @@ def negation_problems(source: str, rendering: str) -> list[str]:
     return []
 
 
-def source_names(source: str, senses: Senses = _no_senses) -> list[str]:
+def source_names(source: str, senses: Senses = _no_senses, first: bool = False) -> list[str]:
     """Proper names of a German sentence: capitalised words that are not common nouns.
 
     A capitalised word is a name when the dictionary renders it capitalised (Moskau ->
     Moscow) or does not know it and it does not end like a German noun (Lukaschenko).
+    The first word counts only with `first` (a capital there says nothing in a sentence).
     """
     found = []
     for position, word in enumerate(words(source)):
-        if position == 0 or not word[:1].isupper() or word.lower() in FUNCTION_WORDS:
+        if position == 0 and not first:
+            continue
+        if not word[:1].isupper() or word.lower() in FUNCTION_WORDS:
             continue
         if "-" in word:  # Kreml-Chef, Russland-Expertin: check the parts
             found += [
@@ -109,9 +124,57 @@ def _is_name(word: str, senses: Senses) -> bool:
     return True
 
 
+def nationality_words(source: str, senses: Senses) -> list[tuple[str, tuple[str, ...]]]:
+    """Lower-case words of a German sentence that name a nation or a place, with their
+    English forms: the dictionary renders them capitalised and spelled like the word
+    itself (belarussischen -> Belarusian, russische -> Russian; not roten -> Reds)."""
+    found = []
+    for word in words(source):
+        if word[:1].isupper() or fold(word) in FUNCTION_WORDS:
+            continue
+        english = tuple(sense for sense in senses(word) if sense[:1].isupper())
+        if any(name_supported(sense, [word]) for sense in english):
+            found.append((word, english))
+    return found
+
+
+def _same_stem(first: str, second: str) -> bool:
+    """True when two spellings agree up to the shorter one's last letter: a name and its
+    adjective (Russia/Russian, Ukraine/Ukrainian), not a misspelling (Belarussian)."""
+    a, b = spelling_key(first), spelling_key(second)
+    shorter = min(len(a), len(b))
+    return shorter >= 4 and a[: shorter - 1] == b[: shorter - 1]
+
+
+def name_titles(source: str, senses: Senses) -> list[str]:
+    """Nouns directly before a name, which belong to it: a title or the head of an official
+    name (Präsident Putin, Republik Belarus, Kreml-Chef Wladimir Putin).
+
+    A name in -s is taken for a genitive when the dictionary knows it without the -s or
+    not at all (Reise Putins, Verbündete Russlands: not part of the name; Republik Belarus
+    is). Sentence-initial words are left out: a capital there does not mark a noun.
+    """
+    tokens = source.split()
+    found = []
+    for position in range(1, len(tokens) - 1):
+        title, following = tokens[position], tokens[position + 1]
+        if words(title) != [title] or not title[:1].isupper() or not following[:1].isalpha():
+            continue
+        head, name = title.split("-")[-1], words(following)[0]
+        if fold(title) in FUNCTION_WORDS or not head[:1].isupper() or _is_name(head, senses):
+            continue
+        if name not in source_names(following, senses, first=True):
+            continue
+        if name.endswith("s") and (not senses(name) or senses(name[:-1])):
+            continue
+        found.append(title)
+    return found
+
+
 def name_problems(source: str, rendering: str, senses: Senses | None = None) -> list[str]:
     """Names the rendering invents, and (with a dictionary to tell names from nouns) names
-    of the source it drops."""
+    of the source it drops: proper names, nationalities spelled the English way and
+    capitalised, and titles that lead a name."""
     problems = []
     known = vocabulary(source)
     for word in words(source):
@@ -129,6 +192,51 @@ def name_problems(source: str, rendering: str, senses: Senses | None = None) -> 
         forms = [name, *senses(name)]
         if not any(name_supported(form, rendered) for form in forms if words(form)):
             problems.append(f"name {name!r} of the source is missing")
+    capitalised = [word for word in rendered if word[:1].isupper()]
+    for word, english in nationality_words(source, senses):
+        if not any(_same_stem(form, found) for form in english for found in capitalised):
+            problems.append(f"name {word!r} of the source is missing (as {' or '.join(english)})")
+    for title in name_titles(source, senses):
+        head = title.split("-")[-1]
+        forms = [head, *(part for sense in senses(head) for part in _content_words(sense))]
+        if not any(same_name(form, found) for form in forms for found in rendered):
+            problems.append(f"title {title!r} of a name is missing")
+    return problems
+
+
+def _content_words(text: str) -> list[str]:
+    return [word for word in words(text) if len(word) >= 3 and fold(word) not in FUNCTION_WORDS]
+
+
+def _is_cognate(word: str, sense: str) -> bool:
+    """True when a German word and its English sense are spelled alike (Republik/republic,
+    kollektive/collective, Sanktionen/sanctions), not merely alike at the start."""
+    a, b = spelling_key(word), spelling_key(sense)
+    common = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    return common >= 5 and common >= min(len(a), len(b)) - 2 and abs(len(a) - len(b)) <= 3
+
+
+def cognate_problems(source: str, rendering: str, senses: Senses) -> list[str]:
+    """Words the source shares with English that the rendering drops.
+
+    A faithful rendering keeps a cognate (Republik -> republic, kollektive -> collective)
+    or renders it by another of its senses; a rendering without it left something out,
+    often part of an official name ("the organization of the treaty" for "Organisation
+    des Vertrags über kollektive Sicherheit").
+    """
+    rendered = vocabulary(rendering)
+    problems = []
+    for word in dict.fromkeys(words(source)):
+        if len(word) < 5 or fold(word) in FUNCTION_WORDS:
+            continue
+        known = senses(word)
+        if not any(len(words(sense)) == 1 and _is_cognate(word, sense) for sense in known):
+            continue
+        forms = [word, *(part for sense in known for part in _content_words(sense))]
+        if not any(same_name(form, found) for form in forms for found in rendered):
+            problems.append(f"{word!r} of the source is missing (as {' or '.join(known)})")
     return problems
 
 
@@ -141,6 +249,7 @@ def rendering_problems(source: str, rendering: str, senses: Senses | None = None
         number_problems(source, rendering)
         + negation_problems(source, rendering)
         + name_problems(source, rendering, senses)
+        + (cognate_problems(source, rendering, senses) if senses is not None else [])
     )
 
 

@@ -27,8 +27,16 @@ from index.types import Embedder, Generator, Rendering, Store
 log = logging.getLogger(__name__)
 
 # Bump when a prompt, a check or a threshold changes: cached renderings are made again.
-RENDERING_VERSION = "r1"
+RENDERING_VERSION = "r3"
 Progress = Callable[[float, str], None]
+# The candidates, tried in order as (system prompt, with the glossary): the first that
+# passes every check is kept, so a sentence that passes early costs no more. A candidate
+# costs one LLM call, and a round trip when it passes the pure checks.
+ATTEMPTS: tuple[tuple[str, bool], ...] = (
+    ("render_system", True),
+    ("render_system", False),
+    ("render_literal_system", True),
+)
 
 
 class SentenceRenderer:
@@ -118,10 +126,9 @@ class SentenceRenderer:
         if (source, target) != ("de", "en"):
             return Rendering(target, "", False, (f"no renderer for {source} -> {target}",))
         glossary = self.glossary(text)
-        attempts = [glossary, []] if glossary else [[]]
         failed: list[tuple[str, list[str]]] = []
-        for entries in attempts:
-            candidate = self._translate(text, entries)
+        for system, entries in self.attempts(glossary):
+            candidate = self._translate(text, entries, system)
             if any(candidate == seen for seen, _ in failed):
                 continue
             _score, found = self.assess(text, candidate)
@@ -157,10 +164,22 @@ class SentenceRenderer:
             ]
         return similarity + round_trip, []
 
-    def _translate(self, text: str, glossary: Sequence[tuple[str, str]]) -> str:
+    def attempts(self, glossary: list[tuple[str, str]]) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The candidates to try, in order, as (system prompt, glossary entries): ATTEMPTS,
+        without repeats when the sentence has no glossary."""
+        found: list[tuple[str, list[tuple[str, str]]]] = []
+        for system, hinted in ATTEMPTS:
+            attempt = (system, glossary if hinted else [])
+            if attempt not in found:
+                found.append(attempt)
+        return found
+
+    def _translate(
+        self, text: str, glossary: Sequence[tuple[str, str]], system_prompt: str = "render_system"
+    ) -> str:
         entries = "; ".join(f"{word} = {meaning}" for word, meaning in glossary)
         lead = self.prompts.render("glossary_line", "en", entries=entries) if entries else ""
-        system = self.prompts.render("render_system", "en").strip()
+        system = self.prompts.render(system_prompt, "en").strip()
         user = self.prompts.render(
             "render_user", "en", glossary=lead, text=" ".join(text.split())
         ).strip()
