@@ -39,6 +39,7 @@ belarussisch {adj} [geogr.] :: Belarusian
 rot {adj}; Rote {m,f} | roten :: red; Red | Reds
 kollektiv {adj} :: collective
 Reise {f} | Reisen {pl} :: trip | trips
+Stand {m} | Stände {pl} :: stand | stands
 """
 
 
@@ -159,6 +160,9 @@ def test_a_dropped_cognate_is_caught(dictionary: Dictionary) -> None:
     assert cognate_problems(source, "They rely on security.", senses) == [
         "'kollektive' of the source is missing (as collective)"]
     assert "collective" not in " ".join(rendering_problems(source, "They rely on security."))
+    # a separable verb's particle lives on in an English compound
+    assert cognate_problems("Gemeinsam halten wir dem Druck stand.",
+                            "Together we withstand the pressure.", senses) == []
 
 
 def test_common_nouns_and_compounds_are_not_taken_for_names(dictionary: Dictionary) -> None:

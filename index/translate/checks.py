@@ -218,6 +218,13 @@ def _is_cognate(word: str, sense: str) -> bool:
     return common >= 5 and common >= min(len(a), len(b)) - 2 and abs(len(a) - len(b)) <= 3
 
 
+def _kept(form: str, found: str) -> bool:
+    """True when a rendered word is `form` in any spelling, or a compound that ends in it
+    (a separable verb's particle: "halten ... stand" is rendered "withstand")."""
+    key = spelling_key(form)
+    return same_name(form, found) or (len(key) >= 4 and spelling_key(found).endswith(key))
+
+
 def cognate_problems(source: str, rendering: str, senses: Senses) -> list[str]:
     """Words the source shares with English that the rendering drops.
 
@@ -235,7 +242,7 @@ def cognate_problems(source: str, rendering: str, senses: Senses) -> list[str]:
         if not any(len(words(sense)) == 1 and _is_cognate(word, sense) for sense in known):
             continue
         forms = [word, *(part for sense in known for part in _content_words(sense))]
-        if not any(same_name(form, found) for form in forms for found in rendered):
+        if not any(_kept(form, found) for form in forms for found in rendered):
             problems.append(f"{word!r} of the source is missing (as {' or '.join(known)})")
     return problems
 
