@@ -44,8 +44,7 @@ def _ensure_index(components: Any) -> None:
             _progress(fraction, message)
 
     report = ensure_index(components, progress)
-    if report is not None and (report.added or report.updated or report.removed
-                               or report.problems):
+    if report is not None and (report.added or report.updated or report.removed or report.problems):
         _print_report(report)
 
 
@@ -82,8 +81,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.render:
         counts = prerender(components, progress=_progress)
         if counts:
-            print(f"renderings: {counts['checked']} checked, {counts['unchecked']} without a "
-                  f"passing rendering, {counts['cached']} already cached", file=sys.stderr)
+            print(
+                f"renderings: {counts['checked']} checked, {counts['unchecked']} without a "
+                f"passing rendering, {counts['cached']} already cached",
+                file=sys.stderr,
+            )
     return 0
 
 
@@ -96,8 +98,10 @@ def cmd_ask(args: argparse.Namespace) -> int:
         return 0
     print(answer.answer)
     for citation in answer.citations:
-        print(f"  [{citation.n}] {citation.doc_id} · {citation.section} "
-              f"[{citation.start}:{citation.end}]")
+        print(
+            f"  [{citation.n}] {citation.doc_id} · {citation.section} "
+            f"[{citation.start}:{citation.end}]"
+        )
         if citation.rendering is not None:
             print(f"      machine translation of: „{' '.join(citation.text.split())}“")
     if answer.mode != (args.mode or answer.mode):
@@ -118,14 +122,19 @@ def parser() -> argparse.ArgumentParser:
     commands = main_parser.add_subparsers(dest="command", required=True)
 
     provision = commands.add_parser("provision", help="fetch and verify model weights")
-    provision.add_argument("models", nargs="*", metavar="{embedder,llm}",
-                           help="which models (default: both)")
+    provision.add_argument(
+        "models", nargs="*", metavar="{embedder,llm}", help="which models (default: both)"
+    )
     provision.set_defaults(run=cmd_provision)
 
     ingest = commands.add_parser("ingest", help="index the articles in corpus/")
     ingest.add_argument("--rebuild", action="store_true", help="drop the index first")
-    ingest.add_argument("--no-render", dest="render", action="store_false",
-                        help="skip rendering sentences for English readers (LLM, cached)")
+    ingest.add_argument(
+        "--no-render",
+        dest="render",
+        action="store_false",
+        help="skip rendering sentences for English readers (LLM, cached)",
+    )
     ingest.set_defaults(run=cmd_ingest)
 
     ask = commands.add_parser("ask", help="answer one question")

@@ -40,6 +40,7 @@ class Prompts:
         text = self.template(name, language)
         wanted = {field for _, field, _, _ in string.Formatter().parse(text) if field}
         if wanted != set(values):
-            raise PromptError(f"template {name}.{language} wants {sorted(wanted)}, "
-                              f"got {sorted(values)}")
+            raise PromptError(
+                f"template {name}.{language} wants {sorted(wanted)}, got {sorted(values)}"
+            )
         return text.format(**values)

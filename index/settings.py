@@ -29,8 +29,9 @@ def default_cache_dir() -> Path:
 class Settings(BaseSettings):
     """Everything a user may configure. Environment prefix: NEWSRAG_."""
 
-    model_config = SettingsConfigDict(env_prefix="NEWSRAG_", env_file=".env",
-                                      env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSRAG_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
 
     corpus_dir: Path = Path("corpus")
     cache_dir: Path = Field(default_factory=default_cache_dir)
@@ -149,27 +150,46 @@ class Settings(BaseSettings):
             raise ValueError(f"chroma_port must be 1-65535; got {value}")
         return value
 
-    @field_validator("top_k", "candidates", "chunk_tokens", "embed_batch_size", "llm_threads",
-                     "llm_context", "llm_max_tokens", "max_question_chars", "max_citations",
-                     "llm_evidence_sentences", "extractive_concurrency",
-                     "generative_concurrency", "queue_size")
+    @field_validator(
+        "top_k",
+        "candidates",
+        "chunk_tokens",
+        "embed_batch_size",
+        "llm_threads",
+        "llm_context",
+        "llm_max_tokens",
+        "max_question_chars",
+        "max_citations",
+        "llm_evidence_sentences",
+        "extractive_concurrency",
+        "generative_concurrency",
+        "queue_size",
+    )
     @classmethod
     def _positive(cls, value: int) -> int:
         if value <= 0:
             raise ValueError(f"must be greater than 0; got {value}")
         return value
 
-    @field_validator("abstain_threshold", "verify_min_similarity", "render_min_similarity",
-                     "render_min_round_trip")
+    @field_validator(
+        "abstain_threshold",
+        "verify_min_similarity",
+        "render_min_similarity",
+        "render_min_round_trip",
+    )
     @classmethod
     def _unit(cls, value: float) -> float:
         if not -1.0 <= value <= 1.0:
             raise ValueError(f"must be a cosine similarity in [-1, 1]; got {value}")
         return value
 
-    @field_validator("passage_weight", "evidence_window", "citation_margin",
-                     "bm25_weight_same_language",
-                     "bm25_weight_cross_language")
+    @field_validator(
+        "passage_weight",
+        "evidence_window",
+        "citation_margin",
+        "bm25_weight_same_language",
+        "bm25_weight_cross_language",
+    )
     @classmethod
     def _fraction(cls, value: float) -> float:
         if not 0.0 <= value <= 1.0:
@@ -204,8 +224,9 @@ class Settings(BaseSettings):
             raise ValueError(f"must be an http(s) URL; got {value!r}")
         return value.rstrip("/")
 
-    @field_validator("torch_threads", "llm_cached_prompts", "ingest_torch_threads",
-                     "query_vector_cache")
+    @field_validator(
+        "torch_threads", "llm_cached_prompts", "ingest_torch_threads", "query_vector_cache"
+    )
     @classmethod
     def _not_negative(cls, value: int) -> int:
         if value < 0:
@@ -250,8 +271,9 @@ class Settings(BaseSettings):
         return bool(self.chroma_host)
 
 
-def unknown_variables(environ: Mapping[str, str], env_file: Path | None = Path(".env")
-                      ) -> list[str]:
+def unknown_variables(
+    environ: Mapping[str, str], env_file: Path | None = Path(".env")
+) -> list[str]:
     """NEWSRAG_* names in the environment or the .env file that are no setting, with hints."""
     names = set(environ)
     if env_file is not None and env_file.is_file():
@@ -264,7 +286,7 @@ def unknown_variables(environ: Mapping[str, str], env_file: Path | None = Path("
     for name in sorted(names):
         if not name.upper().startswith(PREFIX):
             continue
-        field = name.upper()[len(PREFIX):]
+        field = name.upper()[len(PREFIX) :]
         if field in fields:
             continue
         close = difflib.get_close_matches(field, sorted(fields), n=1)

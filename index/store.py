@@ -86,9 +86,11 @@ def open_client(path: Path | None = None, host: str = "", port: int = 8000) -> A
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
     except Exception as error:
-        raise StoreError(f"cannot open the Chroma store at {path}: {error}. If the folder is "
-                         "damaged, move it away and run `python app.py ingest` to build the "
-                         "index again (or point NEWSRAG_CHROMA_PATH elsewhere).") from None
+        raise StoreError(
+            f"cannot open the Chroma store at {path}: {error}. If the folder is "
+            "damaged, move it away and run `python app.py ingest` to build the "
+            "index again (or point NEWSRAG_CHROMA_PATH elsewhere)."
+        ) from None
 
 
 def open_ephemeral_client() -> Any:
@@ -102,8 +104,15 @@ def open_ephemeral_client() -> Any:
 class ChromaStore:
     """Chunks and sentences of all articles, with their vectors, in two collections."""
 
-    def __init__(self, client: Any, name: str, embed_model_id: str, where: str = "",
-                 generation: str | None = None, check_model: bool = True) -> None:
+    def __init__(
+        self,
+        client: Any,
+        name: str,
+        embed_model_id: str,
+        where: str = "",
+        generation: str | None = None,
+        check_model: bool = True,
+    ) -> None:
         self.where = where or "Check the Chroma folder or server."
         # False for `ingest --rebuild` after a model change: the old set is only replaced
         self.check_model = check_model
@@ -112,10 +121,11 @@ class ChromaStore:
         self.embed_model_id = embed_model_id
         try:
             self._pointer = client.get_or_create_collection(
-                f"{name}-active", metadata={"hnsw:space": "cosine"}, embedding_function=None)
+                f"{name}-active", metadata={"hnsw:space": "cosine"}, embedding_function=None
+            )
             self.renderings_collection = client.get_or_create_collection(
-                f"{name}-renderings", metadata={"hnsw:space": "cosine"},
-                embedding_function=None)
+                f"{name}-renderings", metadata={"hnsw:space": "cosine"}, embedding_function=None
+            )
         except Exception as error:
             raise StoreError(f"cannot open collection {name!r}: {error}") from None
         self._open(self.active_generation() if generation is None else generation)
@@ -126,11 +136,14 @@ class ChromaStore:
         metadata = {"hnsw:space": "cosine", "embed_model": self.embed_model_id}
         try:
             chunks = self.client.get_or_create_collection(
-                f"{prefix}-chunks", metadata=metadata, embedding_function=None)
+                f"{prefix}-chunks", metadata=metadata, embedding_function=None
+            )
             sentences = self.client.get_or_create_collection(
-                f"{prefix}-sentences", metadata=metadata, embedding_function=None)
+                f"{prefix}-sentences", metadata=metadata, embedding_function=None
+            )
             documents = self.client.get_or_create_collection(
-                f"{prefix}-documents", metadata=metadata, embedding_function=None)
+                f"{prefix}-documents", metadata=metadata, embedding_function=None
+            )
         except Exception as error:
             raise StoreError(f"cannot open collection {prefix!r}: {error}") from None
         self.generation = generation
@@ -154,8 +167,9 @@ class ChromaStore:
         try:
             got = self._pointer.get(ids=["active"], include=["documents"])
         except Exception as error:
-            raise StoreError(f"cannot read the index pointer of {self.name!r}: {error}. "
-                             f"{self.where}") from None
+            raise StoreError(
+                f"cannot read the index pointer of {self.name!r}: {error}. {self.where}"
+            ) from None
         documents = got.get("documents") or []
         return str(documents[0]) if got["ids"] and documents and documents[0] else ""
 
@@ -176,7 +190,7 @@ class ChromaStore:
         for collection in self.client.list_collections():
             name = getattr(collection, "name", collection)
             if name.startswith(f"{self.name}-g") and name.endswith("-chunks"):
-                found.add(name[len(self.name) + 1:-len("-chunks")])
+                found.add(name[len(self.name) + 1 : -len("-chunks")])
         return found
 
     def _drop_generation(self, generation: str) -> None:
@@ -199,13 +213,16 @@ class ChromaStore:
     def activate(self, fresh: ChromaStore) -> None:
         """Point readers at `fresh` (one write), then delete the generation it replaces."""
         old = self.active_generation()
-        self._pointer.upsert(ids=["active"], documents=[fresh.generation],
-                             embeddings=[[1.0, 0.0]], metadatas=[{"swapped": time.time()}])
+        self._pointer.upsert(
+            ids=["active"],
+            documents=[fresh.generation],
+            embeddings=[[1.0, 0.0]],
+            metadatas=[{"swapped": time.time()}],
+        )
         self._open(fresh.generation)
         if old != fresh.generation:
             self._drop_generation(old)
         prune_segment_folders(self.client)
-
 
     # ---- reading -------------------------------------------------------------------
     def _get_all(self, collection: Any, include: list[str]) -> dict[str, list[Any]]:
@@ -240,8 +257,12 @@ class ChromaStore:
     def all_chunks(self) -> list[StoredChunk]:
         """Every chunk, ordered by document and position."""
         got = self._get_all(self.chunks, ["metadatas", "documents"])
-        result = [_stored_chunk(item_id, metadata, text) for item_id, metadata, text
-                  in zip(got["ids"], got["metadatas"] or [], got["documents"] or [], strict=True)]
+        result = [
+            _stored_chunk(item_id, metadata, text)
+            for item_id, metadata, text in zip(
+                got["ids"], got["metadatas"] or [], got["documents"] or [], strict=True
+            )
+        ]
         return sorted(result, key=lambda chunk: (chunk.doc_id, chunk.start))
 
     @_guarded
@@ -256,14 +277,18 @@ class ChromaStore:
         result: list[StoredChunk] = []
         wanted = list(dict.fromkeys(doc_ids))
         for start in range(0, len(wanted), 100):  # bounded `$in` lists, paged reads
-            where = {"doc_id": {"$in": wanted[start:start + 100]}}
+            where = {"doc_id": {"$in": wanted[start : start + 100]}}
             offset = 0
             while True:
-                got = self.chunks.get(where=where, include=["metadatas", "documents"],
-                                      limit=PAGE, offset=offset)
-                result.extend(_stored_chunk(item_id, metadata, text) for item_id, metadata, text
-                              in zip(got["ids"], got["metadatas"] or [], got["documents"] or [],
-                                     strict=True))
+                got = self.chunks.get(
+                    where=where, include=["metadatas", "documents"], limit=PAGE, offset=offset
+                )
+                result.extend(
+                    _stored_chunk(item_id, metadata, text)
+                    for item_id, metadata, text in zip(
+                        got["ids"], got["metadatas"] or [], got["documents"] or [], strict=True
+                    )
+                )
                 if len(got["ids"]) < PAGE:
                     break
                 offset += PAGE
@@ -279,15 +304,19 @@ class ChromaStore:
     def titles(self) -> dict[str, str]:
         """The title recorded for every stored article, by document id."""
         got = self._get_all(self.documents_collection, ["metadatas"])
-        return {item_id: str((meta or {}).get("title", "") or item_id)
-                for item_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True)}
+        return {
+            item_id: str((meta or {}).get("title", "") or item_id)
+            for item_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
+        }
 
     @_guarded
     def document_hashes(self) -> dict[str, str]:
         """The content hash recorded for every stored article, by document id."""
         got = self._get_all(self.documents_collection, ["metadatas"])
-        return {item_id: str((meta or {}).get("hash", ""))
-                for item_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True)}
+        return {
+            item_id: str((meta or {}).get("hash", ""))
+            for item_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
+        }
 
     @_guarded
     def get_chunks(self, chunk_ids: Sequence[str]) -> list[StoredChunk]:
@@ -295,8 +324,12 @@ class ChromaStore:
         if not chunk_ids:
             return []
         got = self.chunks.get(ids=list(chunk_ids), include=["metadatas", "documents"])
-        found = {item_id: _stored_chunk(item_id, metadata, text) for item_id, metadata, text
-                 in zip(got["ids"], got["metadatas"] or [], got["documents"] or [], strict=True)}
+        found = {
+            item_id: _stored_chunk(item_id, metadata, text)
+            for item_id, metadata, text in zip(
+                got["ids"], got["metadatas"] or [], got["documents"] or [], strict=True
+            )
+        }
         missing = [item_id for item_id in chunk_ids if item_id not in found]
         if missing:
             raise StoreError(f"chunks vanished from the store while reading: {missing[:3]}")
@@ -308,23 +341,33 @@ class ChromaStore:
         if not chunk_ids:
             return {}
         got = self.chunks.get(ids=list(chunk_ids), include=["embeddings"])
-        return {item_id: cosine(vector, embedding)
-                for item_id, embedding in zip(got["ids"], got["embeddings"], strict=True)}
+        return {
+            item_id: cosine(vector, embedding)
+            for item_id, embedding in zip(got["ids"], got["embeddings"], strict=True)
+        }
 
     @_guarded
     def sentences_of(self, chunk_ids: Sequence[str]) -> list[StoredSentence]:
         """Every sentence of the given chunks, with its chunk id and vector, in text order."""
         if not chunk_ids:
             return []
-        got = self.sentences.get(where={"chunk_id": {"$in": list(chunk_ids)}},
-                                 include=["metadatas", "embeddings", "documents"])
+        got = self.sentences.get(
+            where={"chunk_id": {"$in": list(chunk_ids)}},
+            include=["metadatas", "embeddings", "documents"],
+        )
         result = []
-        for metadata, embedding, text in zip(got["metadatas"] or [], got["embeddings"],
-                                             got["documents"] or [], strict=True):
-            sentence = Sentence(doc_id=str(metadata["doc_id"]), start=int(metadata["start"]),
-                                end=int(metadata["end"]), text=str(text))
-            result.append(StoredSentence(sentence, str(metadata["chunk_id"]),
-                                         [float(x) for x in embedding]))
+        for metadata, embedding, text in zip(
+            got["metadatas"] or [], got["embeddings"], got["documents"] or [], strict=True
+        ):
+            sentence = Sentence(
+                doc_id=str(metadata["doc_id"]),
+                start=int(metadata["start"]),
+                end=int(metadata["end"]),
+                text=str(text),
+            )
+            result.append(
+                StoredSentence(sentence, str(metadata["chunk_id"]), [float(x) for x in embedding])
+            )
         return sorted(result, key=lambda item: (item.sentence.doc_id, item.sentence.start))
 
     @_guarded
@@ -338,12 +381,19 @@ class ChromaStore:
 
         if k <= 0:
             return []
-        result = vectors.query(VectorStoreQuery(query_embedding=list(vector),
-                                                similarity_top_k=k, filters=filters))
+        result = vectors.query(
+            VectorStoreQuery(query_embedding=list(vector), similarity_top_k=k, filters=filters)
+        )
         hits = []
         for node, similarity in zip(result.nodes or [], result.similarities or [], strict=True):
-            hits.append(Hit(item_id=node.node_id, metadata=dict(node.metadata),
-                            text=node.get_content(), similarity=float(similarity)))
+            hits.append(
+                Hit(
+                    item_id=node.node_id,
+                    metadata=dict(node.metadata),
+                    text=node.get_content(),
+                    similarity=float(similarity),
+                )
+            )
         return hits
 
     @_guarded
@@ -351,16 +401,21 @@ class ChromaStore:
         """Cached renderings by key (keys without one are left out)."""
         if not keys:
             return {}
-        got = self.renderings_collection.get(ids=list(dict.fromkeys(keys)),
-                                             include=["metadatas", "documents"])
+        got = self.renderings_collection.get(
+            ids=list(dict.fromkeys(keys)), include=["metadatas", "documents"]
+        )
         result = {}
-        for item_id, metadata, text in zip(got["ids"], got["metadatas"] or [],
-                                           got["documents"] or [], strict=True):
+        for item_id, metadata, text in zip(
+            got["ids"], got["metadatas"] or [], got["documents"] or [], strict=True
+        ):
             meta = metadata or {}
             problems = tuple(json.loads(str(meta.get("problems", "[]"))))
-            result[item_id] = Rendering(language=str(meta.get("language", "")),
-                                        text=str(text or ""), checked=bool(meta.get("checked")),
-                                        problems=problems)
+            result[item_id] = Rendering(
+                language=str(meta.get("language", "")),
+                text=str(text or ""),
+                checked=bool(meta.get("checked")),
+                problems=problems,
+            )
         return result
 
     # ---- writing -------------------------------------------------------------------
@@ -371,15 +426,29 @@ class ChromaStore:
             return
         keys = list(items)
         self.renderings_collection.upsert(
-            ids=keys, documents=[items[key].text for key in keys],
+            ids=keys,
+            documents=[items[key].text for key in keys],
             embeddings=[[1.0, 0.0] for _ in keys],
-            metadatas=[{"language": items[key].language, "checked": items[key].checked,
-                        "problems": json.dumps(list(items[key].problems))} for key in keys])
+            metadatas=[
+                {
+                    "language": items[key].language,
+                    "checked": items[key].checked,
+                    "problems": json.dumps(list(items[key].problems)),
+                }
+                for key in keys
+            ],
+        )
 
     @_guarded
-    def add(self, chunks: Sequence[Chunk], chunk_vectors: Sequence[Sequence[float]],
-            sentence_vectors: Sequence[Sequence[float]], source: str, title: str,
-            content_hash: str) -> None:
+    def add(
+        self,
+        chunks: Sequence[Chunk],
+        chunk_vectors: Sequence[Sequence[float]],
+        sentence_vectors: Sequence[Sequence[float]],
+        source: str,
+        title: str,
+        content_hash: str,
+    ) -> None:
         """Add the chunks of one document, their sentences, and the document's text."""
         from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
 
@@ -389,26 +458,47 @@ class ChromaStore:
         # llama-index writes the source node's id as metadata "doc_id"; make it ours.
         source_link = {NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc_id)}
         nodes: list[BaseNode] = [
-            TextNode(id_=chunk.chunk_id, text=chunk.text, embedding=list(vector),
-                     metadata=_chunk_metadata(chunk), relationships=source_link)
-            for chunk, vector in zip(chunks, chunk_vectors, strict=True)]
+            TextNode(
+                id_=chunk.chunk_id,
+                text=chunk.text,
+                embedding=list(vector),
+                metadata=_chunk_metadata(chunk),
+                relationships=source_link,
+            )
+            for chunk, vector in zip(chunks, chunk_vectors, strict=True)
+        ]
         sentences: list[tuple[Chunk, Sentence]] = [
-            (chunk, sentence) for chunk in chunks for sentence in chunk.sentences]
+            (chunk, sentence) for chunk in chunks for sentence in chunk.sentences
+        ]
         sentence_nodes: list[BaseNode] = [
-            TextNode(id_=f"{chunk.chunk_id}#{index}", text=sentence.text, embedding=list(vector),
-                     metadata={"doc_id": doc_id, "chunk_id": chunk.chunk_id,
-                               "section": chunk.section, "kind": "sentence",
-                               "start": sentence.start, "end": sentence.end},
-                     relationships=source_link)
-            for index, ((chunk, sentence), vector)
-            in enumerate(zip(sentences, sentence_vectors, strict=True))]
+            TextNode(
+                id_=f"{chunk.chunk_id}#{index}",
+                text=sentence.text,
+                embedding=list(vector),
+                metadata={
+                    "doc_id": doc_id,
+                    "chunk_id": chunk.chunk_id,
+                    "section": chunk.section,
+                    "kind": "sentence",
+                    "start": sentence.start,
+                    "end": sentence.end,
+                },
+                relationships=source_link,
+            )
+            for index, ((chunk, sentence), vector) in enumerate(
+                zip(sentences, sentence_vectors, strict=True)
+            )
+        ]
         self._chunk_vectors.add(nodes)
         self._sentence_vectors.add(sentence_nodes)
         # The documents collection is never searched; its vector is a placeholder.
         placeholder = [1.0] + [0.0] * (len(chunk_vectors[0]) - 1)
         self.documents_collection.upsert(
-            ids=[doc_id], documents=[source], embeddings=[placeholder],
-            metadatas=[{"doc_id": doc_id, "title": title, "hash": content_hash}])
+            ids=[doc_id],
+            documents=[source],
+            embeddings=[placeholder],
+            metadatas=[{"doc_id": doc_id, "title": title, "hash": content_hash}],
+        )
 
     @_guarded
     def delete_doc(self, doc_id: str) -> None:
@@ -425,17 +515,28 @@ class ChromaStore:
 
 
 def _chunk_metadata(chunk: Chunk) -> dict[str, Any]:
-    return {"doc_id": chunk.doc_id, "section": chunk.section, "kind": chunk.kind,
-            "start": chunk.start, "end": chunk.end, "language": chunk.language,
-            "sentences": json.dumps([[s.start, s.end] for s in chunk.sentences])}
+    return {
+        "doc_id": chunk.doc_id,
+        "section": chunk.section,
+        "kind": chunk.kind,
+        "start": chunk.start,
+        "end": chunk.end,
+        "language": chunk.language,
+        "sentences": json.dumps([[s.start, s.end] for s in chunk.sentences]),
+    }
 
 
 def _stored_chunk(item_id: str, metadata: dict[str, Any], text: str | None) -> StoredChunk:
-    return StoredChunk(chunk_id=item_id, doc_id=str(metadata["doc_id"]),
-                       section=str(metadata.get("section", "")), kind=metadata["kind"],
-                       start=int(metadata["start"]), end=int(metadata["end"]),
-                       text=str(text or ""), language=str(metadata.get("language", "de")))
-
+    return StoredChunk(
+        chunk_id=item_id,
+        doc_id=str(metadata["doc_id"]),
+        section=str(metadata.get("section", "")),
+        kind=metadata["kind"],
+        start=int(metadata["start"]),
+        end=int(metadata["end"]),
+        text=str(text or ""),
+        language=str(metadata.get("language", "de")),
+    )
 
 
 def prune_segment_folders(client: Any) -> list[str]:

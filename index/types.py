@@ -81,9 +81,15 @@ class Passage:
 
     def to_json(self) -> dict[str, Any]:
         """The passage as the `ask --json` contract shows it."""
-        return {"rank": self.rank, "doc_id": self.doc_id, "section": self.section,
-                "start": self.start, "end": self.end, "text": self.text,
-                "score": round(self.score, 6)}
+        return {
+            "rank": self.rank,
+            "doc_id": self.doc_id,
+            "section": self.section,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "score": round(self.score, 6),
+        }
 
 
 @dataclass(frozen=True)
@@ -122,9 +128,15 @@ class Citation:
 
     def to_json(self) -> dict[str, Any]:
         """The citation as the `ask --json` contract shows it."""
-        return {"n": self.n, "doc_id": self.doc_id, "section": self.section,
-                "start": self.start, "end": self.end, "text": self.text,
-                "rendering": self.rendering.to_json() if self.rendering else None}
+        return {
+            "n": self.n,
+            "doc_id": self.doc_id,
+            "section": self.section,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "rendering": self.rendering.to_json() if self.rendering else None,
+        }
 
 
 @dataclass(frozen=True)
@@ -185,8 +197,15 @@ class Evidence:
 
     def citation(self, n: int, rendering: Rendering | None = None) -> Citation:
         """This sentence as citation number n."""
-        return Citation(n=n, doc_id=self.doc_id, section=self.section, start=self.start,
-                        end=self.end, text=self.text, rendering=rendering)
+        return Citation(
+            n=n,
+            doc_id=self.doc_id,
+            section=self.section,
+            start=self.start,
+            end=self.end,
+            text=self.text,
+            rendering=rendering,
+        )
 
 
 @dataclass(frozen=True)
@@ -251,8 +270,9 @@ class Embedder(Protocol):
 
     def get_query_embedding(self, query: str) -> list[float]: ...
 
-    def get_text_embedding_batch(self, texts: list[str], show_progress: bool = False,
-                                 **kwargs: Any) -> list[list[float]]: ...
+    def get_text_embedding_batch(
+        self, texts: list[str], show_progress: bool = False, **kwargs: Any
+    ) -> list[list[float]]: ...
 
 
 @runtime_checkable
@@ -273,8 +293,9 @@ class Store(Protocol):
 
     def query_chunks(self, vector: Sequence[float], k: int) -> list[Hit]: ...
 
-    def similarities(self, vector: Sequence[float], chunk_ids: Sequence[str]
-                     ) -> dict[str, float]: ...
+    def similarities(
+        self, vector: Sequence[float], chunk_ids: Sequence[str]
+    ) -> dict[str, float]: ...
 
     def sentences_of(self, chunk_ids: Sequence[str]) -> list[StoredSentence]: ...
 
@@ -310,8 +331,7 @@ class Renderer(Protocol):
 
     def render(self, text: str, source: str, target: str) -> Rendering: ...
 
-    def cached(self, texts: Sequence[str], source: str, target: str
-               ) -> dict[str, Rendering]: ...
+    def cached(self, texts: Sequence[str], source: str, target: str) -> dict[str, Rendering]: ...
 
 
 @runtime_checkable
@@ -322,17 +342,32 @@ class Composer(Protocol):
     It may add timing figures to `timings`.
     """
 
-    def stream(self, question: str, language: str, ranked: Sequence[Evidence],
-               chosen: Sequence[Evidence], timings: dict[str, float]
-               ) -> Iterator[str | Composed]: ...
+    def stream(
+        self,
+        question: str,
+        language: str,
+        ranked: Sequence[Evidence],
+        chosen: Sequence[Evidence],
+        timings: dict[str, float],
+    ) -> Iterator[str | Composed]: ...
 
 
 @runtime_checkable
 class Answerer(Protocol):
     """Answers a question in the context of a conversation."""
 
-    def answer(self, question: str, history: Sequence[Turn] = (), top_k: int | None = None,
-               mode: str | None = None) -> Answer: ...
+    def answer(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        top_k: int | None = None,
+        mode: str | None = None,
+    ) -> Answer: ...
 
-    def stream(self, question: str, history: Sequence[Turn] = (), top_k: int | None = None,
-               mode: str | None = None) -> Iterator[str | Answer]: ...
+    def stream(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        top_k: int | None = None,
+        mode: str | None = None,
+    ) -> Iterator[str | Answer]: ...

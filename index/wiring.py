@@ -57,17 +57,28 @@ def build_embedder(settings: Settings, http_client: Any = None) -> Embedder:
     if settings.embed_backend == "openai":
         from index.models.openai_embedder import server_embedder
 
-        return server_embedder(settings.embed_server_url, settings.embed_server_model,
-                               settings.embed_server_query_prefix,
-                               settings.embed_server_document_prefix,
-                               settings.embed_server_api_key_env, settings.embed_server_timeout,
-                               settings.embed_batch_size, http_client)
+        return server_embedder(
+            settings.embed_server_url,
+            settings.embed_server_model,
+            settings.embed_server_query_prefix,
+            settings.embed_server_document_prefix,
+            settings.embed_server_api_key_env,
+            settings.embed_server_timeout,
+            settings.embed_batch_size,
+            http_client,
+        )
     from index.models.embedder import load_embedder
 
-    return load_embedder(settings.embed_model, settings.cache_dir, settings.embed_query_prompt,
-                         settings.embed_document_prompt, settings.embed_batch_size,
-                         settings.torch_threads, batch_threads=settings.ingest_torch_threads,
-                         int8=settings.embed_backend == "torch-int8")
+    return load_embedder(
+        settings.embed_model,
+        settings.cache_dir,
+        settings.embed_query_prompt,
+        settings.embed_document_prompt,
+        settings.embed_batch_size,
+        settings.torch_threads,
+        batch_threads=settings.ingest_torch_threads,
+        int8=settings.embed_backend == "torch-int8",
+    )
 
 
 def embedder_id(embedder: Embedder) -> str:
@@ -77,12 +88,14 @@ def embedder_id(embedder: Embedder) -> str:
 
 def open_store_client(settings: Settings) -> Any:
     """The Chroma client from settings: a server when configured, else the embedded folder."""
-    return open_client(path=settings.chroma_path, host=settings.chroma_host,
-                       port=settings.chroma_port)
+    return open_client(
+        path=settings.chroma_path, host=settings.chroma_host, port=settings.chroma_port
+    )
 
 
-def build_store(settings: Settings, embedder: Embedder, client: Any = None,
-                check_model: bool = True) -> ChromaStore:
+def build_store(
+    settings: Settings, embedder: Embedder, client: Any = None, check_model: bool = True
+) -> ChromaStore:
     """The Chroma store: the given client, a Chroma server, or the embedded default.
 
     check_model=False opens an index built with another embedding model, for the one
@@ -90,10 +103,14 @@ def build_store(settings: Settings, embedder: Embedder, client: Any = None,
     """
     if client is None:
         client = open_store_client(settings)
-    where = (f"Is the Chroma server at {settings.chroma_host}:{settings.chroma_port} running?"
-             if settings.uses_chroma_server else f"Chroma folder: {settings.chroma_path}")
-    return ChromaStore(client, settings.collection, embedder_id(embedder), where,
-                       check_model=check_model)
+    where = (
+        f"Is the Chroma server at {settings.chroma_host}:{settings.chroma_port} running?"
+        if settings.uses_chroma_server
+        else f"Chroma folder: {settings.chroma_path}"
+    )
+    return ChromaStore(
+        client, settings.collection, embedder_id(embedder), where, check_model=check_model
+    )
 
 
 def default_llm_path(settings: Settings) -> Path:
@@ -117,47 +134,88 @@ def build_generator(settings: Settings, http_client: Any = None) -> Generator:
     if settings.llm_backend == "openai":
         from index.llm.openai import openai_errors, openai_llm
 
-        llm = openai_llm(settings.openai_base_url, settings.openai_model,
-                         settings.openai_api_key_env, settings.llm_context, http_client)
+        llm = openai_llm(
+            settings.openai_base_url,
+            settings.openai_model,
+            settings.openai_api_key_env,
+            settings.llm_context,
+            http_client,
+        )
         return LLMGenerator(llm, openai_errors(), settings.openai_base_url)
     from index.llm.llamacpp import shared_llamacpp
 
-    return LLMGenerator(shared_llamacpp(default_llm_path(settings), settings.llm_context,
-                                        settings.llm_threads, settings.llm_max_tokens,
-                                        settings.llm_cached_prompts))
+    return LLMGenerator(
+        shared_llamacpp(
+            default_llm_path(settings),
+            settings.llm_context,
+            settings.llm_threads,
+            settings.llm_max_tokens,
+            settings.llm_cached_prompts,
+        )
+    )
 
 
-def build_generative(settings: Settings, prompts: Prompts, embedder: Embedder,
-                     generator: Generator, extractive: ExtractiveComposer) -> Composer:
+def build_generative(
+    settings: Settings,
+    prompts: Prompts,
+    embedder: Embedder,
+    generator: Generator,
+    extractive: ExtractiveComposer,
+) -> Composer:
     """The generative composer: the LLM, checked by the verifier, quoting as fallback."""
     from index.answer.generative import GenerativeComposer
     from index.answer.verify import Verifier
 
     verifier = Verifier(embedder, min_similarity=settings.verify_min_similarity)
-    return GenerativeComposer(generator, prompts, verifier, extractive,
-                              max_tokens=settings.llm_max_tokens,
-                              max_evidence=settings.llm_evidence_sentences)
+    return GenerativeComposer(
+        generator,
+        prompts,
+        verifier,
+        extractive,
+        max_tokens=settings.llm_max_tokens,
+        max_evidence=settings.llm_evidence_sentences,
+    )
 
 
 def dictionary_of(settings: Settings) -> Dictionary:
     """The Ding dictionary, indexed into the cache (once per schema version)."""
-    return Dictionary(settings.dictionary_file,
-                      settings.cache_dir / "dictionaries" / f"de-en.v{SCHEMA_VERSION}.sqlite")
+    return Dictionary(
+        settings.dictionary_file,
+        settings.cache_dir / "dictionaries" / f"de-en.v{SCHEMA_VERSION}.sqlite",
+    )
 
 
-def build_renderer(settings: Settings, prompts: Prompts, embedder: Embedder,
-                   store: ChromaStore, generator: Generator) -> SentenceRenderer:
+def build_renderer(
+    settings: Settings,
+    prompts: Prompts,
+    embedder: Embedder,
+    store: ChromaStore,
+    generator: Generator,
+) -> SentenceRenderer:
     """The sentence renderer: the LLM, the dictionary's glossary, checks, the store's cache."""
     dictionary = dictionary_of(settings)
     model_id = str(getattr(generator, "model_name", "") or type(generator).__name__)
-    return SentenceRenderer(generator, prompts, embedder, store, model_id, dictionary,
-                            min_similarity=settings.render_min_similarity,
-                            min_round_trip=settings.render_min_round_trip)
+    return SentenceRenderer(
+        generator,
+        prompts,
+        embedder,
+        store,
+        model_id,
+        dictionary,
+        min_similarity=settings.render_min_similarity,
+        min_round_trip=settings.render_min_round_trip,
+    )
 
 
-def build(settings: Settings, embedder: Embedder | None = None, client: Any = None,
-          generator: Generator | None = None, prompts: Prompts | None = None,
-          with_llm: bool | None = None, rebuilding: bool = False) -> Components:
+def build(
+    settings: Settings,
+    embedder: Embedder | None = None,
+    client: Any = None,
+    generator: Generator | None = None,
+    prompts: Prompts | None = None,
+    with_llm: bool | None = None,
+    rebuilding: bool = False,
+) -> Components:
     """Assemble the components; heavy models load only when not passed in.
 
     `with_llm`: wire in the LLM (generative answers, LLM follow-up rewriting). None means
@@ -173,16 +231,23 @@ def build(settings: Settings, embedder: Embedder | None = None, client: Any = No
     prompts = prompts or Prompts()
     count = getattr(embedder, "count_tokens", word_count_tokens)
     lexical = LexicalIndex(settings.lexical_file)
-    ingestor = Ingestor(store, embedder, punkt_splitter, count, settings.chunk_tokens,
-                        lexical=lexical)
+    ingestor = Ingestor(
+        store, embedder, punkt_splitter, count, settings.chunk_tokens, lexical=lexical
+    )
     retriever = HybridRetriever(
-        store, embedder, candidates=settings.candidates,
-        weights=FusionWeights(settings.bm25_weight_same_language,
-                              settings.bm25_weight_cross_language),
-        lexical=lexical, sync_seconds=settings.lexical_sync_seconds,
+        store,
+        embedder,
+        candidates=settings.candidates,
+        weights=FusionWeights(
+            settings.bm25_weight_same_language, settings.bm25_weight_cross_language
+        ),
+        lexical=lexical,
+        sync_seconds=settings.lexical_sync_seconds,
         vector_cache=settings.query_vector_cache,
-        translator=TermExtractor(dictionary_of(settings)) if settings.dictionary_file.is_file()
-        else None)
+        translator=TermExtractor(dictionary_of(settings))
+        if settings.dictionary_file.is_file()
+        else None,
+    )
     llm_rewriter = None
     wanted = llm_available(settings) if with_llm is None else with_llm
     if generator is None and wanted:
@@ -197,24 +262,33 @@ def build(settings: Settings, embedder: Embedder | None = None, client: Any = No
     extractive = ExtractiveComposer(prompts, renderer, settings.render_on_demand)
     composers: dict[str, Composer] = {"extractive": extractive}
     if generator is not None:
-        composers["generative"] = build_generative(settings, prompts, embedder, generator,
-                                                   extractive)
+        composers["generative"] = build_generative(
+            settings, prompts, embedder, generator, extractive
+        )
         if settings.llm_rewrite:
             llm_rewriter = LLMRewriter(generator, prompts, fallback=HeuristicRewriter())
     answerer = AnswerPipeline(
-        retriever, store, composers, rewriter=HeuristicRewriter(), llm_rewriter=llm_rewriter,
-        top_k=settings.top_k, abstain_threshold=settings.abstain_threshold,
-        max_citations=settings.max_citations, citation_margin=settings.citation_margin,
-        passage_weight=settings.passage_weight, evidence_window=settings.evidence_window,
+        retriever,
+        store,
+        composers,
+        rewriter=HeuristicRewriter(),
+        llm_rewriter=llm_rewriter,
+        top_k=settings.top_k,
+        abstain_threshold=settings.abstain_threshold,
+        max_citations=settings.max_citations,
+        citation_margin=settings.citation_margin,
+        passage_weight=settings.passage_weight,
+        evidence_window=settings.evidence_window,
         max_question_chars=settings.max_question_chars,
-        default_mode=settings.mode)
+        default_mode=settings.mode,
+    )
     library = Library(settings.corpus_dir, store, ingestor)
-    return Components(settings, embedder, store, ingestor, answerer, library, generator,
-                      renderer)
+    return Components(settings, embedder, store, ingestor, answerer, library, generator, renderer)
 
 
-def ensure_index(components: Components, progress: ProgressCallback | None = None
-                 ) -> IngestReport | None:
+def ensure_index(
+    components: Components, progress: ProgressCallback | None = None
+) -> IngestReport | None:
     """Bring the index in line with the corpus folder before answering.
 
     Embedded store: always synced (unchanged articles cost a hash comparison, nothing
@@ -226,8 +300,11 @@ def ensure_index(components: Components, progress: ProgressCallback | None = Non
     return components.ingestor.ingest_folder(components.settings.corpus_dir, progress)
 
 
-def prerender(components: Components, languages: tuple[str, ...] = ("en",),
-              progress: ProgressCallback | None = None) -> dict[str, int]:
+def prerender(
+    components: Components,
+    languages: tuple[str, ...] = ("en",),
+    progress: ProgressCallback | None = None,
+) -> dict[str, int]:
     """Render every stored sentence for readers of `languages` (cached ones cost nothing)."""
     if components.renderer is None or not components.settings.prerender:
         return {}

@@ -36,22 +36,28 @@ def main() -> int:
     parser.add_argument("--questions", default=str(ROOT / "eval/questions/dev.jsonl"))
     parser.add_argument("--n", type=int, default=20)
     parser.add_argument("--mode", choices=["extractive", "generative"], default="extractive")
-    parser.add_argument("--threads", type=int, default=None,
-                        help="torch threads (default: the NEWSRAG_TORCH_THREADS setting)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch threads (default: the NEWSRAG_TORCH_THREADS setting)",
+    )
     args = parser.parse_args()
     questions = [item.question for item in load_questions(args.questions)][: args.n]
 
     with tempfile.TemporaryDirectory() as folder:
-        overrides: dict[str, object] = {"chroma_path": Path(folder) / "chroma",
-                                         "corpus_dir": ROOT / "corpus", "mode": args.mode}
+        overrides: dict[str, object] = {
+            "chroma_path": Path(folder) / "chroma",
+            "corpus_dir": ROOT / "corpus",
+            "mode": args.mode,
+        }
         if args.threads is not None:
             overrides["torch_threads"] = args.threads
         settings = load_settings(**overrides)
         mark = time.perf_counter()
         embedder = build_embedder(settings)
         load_s = time.perf_counter() - mark
-        components = build(settings, embedder=embedder,
-                           with_llm=args.mode == "generative")
+        components = build(settings, embedder=embedder, with_llm=args.mode == "generative")
         mark = time.perf_counter()
         report = components.ingestor.ingest_folder(settings.corpus_dir)
         ingest_s = time.perf_counter() - mark
@@ -72,8 +78,9 @@ def main() -> int:
     print(f"ingest (fresh)           {ingest_s:6.1f} s  ({report.chunks_written} chunks)")
     print(f"ingest (unchanged)       {reingest_s:6.2f} s  ({again.chunks_written} chunks written)")
     print(f"{args.mode} answer, {len(totals)} questions:")
-    print(f"  total   p50 {statistics.median(totals):7.0f} ms   p95 "
-          f"{_percentile(totals, 95):7.0f} ms")
+    print(
+        f"  total   p50 {statistics.median(totals):7.0f} ms   p95 {_percentile(totals, 95):7.0f} ms"
+    )
     print(f"  retrieve p50 {statistics.median(retrieves):6.0f} ms")
     print(f"peak RSS                 {rss_mb:6.0f} MB")
     return 0

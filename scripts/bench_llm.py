@@ -60,9 +60,15 @@ def _ask(components: Any, question: str, mode: str) -> dict[str, Any]:
     total = (time.perf_counter() - started) * 1000
     assert final is not None
     # Without streamed tokens (extractive, refusal) the whole answer is the first token.
-    return {"question": question, "mode": mode, "first_ms": first if first is not None else total,
-            "total_ms": total, "llm_first_token_ms": final.timings_ms.get("first_token_ms"),
-            "abstained": final.abstained, "answer": final.answer}
+    return {
+        "question": question,
+        "mode": mode,
+        "first_ms": first if first is not None else total,
+        "total_ms": total,
+        "llm_first_token_ms": final.timings_ms.get("first_token_ms"),
+        "abstained": final.abstained,
+        "answer": final.answer,
+    }
 
 
 def run(questions: list[str], repeat: int) -> dict[str, Any]:
@@ -70,17 +76,22 @@ def run(questions: list[str], repeat: int) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         components = _components(Path(folder) / "chroma")
         cold = _ask(components, questions[0], "generative")
-        rows = [_ask(components, q, mode) for _ in range(repeat) for q in questions
-                for mode in ("generative", "extractive")]
+        rows = [
+            _ask(components, q, mode)
+            for _ in range(repeat)
+            for q in questions
+            for mode in ("generative", "extractive")
+        ]
     summary = {}
     for mode in ("generative", "extractive"):
         mine = [row for row in rows if row["mode"] == mode]
         answered = [row for row in mine if not row["abstained"]]
-        summary[mode] = {"questions": len(mine),
-                         "first_token_p50_ms": round(_p50([r["first_ms"] for r in answered]), 1),
-                         "total_p50_ms": round(_p50([r["total_ms"] for r in answered]), 1),
-                         "refusal_total_p50_ms": round(_p50([r["total_ms"] for r in mine
-                                                             if r["abstained"]]), 1)}
+        summary[mode] = {
+            "questions": len(mine),
+            "first_token_p50_ms": round(_p50([r["first_ms"] for r in answered]), 1),
+            "total_p50_ms": round(_p50([r["total_ms"] for r in answered]), 1),
+            "refusal_total_p50_ms": round(_p50([r["total_ms"] for r in mine if r["abstained"]]), 1),
+        }
     return {"cold": cold, "rows": rows, "summary": summary}
 
 
@@ -93,8 +104,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.repeat <= 0:
         parser.error(f"--repeat must be greater than 0; got {args.repeat}")
-    questions = (list(QUESTIONS) if args.questions is None else
-                 [line.strip() for line in args.questions.read_text().splitlines() if line.strip()])
+    questions = (
+        list(QUESTIONS)
+        if args.questions is None
+        else [line.strip() for line in args.questions.read_text().splitlines() if line.strip()]
+    )
     if not questions:
         parser.error("no questions")
     result = run(questions, args.repeat)
@@ -102,15 +116,21 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
     cold = result["cold"]
-    print(f"cold (model load + first prompt): first token {cold['first_ms']:.0f} ms, "
-          f"total {cold['total_ms']:.0f} ms")
+    print(
+        f"cold (model load + first prompt): first token {cold['first_ms']:.0f} ms, "
+        f"total {cold['total_ms']:.0f} ms"
+    )
     for row in result["rows"]:
-        print(f"{row['mode']:<10} first {row['first_ms']:7.0f} ms  total {row['total_ms']:7.0f} ms"
-              f"  {'refused' if row['abstained'] else 'answered'}  {row['question']}")
+        print(
+            f"{row['mode']:<10} first {row['first_ms']:7.0f} ms  total {row['total_ms']:7.0f} ms"
+            f"  {'refused' if row['abstained'] else 'answered'}  {row['question']}"
+        )
     for mode, figures in result["summary"].items():
-        print(f"{mode:<10} p50 first token {figures['first_token_p50_ms']:.0f} ms, total "
-              f"{figures['total_p50_ms']:.0f} ms (answered); refusals "
-              f"{figures['refusal_total_p50_ms']:.0f} ms; n={figures['questions']}")
+        print(
+            f"{mode:<10} p50 first token {figures['first_token_p50_ms']:.0f} ms, total "
+            f"{figures['total_p50_ms']:.0f} ms (answered); refusals "
+            f"{figures['refusal_total_p50_ms']:.0f} ms; n={figures['questions']}"
+        )
     return 0
 
 

@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 GRADIO_ANALYTICS_ENABLED=False
 
 echo "==> ruff" >&2
 "$PY" -m ruff check .
-"$PY" -m ruff format --check eval index/translate
+"$PY" -m ruff format --check .
 echo "==> mypy (index, web, eval)" >&2
 "$PY" -m mypy index web eval
 echo "==> pytest (fast, slow and browser tests)" >&2

@@ -34,8 +34,7 @@ def main() -> int:
     args = parser.parse_args()
     items = load_questions(args.questions)
     with tempfile.TemporaryDirectory() as folder:
-        settings = load_settings(chroma_path=Path(folder) / "chroma",
-                                 corpus_dir=ROOT / "corpus")
+        settings = load_settings(chroma_path=Path(folder) / "chroma", corpus_dir=ROOT / "corpus")
         components = build(settings)
         components.ingestor.ingest_folder(settings.corpus_dir)
         documents = components.store.documents()
@@ -49,17 +48,22 @@ def main() -> int:
         grid = [(0.0, 0.0), (0.2, 0.0), (0.3, 0.0), (0.5, 0.0), (0.3, 0.1), (0.3, 0.2)]
         fusions = [] if args.part == "evidence" else grid
         for same, cross in fusions:
-            retriever = HybridRetriever(components.store, components.embedder,
-                                        candidates=settings.candidates,
-                                        weights=FusionWeights(same, cross))
+            retriever = HybridRetriever(
+                components.store,
+                components.embedder,
+                candidates=settings.candidates,
+                weights=FusionWeights(same, cross),
+            )
             ranks = []
             for item in items:
                 if not item.answerable:
                     continue
                 passages = [p.to_json() for p in retriever.search(standalone(item), 5).passages]
                 ranks.append(first_hit_rank(passages, gold_spans(item.evidence, documents)))
-            print(f"  bm25 {same:.1f}/{cross:.1f}: hit@1 {hit_at_k(ranks, 1):.3f} "
-                  f"hit@5 {hit_at_k(ranks, 5):.3f} MRR {mean_reciprocal_rank(ranks):.3f}")
+            print(
+                f"  bm25 {same:.1f}/{cross:.1f}: hit@1 {hit_at_k(ranks, 1):.3f} "
+                f"hit@5 {hit_at_k(ranks, 5):.3f} MRR {mean_reciprocal_rank(ranks):.3f}"
+            )
 
         retriever = components.answerer.retriever
         best: list[tuple[float, bool, bool]] = []  # (best cosine, answerable, top is gold)
@@ -71,21 +75,27 @@ def main() -> int:
                 ranked = score_evidence(retrieval, rows, weight)
                 spans = gold_spans(item.evidence, documents) if item.answerable else []
                 top = ranked[0]
-                is_gold = any(s.doc_id == top.doc_id and top.start < s.end and s.start < top.end
-                              for s in spans)
+                is_gold = any(
+                    s.doc_id == top.doc_id and top.start < s.end and s.start < top.end
+                    for s in spans
+                )
                 gold_top += is_gold
                 if weight == settings.passage_weight:
                     best.append((max(e.similarity for e in ranked), item.answerable, is_gold))
             answerable = sum(item.answerable for item in items)
-            print(f"passage_weight {weight}: top sentence is gold for {gold_top}/{answerable}",
-                  flush=True)
+            print(
+                f"passage_weight {weight}: top sentence is gold for {gold_top}/{answerable}",
+                flush=True,
+            )
 
         print("\nrefusal threshold on the best sentence cosine:")
         for threshold in [x / 100 for x in range(20, 62, 2)]:
             refused_bad = sum(1 for s, ok, _ in best if not ok and s < threshold)
             refused_good = sum(1 for s, ok, _ in best if ok and s < threshold)
-            print(f"  {threshold:.2f}: refuses {refused_bad}/{sum(not ok for _, ok, _ in best)} "
-                  f"unanswerable, {refused_good}/{sum(ok for _, ok, _ in best)} answerable")
+            print(
+                f"  {threshold:.2f}: refuses {refused_bad}/{sum(not ok for _, ok, _ in best)} "
+                f"unanswerable, {refused_good}/{sum(ok for _, ok, _ in best)} answerable"
+            )
         for score, ok, _ in sorted(best):
             print(f"    {score:.3f} {'answerable' if ok else 'UNANSWERABLE'}")
     return 0

@@ -84,8 +84,9 @@ def main() -> int:
             kind = expected_answer_kind(item.question)
             for chunk_id, members in by_chunk.items():
                 for index, row in enumerate(members):
-                    neighbours = [members[j].vector for j in (index - 1, index + 1)
-                                  if 0 <= j < len(members)]
+                    neighbours = [
+                        members[j].vector for j in (index - 1, index + 1) if 0 <= j < len(members)
+                    ]
                     mixed = list(row.vector)
                     for vector in neighbours:
                         mixed = [a + 0.5 * b for a, b in zip(mixed, vector, strict=True)]
@@ -93,27 +94,53 @@ def main() -> int:
                     if not offers_answer_kind(kind, question, s.text):
                         continue
                     overlap = len(q_tokens & set(tokens(s.text)))
-                    around = " ".join(members[j].sentence.text
-                                      for j in (index - 1, index, index + 1)
-                                      if 0 <= j < len(members))
-                    built.append(Row(
-                        s.start, s.end, chunk_id, cosine(retrieval.query_vector, row.vector),
-                        cosine(retrieval.query_vector, mixed),
-                        overlap / math.sqrt(len(q_tokens) or 1),
-                        coverage(terms, s.text), coverage(terms, around),
-                        passages[chunk_id].score, passages[chunk_id].rank,
-                        any(sp.start < s.end and s.start < sp.end for sp in spans), s.text))
-            names = bool(unknown_names(item.question, detect_language(item.question),
-                                       " ".join(p.text for p in retrieval.passages)))
+                    around = " ".join(
+                        members[j].sentence.text
+                        for j in (index - 1, index, index + 1)
+                        if 0 <= j < len(members)
+                    )
+                    built.append(
+                        Row(
+                            s.start,
+                            s.end,
+                            chunk_id,
+                            cosine(retrieval.query_vector, row.vector),
+                            cosine(retrieval.query_vector, mixed),
+                            overlap / math.sqrt(len(q_tokens) or 1),
+                            coverage(terms, s.text),
+                            coverage(terms, around),
+                            passages[chunk_id].score,
+                            passages[chunk_id].rank,
+                            any(sp.start < s.end and s.start < sp.end for sp in spans),
+                            s.text,
+                        )
+                    )
+            names = bool(
+                unknown_names(
+                    item.question,
+                    detect_language(item.question),
+                    " ".join(p.text for p in retrieval.passages),
+                )
+            )
             data.append((item, built, names))
 
     if args.dump:
         import pickle
 
         Path(args.dump).write_bytes(pickle.dumps(data))
-    def evaluate(weight: float, window: float, cover: float, wcover: float, threshold: float,
-                 low: float, enough: float, limit: int, margin: float,
-                 lift: float = 0.0) -> dict[str, float]:
+
+    def evaluate(
+        weight: float,
+        window: float,
+        cover: float,
+        wcover: float,
+        threshold: float,
+        low: float,
+        enough: float,
+        limit: int,
+        margin: float,
+        lift: float = 0.0,
+    ) -> dict[str, float]:
         """Refuse under `low`; between `low` and `threshold` only when the sentence and its
         neighbours hold under `enough` of the question's terms; and when the best sentence
         stands less than `lift` above the mean cosine of the candidates. (The candidates
@@ -124,53 +151,89 @@ def main() -> int:
         unanswerable = len(data) - answerable
 
         def score(r: Row) -> float:
-            return ((1 - weight) * ((1 - window) * r.similarity + window * r.window)
-                    + weight * r.passage + cover * r.coverage + wcover * r.window_coverage)
+            return (
+                (1 - weight) * ((1 - window) * r.similarity + window * r.window)
+                + weight * r.passage
+                + cover * r.coverage
+                + wcover * r.window_coverage
+            )
 
         for item, rows, names in data:
             scored = sorted(rows, key=lambda r: -score(r))
             best = scored[0] if scored else None
             mean = sum(r.similarity for r in rows) / len(rows) if rows else 0.0
-            if (best is None or names or best.similarity < low
-                    or best.similarity - mean < lift
-                    or (best.similarity < threshold and best.window_coverage < enough)):
+            if (
+                best is None
+                or names
+                or best.similarity < low
+                or best.similarity - mean < lift
+                or (best.similarity < threshold and best.window_coverage < enough)
+            ):
                 if item.answerable:
                     refused_good += 1
                 else:
                     refused_bad += 1
                 continue
-            chosen = [best] + [r for r in scored[1:limit]
-                               if score(r) >= score(best) - margin and r.similarity >= low]
+            chosen = [best] + [
+                r
+                for r in scored[1:limit]
+                if score(r) >= score(best) - margin and r.similarity >= low
+            ]
             if item.answerable:
                 cited += len(chosen)
                 inside += sum(r.gold for r in chosen)
                 covered += any(r.gold for r in chosen)
-        return {"P": inside / max(cited, 1), "R": covered / max(answerable, 1),
-                "refused_unanswerable": refused_bad / max(unanswerable, 1),
-                "refused_answerable": refused_good / max(answerable, 1)}
+        return {
+            "P": inside / max(cited, 1),
+            "R": covered / max(answerable, 1),
+            "refused_unanswerable": refused_bad / max(unanswerable, 1),
+            "refused_answerable": refused_good / max(answerable, 1),
+        }
 
-    grid = itertools.product((0.15, 0.3), (0.0, 0.3), (0.0, 0.05, 0.1, 0.2),
-                             (0.0, 0.05, 0.1), (0.41, 0.45, 0.5), (0.3, 0.35, 0.38),
-                             (0.0, 0.34, 0.5, 0.67), (1, 2), (0.0, 0.03))
+    grid = itertools.product(
+        (0.15, 0.3),
+        (0.0, 0.3),
+        (0.0, 0.05, 0.1, 0.2),
+        (0.0, 0.05, 0.1),
+        (0.41, 0.45, 0.5),
+        (0.3, 0.35, 0.38),
+        (0.0, 0.34, 0.5, 0.67),
+        (1, 2),
+        (0.0, 0.03),
+    )
     results = []
     for params in grid:
         if params[-2] == 1 and params[-1]:
             continue
         scores = evaluate(*params)
-        results.append((scores["P"] + scores["R"] + scores["refused_unanswerable"]
-                        - 2 * scores["refused_answerable"], params, scores))
+        results.append(
+            (
+                scores["P"]
+                + scores["R"]
+                + scores["refused_unanswerable"]
+                - 2 * scores["refused_answerable"],
+                params,
+                scores,
+            )
+        )
     results.sort(key=lambda r: -r[0])
-    print("weight window cover wcover threshold low enough limit margin -> P R "
-          "refused(unans) refused(ans)")
+    print(
+        "weight window cover wcover threshold low enough limit margin -> P R "
+        "refused(unans) refused(ans)"
+    )
     for _, params, s in results[:30]:
         print(params, {k: round(v, 3) for k, v in s.items()})
     for lift in (0.0, 0.05, 0.08, 0.1):
         scores = evaluate(0.15, 0.3, 0.0, 0.0, 0.34, 0.34, 0.0, 1, 0.0, lift)
-        print(f"threshold 0.34, window 0.3, one citation, lift {lift}:",
-              {k: round(v, 3) for k, v in scores.items()})
+        print(
+            f"threshold 0.34, window 0.3, one citation, lift {lift}:",
+            {k: round(v, 3) for k, v in scores.items()},
+        )
     before = evaluate(0.3, 0.0, 0.0, 0.0, 0.41, 0.41, 0.0, 2, 0.05)
-    print("settings before (passage 0.3, threshold 0.41, two citations):",
-          {k: round(v, 3) for k, v in before.items()})
+    print(
+        "settings before (passage 0.3, threshold 0.41, two citations):",
+        {k: round(v, 3) for k, v in before.items()},
+    )
     return 0
 
 

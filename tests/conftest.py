@@ -35,11 +35,15 @@ def fixture_corpus(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(tmp_path: Path, fixture_corpus: Path) -> Settings:
     """Settings on temporary paths with a unique collection name."""
-    return load_settings(corpus_dir=fixture_corpus, chroma_path=tmp_path / "chroma",
-                         collection=f"t{uuid.uuid4().hex[:12]}",
-                         feedback_path=tmp_path / "feedback.jsonl",
-                         abstain_threshold=0.2, bm25_weight_same_language=0.5,
-                         bm25_weight_cross_language=0.0)
+    return load_settings(
+        corpus_dir=fixture_corpus,
+        chroma_path=tmp_path / "chroma",
+        collection=f"t{uuid.uuid4().hex[:12]}",
+        feedback_path=tmp_path / "feedback.jsonl",
+        abstain_threshold=0.2,
+        bm25_weight_same_language=0.5,
+        bm25_weight_cross_language=0.0,
+    )
 
 
 @pytest.fixture
@@ -88,8 +92,9 @@ def real_generative(real_embedder, tmp_path_factory):  # type: ignore[no-untyped
     from index.wiring import build
 
     folder = tmp_path_factory.mktemp("real-generative")
-    settings = load_settings(corpus_dir=ROOT / "corpus", chroma_path=folder / "chroma",
-                             mode="generative")
+    settings = load_settings(
+        corpus_dir=ROOT / "corpus", chroma_path=folder / "chroma", mode="generative"
+    )
     components = build(settings, embedder=real_embedder, with_llm=True)
     components.ingestor.ingest_folder(settings.corpus_dir)
     return components

@@ -22,7 +22,7 @@ def _direction(token: str) -> list[float]:
     digest = hashlib.sha256(token.encode()).digest()
     vector = [0.0] * DIMENSION
     for i in range(0, 24, 3):
-        index = int.from_bytes(digest[i:i + 2], "big") % DIMENSION
+        index = int.from_bytes(digest[i : i + 2], "big") % DIMENSION
         vector[index] += 1.0 if digest[i + 2] % 2 else -1.0
     return vector
 
@@ -91,4 +91,4 @@ class ScriptedGenerator:
             raise AssertionError("ScriptedGenerator ran out of replies")
         reply = self.replies.pop(0)
         for start in range(0, len(reply), 7):
-            yield reply[start:start + 7]
+            yield reply[start : start + 7]

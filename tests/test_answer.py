@@ -16,15 +16,36 @@ def test_answer_cites_the_sentence_that_holds_the_fact(fake_components) -> None:
     assert any("12000" in c.text for c in answer.citations)
     documents = fake_components.store.documents()
     for citation in answer.citations:
-        assert documents[citation.doc_id][citation.start:citation.end] == citation.text
+        assert documents[citation.doc_id][citation.start : citation.end] == citation.text
         assert f"[{citation.n}]" in answer.answer
     payload = answer.to_json()
-    assert set(payload) >= {"question", "answer", "language", "abstained", "citations",
-                            "passages", "timings_ms"}
-    assert set(payload["citations"][0]) == {"n", "doc_id", "section", "start", "end", "text",
-                                            "rendering"}
-    assert set(payload["passages"][0]) == {"rank", "doc_id", "section", "start", "end", "text",
-                                           "score"}
+    assert set(payload) >= {
+        "question",
+        "answer",
+        "language",
+        "abstained",
+        "citations",
+        "passages",
+        "timings_ms",
+    }
+    assert set(payload["citations"][0]) == {
+        "n",
+        "doc_id",
+        "section",
+        "start",
+        "end",
+        "text",
+        "rendering",
+    }
+    assert set(payload["passages"][0]) == {
+        "rank",
+        "doc_id",
+        "section",
+        "start",
+        "end",
+        "text",
+        "score",
+    }
 
 
 def test_unrelated_question_is_refused_in_its_language(fake_components) -> None:  # type: ignore[no-untyped-def]
@@ -42,9 +63,14 @@ def test_follow_up_is_read_with_the_previous_question(fake_components) -> None: 
     assert answer.citations and {c.section for c in answer.citations} == {"Öffnungszeiten"}
 
 
-@pytest.mark.parametrize(("question", "expected"), [
-    ("", "empty"), ("   ", "empty"), ("x" * 5000, "limit is 1,000"),
-])
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("", "empty"),
+        ("   ", "empty"),
+        ("x" * 5000, "limit is 1,000"),
+    ],
+)
 def test_bad_questions_get_a_clear_message(fake_components, question: str, expected: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(QuestionError, match=expected):
         fake_components.answerer.answer(question)
@@ -87,18 +113,34 @@ def test_a_yes_no_question_cites_a_close_denial_before_a_sentence_that_only_echo
     assert prefer_denial(question, [denial, echo], margin=0.05) == [denial, echo]
 
 
-@pytest.mark.parametrize(("earlier", "question", "standalone"), [
-    ("Who is Lisa Gürth?", "What does she think about the trip?",
-     "What does Lisa Gürth think about the trip?"),
-    ("Wer ist Dmitri Peskow?", "Wie hat er die Gerüchte kommentiert?",
-     "Wie hat Dmitri Peskow die Gerüchte kommentiert?"),
-    ("What law did the parliament pass?", "Who would it apply to?",
-     "Who would it apply to? (What law did the parliament pass?)"),
-    ("Who is Lisa Gürth?", "How many soldiers could the unit have?",
-     "How many soldiers could the unit have?"),
-])
-def test_heuristic_rewriter_resolves_pronouns_or_adds_context(earlier: str, question: str,
-                                                              standalone: str) -> None:
+@pytest.mark.parametrize(
+    ("earlier", "question", "standalone"),
+    [
+        (
+            "Who is Lisa Gürth?",
+            "What does she think about the trip?",
+            "What does Lisa Gürth think about the trip?",
+        ),
+        (
+            "Wer ist Dmitri Peskow?",
+            "Wie hat er die Gerüchte kommentiert?",
+            "Wie hat Dmitri Peskow die Gerüchte kommentiert?",
+        ),
+        (
+            "What law did the parliament pass?",
+            "Who would it apply to?",
+            "Who would it apply to? (What law did the parliament pass?)",
+        ),
+        (
+            "Who is Lisa Gürth?",
+            "How many soldiers could the unit have?",
+            "How many soldiers could the unit have?",
+        ),
+    ],
+)
+def test_heuristic_rewriter_resolves_pronouns_or_adds_context(
+    earlier: str, question: str, standalone: str
+) -> None:
     from index.answer.followup import HeuristicRewriter
 
     history = [Turn("user", earlier), Turn("assistant", "...")]

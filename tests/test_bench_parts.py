@@ -26,9 +26,11 @@ Einträge nicht ignorieren
 
 
 def test_roff_becomes_headings_and_one_line_paragraphs() -> None:
-    assert roff_to_text(ROFF) == ("Bezeichnung\n\nls - Verzeichnisinhalte auflisten\n\n"
-                                  "Beschreibung\n\nAuflistung von Informationen über die "
-                                  "DATEIen — sortiert.\n\n-a, --all Einträge nicht ignorieren")
+    assert roff_to_text(ROFF) == (
+        "Bezeichnung\n\nls - Verzeichnisinhalte auflisten\n\n"
+        "Beschreibung\n\nAuflistung von Informationen über die "
+        "DATEIen — sortiert.\n\n-a, --all Einträge nicht ignorieren"
+    )
 
 
 def test_cut_ends_at_a_paragraph_and_the_header_names_language_and_licence() -> None:

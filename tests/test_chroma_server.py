@@ -34,8 +34,19 @@ def chroma_server(tmp_path: Path):  # type: ignore[no-untyped-def]
         pytest.skip(f"{CHROMA} not installed")
     port = _free_port()
     process = subprocess.Popen(
-        [str(CHROMA), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1",
-         "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            str(CHROMA),
+            "run",
+            "--path",
+            str(tmp_path / "server"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -53,9 +64,13 @@ def chroma_server(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 def test_two_app_processes_share_one_server(chroma_server, settings: Settings) -> None:  # type: ignore[no-untyped-def]
     process, port = chroma_server
-    server_settings = settings.model_copy(update={"chroma_host": "127.0.0.1",
-                                                  "chroma_port": port,
-                                                  "collection": f"s{uuid.uuid4().hex[:8]}"})
+    server_settings = settings.model_copy(
+        update={
+            "chroma_host": "127.0.0.1",
+            "chroma_port": port,
+            "collection": f"s{uuid.uuid4().hex[:8]}",
+        }
+    )
     writer = build(server_settings, embedder=HashEmbedding())
     writer.ingestor.ingest_folder(server_settings.corpus_dir)
     reader = build(server_settings, embedder=HashEmbedding())  # a second app's clients

@@ -27,7 +27,9 @@ QUESTION = "Wer eröffnete das Stadtfest?"
 def _start(path: Path, port: int) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
         [str(CHROMA), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -58,13 +60,18 @@ def _loader(settings: Any) -> Any:
 def server_settings(tmp_path: Path, fixture_corpus: Path) -> Any:
     if not CHROMA.exists():
         pytest.skip(f"{CHROMA} not installed")
-    return load_settings(corpus_dir=fixture_corpus, chroma_host="127.0.0.1",
-                         chroma_port=_free_port(), collection=f"s{uuid.uuid4().hex[:10]}",
-                         abstain_threshold=0.2)
+    return load_settings(
+        corpus_dir=fixture_corpus,
+        chroma_host="127.0.0.1",
+        chroma_port=_free_port(),
+        collection=f"s{uuid.uuid4().hex[:10]}",
+        abstain_threshold=0.2,
+    )
 
 
 def test_server_stopped_mid_session_one_message_per_request_then_recovery(
-        server_settings: Any, tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    server_settings: Any, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     server = _start(tmp_path / "server", server_settings.chroma_port)
     runtime = Runtime()
     runtime.load(_loader(server_settings))
@@ -86,7 +93,8 @@ def test_server_stopped_mid_session_one_message_per_request_then_recovery(
 
 
 def test_page_started_while_the_server_is_down_becomes_ready_when_it_comes_up(
-        server_settings: Any, tmp_path: Path) -> None:
+    server_settings: Any, tmp_path: Path
+) -> None:
     runtime = Runtime(retry_seconds=0.5)
     loading = runtime.start(_loader(server_settings))
     deadline = time.monotonic() + 60

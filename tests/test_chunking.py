@@ -16,8 +16,10 @@ def _article(text: str) -> Article:
 
 
 def test_german_punkt_keeps_abbreviations_and_dates_together() -> None:
-    text = ("Am Montag (19.) traf sich Dr. Müller mit dem Minister. Es ging um 3 Mio. Euro "
-            "für den 1. Bauabschnitt. Danach reiste er ab.")
+    text = (
+        "Am Montag (19.) traf sich Dr. Müller mit dem Minister. Es ging um 3 Mio. Euro "
+        "für den 1. Bauabschnitt. Danach reiste er ab."
+    )
     article = _article(text)
     block = blocks(article)[0]
     sentences = [s.text for s in sentences_of(article, block, punkt_splitter("german"))]
@@ -33,9 +35,9 @@ def test_chunks_reproduce_the_source_and_respect_the_budget() -> None:
     chunks = chunk_article(article, punkt_splitter("german"), lambda t: len(t.split()), 40)
     assert chunks
     for chunk in chunks:
-        assert article.text[chunk.start:chunk.end] == chunk.text
+        assert article.text[chunk.start : chunk.end] == chunk.text
         for sentence in chunk.sentences:
-            assert article.text[sentence.start:sentence.end] == sentence.text
+            assert article.text[sentence.start : sentence.end] == sentence.text
         if len(chunk.sentences) > 1:
             assert sum(len(s.text.split()) for s in chunk.sentences) <= 40
     headings = {chunk.section for chunk in chunks}
@@ -56,7 +58,8 @@ def test_teaser_bullets_form_one_chunk_and_ids_are_stable() -> None:
 def test_a_changed_sentence_changes_only_its_chunk_id() -> None:
     text = "Erster Absatz bleibt.\n\nZweiter Absatz ändert sich.\n"
     before = chunk_article(_article(text), punkt_splitter("german"), lambda t: 1, 128)
-    after = chunk_article(_article(text.replace("ändert", "änderte")),
-                          punkt_splitter("german"), lambda t: 1, 128)
+    after = chunk_article(
+        _article(text.replace("ändert", "änderte")), punkt_splitter("german"), lambda t: 1, 128
+    )
     assert before[0].chunk_id == after[0].chunk_id
     assert before[1].chunk_id != after[1].chunk_id

@@ -12,8 +12,16 @@ from index.types import Evidence
 
 
 def _evidence(doc_id: str, text: str, start: int = 0) -> Evidence:
-    return Evidence(doc_id=doc_id, section="", start=start, end=start + len(text), text=text,
-                    similarity=0.8, score=0.8, passage_rank=1)
+    return Evidence(
+        doc_id=doc_id,
+        section="",
+        start=start,
+        end=start + len(text),
+        text=text,
+        similarity=0.8,
+        score=0.8,
+        passage_rank=1,
+    )
 
 
 YES = _evidence("a", "Belarus tritt in den Krieg ein.")
@@ -42,11 +50,12 @@ def test_extractive_answer_names_the_conflict_and_cites_both() -> None:
 def test_pipeline_answer_cites_both_contradicting_articles(fake_components: Any) -> None:
     corpus = Path(fake_components.settings.corpus_dir)
     (corpus / "absage.md").write_text(
-        "---\ntitle: Absage\n---\nDas Stadtfest wird wegen des Regens abgesagt.\n",
-        encoding="utf-8")
+        "---\ntitle: Absage\n---\nDas Stadtfest wird wegen des Regens abgesagt.\n", encoding="utf-8"
+    )
     (corpus / "keine-absage.md").write_text(
         "---\ntitle: Keine Absage\n---\nDas Stadtfest wird trotz des Regens nicht abgesagt.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     fake_components.ingestor.ingest_folder(corpus)
     answer = fake_components.answerer.answer("Wird das Stadtfest abgesagt?")
     assert answer.answer.startswith("Die Artikel widersprechen sich hier.")

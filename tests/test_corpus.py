@@ -27,21 +27,21 @@ def test_structure_of_the_real_article() -> None:
     article = read_article(ROOT / "corpus" / "putin-minsk-analyse.txt")
     found = blocks(article)
     text = article.text
-    kinds = {text[b.start:b.end]: b.kind for b in found}
+    kinds = {text[b.start : b.end]: b.kind for b in found}
     assert kinds["Tritt Belarus in den Krieg ein?"] == "heading"
     assert kinds["Mehr News zum Krieg in der Ukraine"] == "boilerplate"
     assert kinds["Russischer Präsident Wladimir Putin bei einer Rede."] == "caption"
     assert kinds['Expertin: "Reise nicht überbewerten"'] == "heading"
-    teasers = [text[b.start:b.end] for b in found if b.kind == "teaser"]
+    teasers = [text[b.start : b.end] for b in found if b.kind == "teaser"]
     assert len(teasers) == 3 and all(not t.startswith("•") for t in teasers)
-    sections = {b.section for b in found if "9000" in text[b.start:b.end]}
+    sections = {b.section for b in found if "9000" in text[b.start : b.end]}
     assert sections == {"Tritt Belarus in den Krieg ein?"}
 
 
 def test_blocks_keep_exact_offsets(fixture_corpus: Path) -> None:
     article = read_article(fixture_corpus / "stadtfest.txt")
     for block in blocks(article):
-        piece = article.text[block.start:block.end]
+        piece = article.text[block.start : block.end]
         assert piece == piece.strip() and piece
 
 
@@ -64,18 +64,22 @@ def test_bad_header_names_the_line(tmp_path: Path) -> None:
 
 
 def test_html_scripts_are_dropped_and_blocks_become_lines() -> None:
-    page = html_to_text("<html><head><title>T</title><script>alert(1)</script></head>"
-                        "<body><h1>Überschrift</h1><p>Erster Satz &amp; mehr.</p></body></html>")
+    page = html_to_text(
+        "<html><head><title>T</title><script>alert(1)</script></head>"
+        "<body><h1>Überschrift</h1><p>Erster Satz &amp; mehr.</p></body></html>"
+    )
     assert "alert" not in page.text
     assert "Überschrift\n\nErster Satz & mehr." in page.text
     assert page.title == "T" and not page.text.startswith("T\n")
 
 
 def test_html_entities_are_decoded_once_and_tables_and_lists_stay_readable() -> None:
-    page = html_to_text("<body><p>A &amp;lt;b&amp;gt; tag</p><ul><li>eins</li><li>zwei</li>"
-                        "</ul><table><tr><th>Land</th><th>Truppen</th></tr>"
-                        "<tr><td>Belarus</td><td>9000</td></tr></table>"
-                        "<iframe src='x'>frame</iframe><p onclick='evil()'>Ende.</p></body>")
+    page = html_to_text(
+        "<body><p>A &amp;lt;b&amp;gt; tag</p><ul><li>eins</li><li>zwei</li>"
+        "</ul><table><tr><th>Land</th><th>Truppen</th></tr>"
+        "<tr><td>Belarus</td><td>9000</td></tr></table>"
+        "<iframe src='x'>frame</iframe><p onclick='evil()'>Ende.</p></body>"
+    )
     assert "A &lt;b&gt; tag" in page.text  # not "<b>": one decoding only
     assert "- eins\n\n- zwei" in page.text
     assert "Land | Truppen\n\nBelarus | 9000" in page.text

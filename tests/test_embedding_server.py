@@ -24,16 +24,23 @@ class _FakeEmbeddingServer(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).requests.append({"path": self.path, "body": body,
-                                    "auth": self.headers.get("Authorization")})
+        type(self).requests.append(
+            {"path": self.path, "body": body, "auth": self.headers.get("Authorization")}
+        )
         if self.path != "/v1/embeddings":
             self.send_error(404)
             return
-        data = [{"object": "embedding", "index": index,
-                 "embedding": [3.0 * x for x in hash_embed(text.rsplit(": ", 1)[-1])]}
-                for index, text in enumerate(body["input"])]
-        payload = json.dumps({"object": "list", "data": data[::-1],
-                              "model": body["model"]}).encode()
+        data = [
+            {
+                "object": "embedding",
+                "index": index,
+                "embedding": [3.0 * x for x in hash_embed(text.rsplit(": ", 1)[-1])],
+            }
+            for index, text in enumerate(body["input"])
+        ]
+        payload = json.dumps(
+            {"object": "list", "data": data[::-1], "model": body["model"]}
+        ).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(payload)))
@@ -57,12 +64,18 @@ def embedding_server() -> Iterator[str]:
 
 
 def _server_settings(settings: Settings, url: str) -> Settings:
-    return settings.model_copy(update={"embed_backend": "openai", "embed_server_url": url,
-                                       "embed_server_model": "gemma-test"})
+    return settings.model_copy(
+        update={
+            "embed_backend": "openai",
+            "embed_server_url": url,
+            "embed_server_model": "gemma-test",
+        }
+    )
 
 
 def test_server_vectors_come_back_in_order_normalised_with_the_prompts(
-        settings: Settings, embedding_server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings: Settings, embedding_server: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("EMBED_API_KEY", "secret")
     embedder = build_embedder(_server_settings(settings, embedding_server))
     vectors = embedder.get_text_embedding_batch(["Putin reist", "Ein Stadtfest"])
@@ -71,21 +84,25 @@ def test_server_vectors_come_back_in_order_normalised_with_the_prompts(
     query = embedder.get_query_embedding("Wer reist?")
     assert sum(x * x for x in query) == pytest.approx(1.0)
     sent = _FakeEmbeddingServer.requests
-    assert sent[0]["body"] == {"model": "gemma-test",
-                               "input": ["title: none | text: Putin reist",
-                                         "title: none | text: Ein Stadtfest"]}
+    assert sent[0]["body"] == {
+        "model": "gemma-test",
+        "input": ["title: none | text: Putin reist", "title: none | text: Ein Stadtfest"],
+    }
     assert sent[-1]["body"]["input"] == ["task: search result | query: Wer reist?"]
     assert sent[0]["auth"] == "Bearer secret"
 
 
 def test_the_whole_pipeline_runs_on_the_embedding_server(
-        settings: Settings, chroma_client, embedding_server: str) -> None:  # type: ignore[no-untyped-def]
-    components = build(_server_settings(settings, embedding_server), client=chroma_client,
-                       with_llm=False)
+    settings: Settings, chroma_client, embedding_server: str
+) -> None:  # type: ignore[no-untyped-def]
+    components = build(
+        _server_settings(settings, embedding_server), client=chroma_client, with_llm=False
+    )
     report = components.ingestor.ingest_folder(settings.corpus_dir)
     assert sorted(report.added) == ["bibliothek", "stadtfest"]
-    passages = components.answerer.retriever.search("Wie viele Besucher werden erwartet?",
-                                                    1).passages
+    passages = components.answerer.retriever.search(
+        "Wie viele Besucher werden erwartet?", 1
+    ).passages
     assert "12000 Besucher" in passages[0].text
 
 

@@ -92,17 +92,25 @@ def test_abstention_precision_counts_refused_answerable_items_against_us():
 
 
 def test_answer_claims_end_at_citation_markers():
-    text = 'Laut Artikel: „A b c.“ [1] „D e.“ [2][3]. Trailing words'
+    text = "Laut Artikel: „A b c.“ [1] „D e.“ [2][3]. Trailing words"
     assert metrics.answer_claims(text) == [
-        ("Laut Artikel: „A b c.“", (1,)), ("„D e.“", (2, 3)), ("Trailing words", ())]
+        ("Laut Artikel: „A b c.“", (1,)),
+        ("„D e.“", (2, 3)),
+        ("Trailing words", ()),
+    ]
     assert metrics.answer_claims("Nur ein Satz [1].") == [("Nur ein Satz", (1,))]
 
 
 def test_supported_claims_use_the_verifier_on_the_cited_texts():
-    answer = {"abstained": False, "answer": 'Laut Artikel: „Die Truppe hat 9000 Soldaten.“ [1] '
-                                            "Putin flog zum Mond [2]. Ohne Beleg.",
-              "citations": [{"n": 1, "text": "Die Truppe hat 9000 Soldaten."},
-                            {"n": 2, "text": "Eins zwei."}]}
+    answer = {
+        "abstained": False,
+        "answer": "Laut Artikel: „Die Truppe hat 9000 Soldaten.“ [1] "
+        "Putin flog zum Mond [2]. Ohne Beleg.",
+        "citations": [
+            {"n": 1, "text": "Die Truppe hat 9000 Soldaten."},
+            {"n": 2, "text": "Eins zwei."},
+        ],
+    }
     verify = metrics.overlap_verifier(0.5)
     assert metrics.supported_claims(answer, verify) == (1, 3)
     assert metrics.supported_claims({"abstained": True, "answer": "Nichts."}, verify) == (0, 0)
@@ -130,8 +138,7 @@ def test_cited_texts_add_the_rendering_when_a_citation_carries_one():
     base = {"n": 1, "text": "Minsk bestritt es."}
     assert metrics.cited_texts(base) == ["Minsk bestritt es."]
     assert metrics.cited_texts({**base, "rendering": None}) == ["Minsk bestritt es."]
-    shown = {**base, "rendering": {"language": "en", "text": "Minsk denied it.",
-                                   "checked": True}}
+    shown = {**base, "rendering": {"language": "en", "text": "Minsk denied it.", "checked": True}}
     assert metrics.cited_texts(shown) == ["Minsk bestritt es.", "Minsk denied it."]
     empty = {**base, "rendering": {"language": "en", "text": " ", "checked": False}}
     assert metrics.cited_texts(empty) == ["Minsk bestritt es."]
@@ -142,14 +149,22 @@ def test_cited_texts_add_the_rendering_when_a_citation_carries_one():
 def test_support_is_evals_own_check_and_can_fail():
     support, name = default_support()
     assert "eval token overlap" in name
-    cited = {"n": 1, "doc_id": "a", "section": "", "start": 11, "end": 40,
-             "text": "Die Truppe hat 9000 Soldaten."}
-    quoted = _answer('Laut Artikel: „Die Truppe hat 9000 Soldaten.“ [1]', [cited], [])
+    cited = {
+        "n": 1,
+        "doc_id": "a",
+        "section": "",
+        "start": 11,
+        "end": 40,
+        "text": "Die Truppe hat 9000 Soldaten.",
+    }
+    quoted = _answer("Laut Artikel: „Die Truppe hat 9000 Soldaten.“ [1]", [cited], [])
     assert support(quoted) == (1, 1)
     english = _answer("The unit has 9,000 soldiers [1].", [cited], [], language="en")
     assert support(english) == (0, 1)  # German text alone does not vouch for English words
-    rendered = {**cited, "rendering": {"language": "en", "text": "The unit has 9,000 soldiers.",
-                                       "checked": True}}
+    rendered = {
+        **cited,
+        "rendering": {"language": "en", "text": "The unit has 9,000 soldiers.", "checked": True},
+    }
     assert support(_answer("The unit has 9,000 soldiers [1].", [rendered], [])) == (1, 1)
     wrong = _answer("Putin fliegt morgen zum Mond [1]. Ohne Beleg.", [cited], [])
     assert support(wrong) == (0, 2)
@@ -159,8 +174,10 @@ def test_support_is_evals_own_check_and_can_fail():
 def test_the_language_detector_reads_the_answer_text_quotes_included():
     assert text.detect_language("No. Belarus has denied that it will join the war [1].") == "en"
     assert text.detect_language("Nein. Belarus bestreitet, in den Krieg einzutreten [1].") == "de"
-    quoted = 'The article says (in German): "Die Kampftruppe könnten bis zu 9000 russische ' \
-             'Soldaten angehören." [1]'
+    quoted = (
+        'The article says (in German): "Die Kampftruppe könnten bis zu 9000 russische '
+        'Soldaten angehören." [1]'
+    )
     assert text.detect_language(quoted) == "de"  # the reader meets German
     with pytest.raises(ValueError, match="without letters"):
         text.detect_language("[1] 9000.")
@@ -183,21 +200,51 @@ def test_language_match_and_percentiles():
         metrics.percentile([1], 101)
 
 
-def _answer(text: str, citations: list[dict[str, object]], passages: list[dict[str, object]],
-            abstained: bool = False, language: str = "de") -> dict[str, object]:
-    return {"question": "q", "answer": text, "language": language, "abstained": abstained,
-            "citations": citations, "passages": passages, "timings_ms": {"total_ms": 100.0},
-            "standalone_question": "q", "mode": "extractive"}
+def _answer(
+    text: str,
+    citations: list[dict[str, object]],
+    passages: list[dict[str, object]],
+    abstained: bool = False,
+    language: str = "de",
+) -> dict[str, object]:
+    return {
+        "question": "q",
+        "answer": text,
+        "language": language,
+        "abstained": abstained,
+        "citations": citations,
+        "passages": passages,
+        "timings_ms": {"total_ms": 100.0},
+        "standalone_question": "q",
+        "mode": "extractive",
+    }
 
 
 def test_score_item_and_summarize_combine_the_metrics():
-    good = parse_item({"id": "g", "lang": "de", "answerable": True, "question": "Wie viele?",
-                       "facts": [["9000"]], "evidence": ["Die Truppe hat 9000 Soldaten."]})
+    good = parse_item(
+        {
+            "id": "g",
+            "lang": "de",
+            "answerable": True,
+            "question": "Wie viele?",
+            "facts": [["9000"]],
+            "evidence": ["Die Truppe hat 9000 Soldaten."],
+        }
+    )
     none = parse_item({"id": "u", "lang": "en", "answerable": False, "question": "Capital?"})
-    cited = {"n": 1, "doc_id": "a", "section": "", "start": 11, "end": 40,
-             "text": "Die Truppe hat 9000 Soldaten."}
-    right = _answer('Laut Artikel: „Die Truppe hat 9000 Soldaten.“ [1]', [cited],
-                    [passage("b", 0, 5), passage("a", 0, 52)])
+    cited = {
+        "n": 1,
+        "doc_id": "a",
+        "section": "",
+        "start": 11,
+        "end": 40,
+        "text": "Die Truppe hat 9000 Soldaten.",
+    }
+    right = _answer(
+        "Laut Artikel: „Die Truppe hat 9000 Soldaten.“ [1]",
+        [cited],
+        [passage("b", 0, 5), passage("a", 0, 52)],
+    )
     refused = _answer("The article does not say.", [], [passage("b", 0, 5)], True, "en")
     verify = overlap_support()
     first = score_item(good, right, DOCS, verify)
@@ -221,6 +268,7 @@ def test_score_item_and_summarize_combine_the_metrics():
 
 def _by_text(language_of: dict[str, str]):  # type: ignore[no-untyped-def]
     """A fake detector: looks the text up, so the test fixes what it 'detects'."""
+
     def detect(answer_text: str) -> str:
         return language_of[answer_text]
 
@@ -228,15 +276,34 @@ def _by_text(language_of: dict[str, str]):  # type: ignore[no-untyped-def]
 
 
 def test_language_is_measured_on_the_answer_text_not_the_product_label():
-    item = parse_item({"id": "e", "lang": "en", "answerable": True, "question": "How many?",
-                       "facts": [["9000"]], "facts_reader": [["9,000", "9000"]],
-                       "evidence": ["Die Truppe hat 9000 Soldaten."]})
-    cited = {"n": 1, "doc_id": "a", "section": "", "start": 11, "end": 40,
-             "text": "Die Truppe hat 9000 Soldaten."}
-    german = _answer('Laut Artikel: „Die Truppe hat 9000 Soldaten.“ [1]', [cited], [],
-                     language="en")
-    detector = _by_text({'Laut Artikel: „Die Truppe hat 9000 Soldaten.“': "de",
-                         "The unit has 9,000 soldiers.": "en"})
+    item = parse_item(
+        {
+            "id": "e",
+            "lang": "en",
+            "answerable": True,
+            "question": "How many?",
+            "facts": [["9000"]],
+            "facts_reader": [["9,000", "9000"]],
+            "evidence": ["Die Truppe hat 9000 Soldaten."],
+        }
+    )
+    cited = {
+        "n": 1,
+        "doc_id": "a",
+        "section": "",
+        "start": 11,
+        "end": 40,
+        "text": "Die Truppe hat 9000 Soldaten.",
+    }
+    german = _answer(
+        "Laut Artikel: „Die Truppe hat 9000 Soldaten.“ [1]", [cited], [], language="en"
+    )
+    detector = _by_text(
+        {
+            "Laut Artikel: „Die Truppe hat 9000 Soldaten.“": "de",
+            "The unit has 9,000 soldiers.": "en",
+        }
+    )
     scores = score_item(item, german, DOCS, overlap_support(), detector=detector)
     assert scores["answer_language"] == "de" and not scores["language_ok"]
     assert scores["facts_ok"] and scores["facts_reader_ok"]  # "9000" is in both languages
@@ -246,10 +313,17 @@ def test_language_is_measured_on_the_answer_text_not_the_product_label():
 
 
 def test_reader_facts_need_the_readers_language():
-    item = parse_item({"id": "n", "lang": "en", "answerable": True,
-                       "question": "Did Minsk join?", "facts": [["nicht", "not"]],
-                       "facts_reader": [["No", "not", "denied"]],
-                       "evidence": ["Die Truppe hat 9000 Soldaten."]})
+    item = parse_item(
+        {
+            "id": "n",
+            "lang": "en",
+            "answerable": True,
+            "question": "Did Minsk join?",
+            "facts": [["nicht", "not"]],
+            "facts_reader": [["No", "not", "denied"]],
+            "evidence": ["Die Truppe hat 9000 Soldaten."],
+        }
+    )
     quoted = _answer("Laut Artikel: „Minsk trat nicht ein.“ [1]", [], [])
     scores = score_item(item, quoted, DOCS, overlap_support(), detector=lambda _: "de")
     assert scores["facts_ok"] and not scores["facts_reader_ok"]
@@ -262,14 +336,42 @@ def test_reader_facts_need_the_readers_language():
 
 def test_summary_has_the_reader_metrics_overall_and_per_language():
     scores = [
-        {"lang": "en", "answerable": True, "error": None, "abstained": False,
-         "abstention_ok": True, "answer_language": "de", "language_ok": False,
-         "total_ms": 10.0, "supported": 1, "claims": 1, "hit_rank": 1, "facts_ok": True,
-         "facts_reader_ok": False, "cited_gold": 1, "cited": 1, "citation_covers": True},
-        {"lang": "de", "answerable": True, "error": None, "abstained": False,
-         "abstention_ok": True, "answer_language": "de", "language_ok": True,
-         "total_ms": 20.0, "supported": 0, "claims": 2, "hit_rank": 2, "facts_ok": True,
-         "facts_reader_ok": True, "cited_gold": 1, "cited": 2, "citation_covers": True},
+        {
+            "lang": "en",
+            "answerable": True,
+            "error": None,
+            "abstained": False,
+            "abstention_ok": True,
+            "answer_language": "de",
+            "language_ok": False,
+            "total_ms": 10.0,
+            "supported": 1,
+            "claims": 1,
+            "hit_rank": 1,
+            "facts_ok": True,
+            "facts_reader_ok": False,
+            "cited_gold": 1,
+            "cited": 1,
+            "citation_covers": True,
+        },
+        {
+            "lang": "de",
+            "answerable": True,
+            "error": None,
+            "abstained": False,
+            "abstention_ok": True,
+            "answer_language": "de",
+            "language_ok": True,
+            "total_ms": 20.0,
+            "supported": 0,
+            "claims": 2,
+            "hit_rank": 2,
+            "facts_ok": True,
+            "facts_reader_ok": True,
+            "cited_gold": 1,
+            "cited": 2,
+            "citation_covers": True,
+        },
     ]
     overall = summarize(scores)
     assert overall["fact_accuracy_reader"] == 0.5 and overall["language_match"] == 0.5

@@ -84,29 +84,39 @@ def test_shipped_sets_pass_the_check_command(capsys):
 
 
 def _line(**fields: object) -> str:
-    base: dict[str, object] = {"id": "q1", "lang": "en", "answerable": True,
-                               "question": "How many?", "facts": [["9000"]],
-                               "evidence": ["9000 Soldaten"]}
+    base: dict[str, object] = {
+        "id": "q1",
+        "lang": "en",
+        "answerable": True,
+        "question": "How many?",
+        "facts": [["9000"]],
+        "evidence": ["9000 Soldaten"],
+    }
     base.update(fields)
     return json.dumps({key: value for key, value in base.items() if value is not None})
 
 
-@pytest.mark.parametrize(("fields", "message"), [
-    ({"lang": "fr"}, "lang must be one of de, en"),
-    ({"answerable": "yes"}, "answerable must be true or false"),
-    ({"turns": ["a", "b"]}, "exactly one of 'question' or 'turns'"),
-    ({"question": None}, "exactly one of 'question' or 'turns'"),
-    ({"facts": []}, "facts must be a non-empty list"),
-    ({"facts": [["9000"], []]}, "each facts group"),
-    ({"evidence": None}, "evidence must be a non-empty list"),
-    ({"answerable": False}, "an unanswerable item has no facts or evidence"),
-    ({"facts_reader": []}, "facts_reader must be a non-empty list"),
-    ({"facts_reader": [["No"], [""]]}, "each facts_reader group"),
-    ({"answerable": False, "facts": None, "evidence": None, "facts_reader": [["x"]]},
-     "an unanswerable item has no facts or evidence"),
-    ({"colour": "red"}, "unknown field(s) colour"),
-    ({"id": ""}, "id must be a non-empty string"),
-])
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"lang": "fr"}, "lang must be one of de, en"),
+        ({"answerable": "yes"}, "answerable must be true or false"),
+        ({"turns": ["a", "b"]}, "exactly one of 'question' or 'turns'"),
+        ({"question": None}, "exactly one of 'question' or 'turns'"),
+        ({"facts": []}, "facts must be a non-empty list"),
+        ({"facts": [["9000"], []]}, "each facts group"),
+        ({"evidence": None}, "evidence must be a non-empty list"),
+        ({"answerable": False}, "an unanswerable item has no facts or evidence"),
+        ({"facts_reader": []}, "facts_reader must be a non-empty list"),
+        ({"facts_reader": [["No"], [""]]}, "each facts_reader group"),
+        (
+            {"answerable": False, "facts": None, "evidence": None, "facts_reader": [["x"]]},
+            "an unanswerable item has no facts or evidence",
+        ),
+        ({"colour": "red"}, "unknown field(s) colour"),
+        ({"id": ""}, "id must be a non-empty string"),
+    ],
+)
 def test_an_invalid_item_names_the_line_and_the_problem(fields, message):
     lines = [_line(id="q0"), "", _line(**fields)]
     with pytest.raises(QuestionSetError) as raised:

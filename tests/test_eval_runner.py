@@ -24,11 +24,20 @@ from index.types import Answer, Retrieval, Turn
 FIXTURE_QUESTIONS = Path(__file__).parent / "fixtures" / "questions.jsonl"
 # language_match: fx07 asks in English and the extractive answer quotes the German article,
 # which a reader meets as German; 8 of 9 answers are in the question's language.
-SANE = {"min": {"hit@1": 0.8, "mrr": 0.8, "fact_accuracy": 0.8, "citation_recall": 0.8,
-                "citation_precision": 0.6, "abstention_recall": 0.5,
-                "abstention_precision": 0.5, "supported_sentence_rate": 0.8,
-                "language_match": 0.85},
-        "max": {"errors": 0, "latency_p95_ms": 5000}}
+SANE = {
+    "min": {
+        "hit@1": 0.8,
+        "mrr": 0.8,
+        "fact_accuracy": 0.8,
+        "citation_recall": 0.8,
+        "citation_precision": 0.6,
+        "abstention_recall": 0.5,
+        "abstention_precision": 0.5,
+        "supported_sentence_rate": 0.8,
+        "language_match": 0.85,
+    },
+    "max": {"errors": 0, "latency_p95_ms": 5000},
+}
 
 
 class ReversedRetriever:
@@ -41,8 +50,9 @@ class ReversedRetriever:
         found = self.inner.search(question, 100)
         worst = list(reversed(found.passages))[:k]
         passages = [replace(p, rank=rank) for rank, p in enumerate(worst, start=1)]
-        return Retrieval(passages=passages, query_vector=found.query_vector,
-                         language=found.language)
+        return Retrieval(
+            passages=passages, query_vector=found.query_vector, language=found.language
+        )
 
     def retrieve(self, question: str, k: int):  # type: ignore[no-untyped-def]
         return self.search(question, k).passages
@@ -68,8 +78,17 @@ def test_a_run_writes_results_summary_and_report(fake_components, tmp_path):
     assert [r["id"] for r in records] == [f"fx0{n}" for n in range(1, 10)]
     first = records[0]
     assert first["question"] == "Wie viele Besucher werden beim Stadtfest erwartet?"
-    assert set(first["answer"]) >= {"question", "answer", "language", "abstained", "citations",
-                                    "passages", "timings_ms", "standalone_question", "mode"}
+    assert set(first["answer"]) >= {
+        "question",
+        "answer",
+        "language",
+        "abstained",
+        "citations",
+        "passages",
+        "timings_ms",
+        "standalone_question",
+        "mode",
+    }
     follow_up = next(r for r in records if r["id"] == "fx06")
     assert follow_up["earlier"][0]["question"] == "Wer ist Sprecherin Lena Vogel?"
     assert "Lena Vogel" in follow_up["answer"]["standalone_question"]
@@ -88,7 +107,8 @@ def test_a_run_writes_results_summary_and_report(fake_components, tmp_path):
 
 
 def test_the_gate_passes_on_the_pipeline_and_fails_on_a_broken_retriever(
-        fake_components, tmp_path, thresholds, capsys):
+    fake_components, tmp_path, thresholds, capsys
+):
     good = tmp_path / "good"
     _run(fake_components, good)
     assert gate(good, thresholds) == ([], 11)
@@ -115,14 +135,30 @@ def test_the_gate_passes_on_the_pipeline_and_fails_on_a_broken_retriever(
 
 
 def test_reader_facts_are_scored_and_reported_per_language(fake_components, tmp_path):
-    items = [parse_item({"id": "r1", "lang": "de", "answerable": True,
-                         "question": "Wie viele Besucher werden beim Stadtfest erwartet?",
-                         "facts": [["12000", "12.000"]], "facts_reader": [["12000", "12.000"]],
-                         "evidence": ["Bis zu 12000 Besucher werden erwartet."]}),
-             parse_item({"id": "r2", "lang": "en", "answerable": True,
-                         "question": "How many visitors are expected at the town festival?",
-                         "facts": [["12000"]], "facts_reader": [["visitors"], ["12000"]],
-                         "evidence": ["Bis zu 12000 Besucher werden erwartet."]})]
+    items = [
+        parse_item(
+            {
+                "id": "r1",
+                "lang": "de",
+                "answerable": True,
+                "question": "Wie viele Besucher werden beim Stadtfest erwartet?",
+                "facts": [["12000", "12.000"]],
+                "facts_reader": [["12000", "12.000"]],
+                "evidence": ["Bis zu 12000 Besucher werden erwartet."],
+            }
+        ),
+        parse_item(
+            {
+                "id": "r2",
+                "lang": "en",
+                "answerable": True,
+                "question": "How many visitors are expected at the town festival?",
+                "facts": [["12000"]],
+                "facts_reader": [["visitors"], ["12000"]],
+                "evidence": ["Bis zu 12000 Besucher werden erwartet."],
+            }
+        ),
+    ]
     out = tmp_path / "reader"
     summary = run_items(fake_components, items, out, progress=False)
     records, _ = read_run(out)
@@ -161,32 +197,54 @@ class RecordingAnswerer:
         self.calls: list[tuple[str, tuple[Turn, ...], int | None, str | None]] = []
         self.fail_on = fail_on
 
-    def answer(self, question: str, history: Sequence[Turn] = (), top_k: int | None = None,
-               mode: str | None = None) -> Answer:
+    def answer(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        top_k: int | None = None,
+        mode: str | None = None,
+    ) -> Answer:
         self.calls.append((question, tuple(history), top_k, mode))
         if question == self.fail_on:
             raise RuntimeError("no luck")
-        return Answer(question=question, answer=f"reply to {question}", language="en",
-                      abstained=True, citations=(), passages=(),
-                      timings_ms={"total_ms": 1.0})
+        return Answer(
+            question=question,
+            answer=f"reply to {question}",
+            language="en",
+            abstained=True,
+            citations=(),
+            passages=(),
+            timings_ms={"total_ms": 1.0},
+        )
 
 
 def test_follow_ups_are_asked_turn_by_turn_with_the_history():
-    item = parse_item({"id": "f", "lang": "en", "answerable": False,
-                       "turns": ["Who is A?", "And B?", "Where is she?"]})
+    item = parse_item(
+        {
+            "id": "f",
+            "lang": "en",
+            "answerable": False,
+            "turns": ["Who is A?", "And B?", "Where is she?"],
+        }
+    )
     answerer = RecordingAnswerer()
     final, earlier = ask_item(answerer, item, mode="extractive", top_k=3)
     assert [call[0] for call in answerer.calls] == ["Who is A?", "And B?", "Where is she?"]
     assert answerer.calls[2][1] == (
-        Turn("user", "Who is A?"), Turn("assistant", "reply to Who is A?"),
-        Turn("user", "And B?"), Turn("assistant", "reply to And B?"))
+        Turn("user", "Who is A?"),
+        Turn("assistant", "reply to Who is A?"),
+        Turn("user", "And B?"),
+        Turn("assistant", "reply to And B?"),
+    )
     assert all(call[2:] == (3, "extractive") for call in answerer.calls)
     assert final["question"] == "Where is she?" and len(earlier) == 2
 
 
 def test_an_exception_is_recorded_on_the_item_and_the_run_goes_on():
-    items = [parse_item({"id": n, "lang": "en", "answerable": False, "question": n})
-             for n in ("one", "two")]
+    items = [
+        parse_item({"id": n, "lang": "en", "answerable": False, "question": n})
+        for n in ("one", "two")
+    ]
     records = evaluate(RecordingAnswerer(fail_on="one"), items, {"d": "text"}, progress=False)
     assert records[0]["answer"] is None
     assert records[0]["scores"]["error"] == "RuntimeError: no luck"
@@ -194,16 +252,24 @@ def test_an_exception_is_recorded_on_the_item_and_the_run_goes_on():
 
 
 def test_thresholds_are_checked_and_unmeasured_metrics_fail(tmp_path):
-    summary = {"metrics": {"hit@1": 0.5, "abstention_precision": None, "errors": 2},
-               "by_lang": {"de": {"hit@1": 0.9}}}
-    failures, checks = check(summary, {"min": {"hit@1": 0.6, "de.hit@1": 0.8,
-                                               "abstention_precision": 0.5, "nope": 1},
-                                       "max": {"errors": 0}})
+    summary = {
+        "metrics": {"hit@1": 0.5, "abstention_precision": None, "errors": 2},
+        "by_lang": {"de": {"hit@1": 0.9}},
+    }
+    failures, checks = check(
+        summary,
+        {
+            "min": {"hit@1": 0.6, "de.hit@1": 0.8, "abstention_precision": 0.5, "nope": 1},
+            "max": {"errors": 0},
+        },
+    )
     assert checks == 5
-    assert failures == ["hit@1 = 0.5 is below the minimum 0.6",
-                        "abstention_precision: not measured (threshold min 0.5)",
-                        "nope: not in the summary (threshold min 1)",
-                        "errors = 2 is above the maximum 0"]
+    assert failures == [
+        "hit@1 = 0.5 is below the minimum 0.6",
+        "abstention_precision: not measured (threshold min 0.5)",
+        "nope: not in the summary (threshold min 1)",
+        "errors = 2 is above the maximum 0",
+    ]
     bad = tmp_path / "t.json"
     bad.write_text('{"min": {"hit@1": "high"}}', encoding="utf-8")
     with pytest.raises(ThresholdsError, match=r"min\.hit@1 must be a number"):
@@ -218,12 +284,23 @@ def test_thresholds_are_checked_and_unmeasured_metrics_fail(tmp_path):
 
 def test_the_gate_knows_the_new_metric_names(tmp_path):
     path = tmp_path / "t.json"
-    path.write_text(json.dumps({"min": {"fact_accuracy_reader": 0.5, "en.language_match": 0.9,
-                                        "de.supported_sentence_rate": 0.8}}), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "min": {
+                    "fact_accuracy_reader": 0.5,
+                    "en.language_match": 0.9,
+                    "de.supported_sentence_rate": 0.8,
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
     loaded = load_thresholds(path)
-    summary = {"metrics": {"fact_accuracy_reader": 0.4},
-               "by_lang": {"en": {"language_match": 1.0},
-                           "de": {"supported_sentence_rate": 0.9}}}
+    summary = {
+        "metrics": {"fact_accuracy_reader": 0.4},
+        "by_lang": {"en": {"language_match": 1.0}, "de": {"supported_sentence_rate": 0.9}},
+    }
     failures, checks = check(summary, loaded)
     assert checks == 3
     assert failures == ["fact_accuracy_reader = 0.4 is below the minimum 0.5"]

@@ -88,18 +88,22 @@ def test_expected_names_come_from_the_reference_and_the_source():
     source = "In Belarus war er zuletzt vor drei Jahren, danach stets in Moskau oder Sotschi."
     reference = "He had last been in Belarus three years ago, since then in Moscow or Sochi."
     assert translations.expected_names(source, reference) == ["Belarus", "Moscow", "Sochi"]
-    assert translations.missing_names(source, reference, "Talks were in Moskau or Sochi, "
-                                                         "Belarus.") == []
-    assert translations.missing_names(source, reference, "Talks were in Minsk or Sochi, "
-                                                         "Belarus.") == ["Moscow"]
+    assert (
+        translations.missing_names(source, reference, "Talks were in Moskau or Sochi, Belarus.")
+        == []
+    )
+    assert translations.missing_names(
+        source, reference, "Talks were in Minsk or Sochi, Belarus."
+    ) == ["Moscow"]
 
 
 def test_score_rendering_reports_every_check_and_chrf():
     good = translations.score_rendering(SOURCE, REFERENCE, REFERENCE)
     assert good["negation_ok"] and good["numbers_ok"] and good["names_ok"]
     assert good["chrf"] == 100
-    bad = translations.score_rendering(SOURCE, "Up to 900 Belarusian soldiers could not "
-                                               "belong to it.", REFERENCE)
+    bad = translations.score_rendering(
+        SOURCE, "Up to 900 Belarusian soldiers could not belong to it.", REFERENCE
+    )
     assert not bad["negation_ok"] and not bad["numbers_ok"]
     assert bad["missing_names"] == ["Russian"] and bad["chrf"] < good["chrf"]
     with pytest.raises(ValueError, match="empty"):
@@ -111,17 +115,22 @@ def _records(renderer: FakeRenderer, sentences: list[Sentence]) -> list[dict]:
 
 
 def test_only_checked_renderings_count_as_shown_and_failures_are_counted():
-    sentences = [Sentence("a", SOURCE, REFERENCE),
-                 Sentence("b", "Minsk trat nicht ein.", "Minsk did not join."),
-                 Sentence("c", "Putin reiste nach Minsk.", "Putin travelled to Minsk."),
-                 Sentence("d", "Es gab 2020 Proteste.", "There were protests in 2020.")]
-    renderer = FakeRenderer({
-        SOURCE: FakeRendering("en", REFERENCE, True),
-        "Minsk trat nicht ein.": FakeRendering("en", "Minsk joined.", True),
-        "Putin reiste nach Minsk.": FakeRendering("en", "Peskov went to Minsk.", False,
-                                                  ("name Putin missing",)),
-        "Es gab 2020 Proteste.": RuntimeError("model missing"),
-    })
+    sentences = [
+        Sentence("a", SOURCE, REFERENCE),
+        Sentence("b", "Minsk trat nicht ein.", "Minsk did not join."),
+        Sentence("c", "Putin reiste nach Minsk.", "Putin travelled to Minsk."),
+        Sentence("d", "Es gab 2020 Proteste.", "There were protests in 2020."),
+    ]
+    renderer = FakeRenderer(
+        {
+            SOURCE: FakeRendering("en", REFERENCE, True),
+            "Minsk trat nicht ein.": FakeRendering("en", "Minsk joined.", True),
+            "Putin reiste nach Minsk.": FakeRendering(
+                "en", "Peskov went to Minsk.", False, ("name Putin missing",)
+            ),
+            "Es gab 2020 Proteste.": RuntimeError("model missing"),
+        }
+    )
     records = _records(renderer, sentences)
     assert renderer.calls[0] == (SOURCE, "de", "en")
     assert [r["shown"] for r in records] == [True, True, False, False]
@@ -134,7 +143,8 @@ def test_only_checked_renderings_count_as_shown_and_failures_are_counted():
     assert summary["hidden_flagged"] == 1 and summary["errors"] == 1
     assert summary["not_shown"] == ["c", "d"]
     assert summary["mean_chrf_shown"] == pytest.approx(
-        (100 + records[1]["checks"]["chrf"]) / 2, abs=0.01)
+        (100 + records[1]["checks"]["chrf"]) / 2, abs=0.01
+    )
     assert translations.shown_failures(summary) == 1
     table = translations.table(records, summary)
     assert "not shown: c, d" in table and "b      yes   FAIL" in table
@@ -142,8 +152,11 @@ def test_only_checked_renderings_count_as_shown_and_failures_are_counted():
 
 def test_the_set_file_is_validated_with_line_numbers(tmp_path):
     path = tmp_path / "t.jsonl"
-    path.write_text('{"id": "t1", "source": "a", "reference": "b"}\n'
-                    '{"id": "t1", "source": "c", "reference": "d"}\n', encoding="utf-8")
+    path.write_text(
+        '{"id": "t1", "source": "a", "reference": "b"}\n'
+        '{"id": "t1", "source": "c", "reference": "d"}\n',
+        encoding="utf-8",
+    )
     with pytest.raises(QuestionSetError, match=r"t\.jsonl:2: id 't1' is already used"):
         translations.load_set(path)
     path.write_text('{"id": "t1", "source": "", "reference": "b"}\n', encoding="utf-8")
@@ -159,8 +172,9 @@ def test_the_shipped_set_is_article_sentences_whose_references_pass_the_checks()
     documents = read_documents(ROOT / "corpus")
     translations.check_sources(sentences, documents, str(SET))
     for sentence in sentences:
-        checks = translations.score_rendering(sentence.source, sentence.reference,
-                                              sentence.reference)
+        checks = translations.score_rendering(
+            sentence.source, sentence.reference, sentence.reference
+        )
         assert checks["negation_ok"] and checks["numbers_ok"] and checks["names_ok"], sentence
     assert sum(translations.has_negation(s.source, "de") for s in sentences) >= 10
     assert sum(bool(translations.numbers(s.source, "de")) for s in sentences) >= 6
@@ -169,13 +183,15 @@ def test_the_shipped_set_is_article_sentences_whose_references_pass_the_checks()
 
 
 def test_the_translations_command_writes_results_and_fails_on_a_bad_shown_rendering(
-        tmp_path, monkeypatch, capsys):
+    tmp_path, monkeypatch, capsys
+):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "a.txt").write_text(f"{SOURCE} Minsk trat nicht ein.\n", encoding="utf-8")
     path = tmp_path / "set.jsonl"
-    path.write_text(json.dumps({"id": "t1", "source": SOURCE, "reference": REFERENCE}) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps({"id": "t1", "source": SOURCE, "reference": REFERENCE}) + "\n", encoding="utf-8"
+    )
     renderer = FakeRenderer({SOURCE: FakeRendering("en", REFERENCE, True)})
     monkeypatch.setattr(translations, "build_renderer", lambda: renderer)
     out = tmp_path / "out"
@@ -192,7 +208,10 @@ def test_the_translations_command_writes_results_and_fails_on_a_bad_shown_render
     assert main(args) == 1
     assert "1 shown rendering check(s) failed" in capsys.readouterr().err
 
-    path.write_text(json.dumps({"id": "t9", "source": "Nicht im Artikel.",
-                                "reference": "Not in the article."}) + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps({"id": "t9", "source": "Nicht im Artikel.", "reference": "Not in the article."})
+        + "\n",
+        encoding="utf-8",
+    )
     assert main(args) == 1
     assert "source not found in the article: t9" in capsys.readouterr().err

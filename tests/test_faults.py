@@ -38,11 +38,13 @@ def test_two_processes_writing_feedback_lose_and_tear_no_line(tmp_path: Path) ->
         assert worker.exitcode == 0
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert sorted((r["writer"], r["n"]) for r in records) == [
-        (w, n) for w in (1, 2) for n in range(200)]
+        (w, n) for w in (1, 2) for n in range(200)
+    ]
 
 
 def test_full_disk_is_a_clear_message_and_leaves_no_torn_line(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "feedback.jsonl"
     store = FeedbackStore(path)
     store.append({"n": 1})
@@ -76,7 +78,8 @@ def test_unwritable_feedback_folder_is_found_at_start(tmp_path: Path) -> None:
 
 
 def test_a_lost_vote_is_reported_to_the_reader_not_as_a_generic_error(
-        fake_components: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fake_components: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     handlers = Handlers(Runtime.ready(fake_components), FeedbackStore(tmp_path / "fb.jsonl"))
     *_, last = handlers.respond("Wer zahlt für das Stadtfest?", None, 5, "extractive")
     session = last[2]
@@ -91,8 +94,7 @@ def test_a_lost_vote_is_reported_to_the_reader_not_as_a_generic_error(
     assert len(shown) == 1 and "the disk is full" in shown[0]
 
 
-def test_page_loading_retries_while_the_store_is_down_and_recovers(
-        fake_components: Any) -> None:
+def test_page_loading_retries_while_the_store_is_down_and_recovers(fake_components: Any) -> None:
     attempts: list[int] = []
     statuses: list[str] = []
     runtime = Runtime(retry_seconds=0.01)
@@ -125,7 +127,8 @@ def test_a_setting_error_is_not_retried() -> None:
 
 
 def test_a_rejected_question_logs_one_line_not_a_traceback(
-        fake_components: Any, capfd: pytest.CaptureFixture[str]) -> None:
+    fake_components: Any, capfd: pytest.CaptureFixture[str]
+) -> None:
     handlers = Handlers(Runtime.ready(fake_components))
     with pytest.raises(gr.Error):
         handlers.ask("https://example.com")

@@ -23,17 +23,23 @@ from index.types import Answer, Evidence
 from tests.fakes import HashEmbedding, ScriptedGenerator
 
 
-def make_answerer(components: Any, generator: ScriptedGenerator,
-                  min_similarity: float = 0.3) -> AnswerPipeline:
+def make_answerer(
+    components: Any, generator: ScriptedGenerator, min_similarity: float = 0.3
+) -> AnswerPipeline:
     """The fixture pipeline in generative mode, with the fake LLM and the hash embedder."""
     base = components.answerer
     extractive = base.composers["extractive"]
-    writer = GenerativeComposer(generator, Prompts(),
-                                Verifier(HashEmbedding(), min_similarity=min_similarity),
-                                extractive)
-    return AnswerPipeline(base.retriever, base.store,
-                          {"extractive": extractive, "generative": writer}, top_k=base.top_k,
-                          abstain_threshold=base.abstain_threshold, default_mode="generative")
+    writer = GenerativeComposer(
+        generator, Prompts(), Verifier(HashEmbedding(), min_similarity=min_similarity), extractive
+    )
+    return AnswerPipeline(
+        base.retriever,
+        base.store,
+        {"extractive": extractive, "generative": writer},
+        top_k=base.top_k,
+        abstain_threshold=base.abstain_threshold,
+        default_mode="generative",
+    )
 
 
 def number_of(prompt: str, fragment: str) -> int:
@@ -60,12 +66,16 @@ class ReplyAfterPrompt(ScriptedGenerator):
 # --- the two known failures -------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("question", "refusal"), [
-    ("What is the capital of France?", "The article does not say."),
-    ("Was ist die Hauptstadt von Frankreich?", "Dazu sagt der Artikel nichts."),
-])
+@pytest.mark.parametrize(
+    ("question", "refusal"),
+    [
+        ("What is the capital of France?", "The article does not say."),
+        ("Was ist die Hauptstadt von Frankreich?", "Dazu sagt der Artikel nichts."),
+    ],
+)
 def test_out_of_article_question_is_refused_without_asking_the_llm(
-        fake_components: Any, question: str, refusal: str) -> None:
+    fake_components: Any, question: str, refusal: str
+) -> None:
     llm = ScriptedGenerator("Paris is the capital of France [1].")
     answer = make_answerer(fake_components, llm).answer(question)
     assert answer.abstained and answer.citations == ()
@@ -74,8 +84,12 @@ def test_out_of_article_question_is_refused_without_asking_the_llm(
 
 
 def test_yes_against_the_denial_never_ships_in_german(fake_components: Any) -> None:
-    llm = ReplyAfterPrompt(lambda user: "Ja, das Stadtfest wird wegen des Regens abgesagt "
-                                        f"[{number_of(user, 'lehnten eine Absage ab')}].")
+    llm = ReplyAfterPrompt(
+        lambda user: (
+            "Ja, das Stadtfest wird wegen des Regens abgesagt "
+            f"[{number_of(user, 'lehnten eine Absage ab')}]."
+        )
+    )
     answer = make_answerer(fake_components, llm).answer("Droht eine Absage des Stadtfests?")
     assert llm.prompts, "the LLM should have been asked"
     assert not answer.answer.startswith("Ja")
@@ -84,20 +98,29 @@ def test_yes_against_the_denial_never_ships_in_german(fake_components: Any) -> N
 
 
 def test_yes_against_the_denial_never_ships_in_english(fake_components: Any) -> None:
-    llm = ReplyAfterPrompt(lambda user: "Yes, the Stadtfest has been cancelled "
-                                        f"[{number_of(user, 'lehnten eine Absage ab')}].")
+    llm = ReplyAfterPrompt(
+        lambda user: (
+            f"Yes, the Stadtfest has been cancelled [{number_of(user, 'lehnten eine Absage ab')}]."
+        )
+    )
     answer = make_answerer(fake_components, llm, min_similarity=-1.0).answer(
-        "Is there an Absage of the Stadtfest?")
+        "Is there an Absage of the Stadtfest?"
+    )
     assert not answer.answer.startswith("Yes")
     # the extractive fallback: the denial, quoted in German (no renderer in fast tests)
     assert answer.answer.startswith('No. In German (no checked translation): "Die Veranstalter')
 
 
 def test_no_that_agrees_with_the_denial_ships_with_its_citation(fake_components: Any) -> None:
-    llm = ReplyAfterPrompt(lambda user: "No, the organisers rejected an Absage of the "
-                                        f"Stadtfest [{number_of(user, 'lehnten eine Absage ab')}].")
+    llm = ReplyAfterPrompt(
+        lambda user: (
+            "No, the organisers rejected an Absage of the "
+            f"Stadtfest [{number_of(user, 'lehnten eine Absage ab')}]."
+        )
+    )
     answer = make_answerer(fake_components, llm, min_similarity=-1.0).answer(
-        "Is there an Absage of the Stadtfest?")
+        "Is there an Absage of the Stadtfest?"
+    )
     assert answer.answer == "No, the organisers rejected an Absage of the Stadtfest [1]."
     assert [c.text for c in answer.citations] == ["Die Veranstalter lehnten eine Absage ab."]
     assert answer.mode == "generative" and answer.language == "en"
@@ -113,8 +136,9 @@ def test_teaser_questions_are_not_shown_to_the_llm(fake_components: Any) -> None
 
 
 def test_invalid_citation_numbers_are_stripped(fake_components: Any) -> None:
-    llm = ReplyAfterPrompt(lambda user: "Bis zu 12000 Besucher werden erwartet "
-                                        f"[{number_of(user, '12000')}][7].")
+    llm = ReplyAfterPrompt(
+        lambda user: f"Bis zu 12000 Besucher werden erwartet [{number_of(user, '12000')}][7]."
+    )
     answer = make_answerer(fake_components, llm).answer("Wie viele Besucher werden erwartet?")
     assert answer.answer == "Bis zu 12000 Besucher werden erwartet [1]."
     assert len(answer.citations) == 1 and "12000" in answer.citations[0].text
@@ -123,11 +147,14 @@ def test_invalid_citation_numbers_are_stripped(fake_components: Any) -> None:
 def test_unsupported_sentences_are_dropped(fake_components: Any) -> None:
     def reply(user: str) -> str:
         n = number_of(user, "250.000")
-        return (f"Die Stadt zahlt 250.000 Euro für Bühne und Sicherheit [{n}]. "
-                f"Der Eintritt kostet 15 Euro [{n}]. Das Fest ist das größte im Land.")
+        return (
+            f"Die Stadt zahlt 250.000 Euro für Bühne und Sicherheit [{n}]. "
+            f"Der Eintritt kostet 15 Euro [{n}]. Das Fest ist das größte im Land."
+        )
 
     answer = make_answerer(fake_components, ReplyAfterPrompt(reply)).answer(
-        "Was kostet das Stadtfest die Stadt?")
+        "Was kostet das Stadtfest die Stadt?"
+    )
     assert answer.answer == "Die Stadt zahlt 250.000 Euro für Bühne und Sicherheit [1]."
     assert [c.n for c in answer.citations] == [1]
 
@@ -141,20 +168,22 @@ def test_nothing_supported_falls_back_to_the_extractive_answer(fake_components: 
 
 
 def test_citations_are_exact_spans_of_the_source(fake_components: Any) -> None:
-    llm = ReplyAfterPrompt(lambda user: "Bis zu 12000 Besucher werden erwartet "
-                                        f"[{number_of(user, '12000')}].")
+    llm = ReplyAfterPrompt(
+        lambda user: f"Bis zu 12000 Besucher werden erwartet [{number_of(user, '12000')}]."
+    )
     answer = make_answerer(fake_components, llm).answer("Wie viele Besucher werden erwartet?")
     documents = fake_components.store.documents()
     for citation in answer.citations:
-        assert documents[citation.doc_id][citation.start:citation.end] == citation.text
+        assert documents[citation.doc_id][citation.start : citation.end] == citation.text
 
 
 # --- language -----------------------------------------------------------------------------
 
 
 def test_german_question_gets_the_german_prompt(fake_components: Any) -> None:
-    llm = ReplyAfterPrompt(lambda user: "Bis zu 12000 Besucher werden erwartet "
-                                        f"[{number_of(user, '12000')}].")
+    llm = ReplyAfterPrompt(
+        lambda user: f"Bis zu 12000 Besucher werden erwartet [{number_of(user, '12000')}]."
+    )
     answer = make_answerer(fake_components, llm).answer("Wie viele Besucher werden erwartet?")
     system, user = llm.prompts[0]
     assert system.startswith("Du beantwortest") and "Frage: Wie viele Besucher" in user
@@ -162,20 +191,26 @@ def test_german_question_gets_the_german_prompt(fake_components: Any) -> None:
 
 
 def test_english_question_gets_the_english_prompt(fake_components: Any) -> None:
-    llm = ReplyAfterPrompt(lambda user: "Up to 12000 Besucher are expected "
-                                        f"[{number_of(user, '12000')}].")
+    llm = ReplyAfterPrompt(
+        lambda user: f"Up to 12000 Besucher are expected [{number_of(user, '12000')}]."
+    )
     answer = make_answerer(fake_components, llm, min_similarity=-1.0).answer(
-        "How many Besucher are expected at the Stadtfest?")
+        "How many Besucher are expected at the Stadtfest?"
+    )
     system, user = llm.prompts[0]
     assert system.startswith("You answer") and "Question: How many Besucher" in user
     assert answer.answer == "Up to 12000 Besucher are expected [1]."
 
 
 def test_answer_in_the_wrong_language_falls_back(fake_components: Any) -> None:
-    llm = ReplyAfterPrompt(lambda user: "Up to 12000 visitors are expected at the festival "
-                                        f"[{number_of(user, '12000')}].")
+    llm = ReplyAfterPrompt(
+        lambda user: (
+            f"Up to 12000 visitors are expected at the festival [{number_of(user, '12000')}]."
+        )
+    )
     answer = make_answerer(fake_components, llm, min_similarity=-1.0).answer(
-        "Wie viele Besucher werden erwartet?")
+        "Wie viele Besucher werden erwartet?"
+    )
     assert answer.mode == "extractive"
     # the quoting fallback: the asked-for value first, then the German quote
     assert answer.answer.startswith("Bis zu 12000. Laut Artikel:")
@@ -194,8 +229,9 @@ def test_system_prompt_is_constant_per_language(fake_components: Any) -> None:
 
 
 def test_tokens_stream_before_the_verified_answer(fake_components: Any) -> None:
-    llm = ReplyAfterPrompt(lambda user: "Bis zu 12000 Besucher werden erwartet "
-                                        f"[{number_of(user, '12000')}][9].")
+    llm = ReplyAfterPrompt(
+        lambda user: f"Bis zu 12000 Besucher werden erwartet [{number_of(user, '12000')}][9]."
+    )
     events = list(make_answerer(fake_components, llm).stream("Wie viele Besucher werden erwartet?"))
     pieces = [event for event in events if isinstance(event, str)]
     final = events[-1]
@@ -214,8 +250,12 @@ def test_select_evidence_puts_chosen_first_and_skips_questions() -> None:
     def ev(start: int, text: str, score: float) -> Evidence:
         return Evidence("d", "s", start, start + len(text), text, score, score, 1)
 
-    question, best, second, third = (ev(0, "Droht ein Krieg?", 0.9), ev(10, "A.", 0.8),
-                                     ev(20, "B.", 0.7), ev(30, "C.", 0.6))
+    question, best, second, third = (
+        ev(0, "Droht ein Krieg?", 0.9),
+        ev(10, "A.", 0.8),
+        ev(20, "B.", 0.7),
+        ev(30, "C.", 0.6),
+    )
     ranked = [question, best, second, third]
     assert select_evidence(ranked, [third], 3) == [third, best, second]
     assert select_evidence([question], [question], 3) == []
@@ -223,8 +263,13 @@ def test_select_evidence_puts_chosen_first_and_skips_questions() -> None:
 
 def test_writer_rejects_bad_limits() -> None:
     with pytest.raises(ValueError, match="max_tokens"):
-        GenerativeComposer(ScriptedGenerator(), Prompts(), Verifier(HashEmbedding()),
-                           ExtractiveComposer(Prompts()), max_tokens=0)
+        GenerativeComposer(
+            ScriptedGenerator(),
+            Prompts(),
+            Verifier(HashEmbedding()),
+            ExtractiveComposer(Prompts()),
+            max_tokens=0,
+        )
 
 
 def test_prefix_state_cache_keeps_one_state_per_family() -> None:
@@ -252,14 +297,24 @@ def test_llm_generator_streams_deltas_of_a_llama_index_llm() -> None:
 def test_every_template_renders_with_its_documented_variables(language: str) -> None:
     prompts = Prompts()
     documented = {
-        "refusal": {}, "extractive": {"quotes": "q"}, "quote": {"n": 1, "text": "t"},
+        "refusal": {},
+        "extractive": {"quotes": "q"},
+        "quote": {"n": 1, "text": "t"},
         "conflict": {"first": "a", "second": "b"},
-        "answer_system": {}, "answer_user": {"evidence": "e", "question": "q"},
-        "evidence_line": {"n": 1, "text": "t"}, "rewrite_system": {},
-        "rewrite_user": {"history": "h", "question": "q"}, "history_user": {"text": "t"},
-        "history_assistant": {"text": "t"}, "untranslated": {"quotes": "q"},
-        "verdict_no": {}, "render_system": {}, "render_user": {"glossary": "g", "text": "t"},
-        "glossary_line": {"entries": "e"}, "back_system": {}, "back_user": {"text": "t"},
+        "answer_system": {},
+        "answer_user": {"evidence": "e", "question": "q"},
+        "evidence_line": {"n": 1, "text": "t"},
+        "rewrite_system": {},
+        "rewrite_user": {"history": "h", "question": "q"},
+        "history_user": {"text": "t"},
+        "history_assistant": {"text": "t"},
+        "untranslated": {"quotes": "q"},
+        "verdict_no": {},
+        "render_system": {},
+        "render_user": {"glossary": "g", "text": "t"},
+        "glossary_line": {"entries": "e"},
+        "back_system": {},
+        "back_user": {"text": "t"},
         "render_literal_system": {},
     }
     names = {path.name.split(".")[0] for path in prompts.folder.glob("*.txt")}

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.slow
 def _assert_cited_exactly(components: Any, answer: Any) -> None:
     documents = components.store.documents()
     for citation in answer.citations:
-        assert documents[citation.doc_id][citation.start:citation.end] == citation.text
+        assert documents[citation.doc_id][citation.start : citation.end] == citation.text
     for sentence in split_sentences(answer.answer):
         assert markers_of(sentence), f"uncited sentence shipped: {sentence!r}"
 
@@ -52,9 +52,14 @@ def test_german_question_gets_a_german_answer(real_generative: Any) -> None:
 def test_follow_up_is_rewritten_with_the_person(real_generative: Any) -> None:
     from index.types import Turn
 
-    history = [Turn("user", "Who is Lisa Gürth?"),
-               Turn("assistant", "Lisa Gürth is deputy head of the Russia programme at the "
-                                 "Friedrich-Ebert-Stiftung [1].")]
+    history = [
+        Turn("user", "Who is Lisa Gürth?"),
+        Turn(
+            "assistant",
+            "Lisa Gürth is deputy head of the Russia programme at the "
+            "Friedrich-Ebert-Stiftung [1].",
+        ),
+    ]
     answer = real_generative.answerer.answer("What does she think about Putin's trip?", history)
     assert "Gürth" in answer.standalone_question
     assert not answer.abstained
@@ -66,8 +71,9 @@ def _first_sentence(answer: Any) -> str:
 
 
 @pytest.mark.parametrize("mode", ["extractive", "generative"])
-def test_headline_question_in_english_opens_with_no_in_english(real_generative: Any,
-                                                                mode: str) -> None:
+def test_headline_question_in_english_opens_with_no_in_english(
+    real_generative: Any, mode: str
+) -> None:
     """The reader's promise: the answer first, in English, backed by the article."""
     answer = real_generative.answerer.answer("Does Belarus enter the war?", mode=mode)
     first = _first_sentence(answer)
@@ -75,6 +81,7 @@ def test_headline_question_in_english_opens_with_no_in_english(real_generative: 
     assert detect_language(answer.answer) == "en", answer.answer
     assert answer.direct_answer and answer.direct_answer.lower().startswith("no")
     assert any(c.rendering is not None and c.rendering.checked for c in answer.citations), (
-        "the cited German sentence should come with its checked English rendering")
+        "the cited German sentence should come with its checked English rendering"
+    )
     assert answer.mode in ("extractive", "generative")
     _assert_cited_exactly(real_generative, answer)

@@ -17,12 +17,14 @@ def test_first_ingest_stores_chunks_with_exact_offsets(fake_components) -> None:
     store = fake_components.store
     documents = store.documents()
     assert set(documents) == {"stadtfest", "bibliothek"}
-    assert store.titles() == {"stadtfest": "Stadtfest in Beispielstadt",
-                              "bibliothek": "Neue Bibliothek"}
+    assert store.titles() == {
+        "stadtfest": "Stadtfest in Beispielstadt",
+        "bibliothek": "Neue Bibliothek",
+    }
     chunks = store.all_chunks()
     assert chunks
     for chunk in chunks:
-        assert documents[chunk.doc_id][chunk.start:chunk.end] == chunk.text
+        assert documents[chunk.doc_id][chunk.start : chunk.end] == chunk.text
     assert {c.section for c in chunks if "12000" in c.text} == {"Wird das Fest abgesagt?"}
 
 
@@ -39,7 +41,8 @@ def test_reingesting_an_unchanged_corpus_writes_nothing(settings: Settings, chro
 
 
 def test_changed_article_is_replaced_and_removed_one_deleted(  # type: ignore[no-untyped-def]
-        settings: Settings, chroma_client) -> None:
+    settings: Settings, chroma_client
+) -> None:
     components = build(settings, embedder=HashEmbedding(), client=chroma_client)
     components.ingestor.ingest_folder(settings.corpus_dir)
     path = Path(settings.corpus_dir) / "bibliothek.md"
@@ -53,7 +56,8 @@ def test_changed_article_is_replaced_and_removed_one_deleted(  # type: ignore[no
 
 
 def test_a_broken_file_is_reported_and_the_rest_is_ingested(  # type: ignore[no-untyped-def]
-        settings: Settings, chroma_client) -> None:
+    settings: Settings, chroma_client
+) -> None:
     (Path(settings.corpus_dir) / "kaputt.txt").write_bytes(b"\xff\xff not utf8")
     components = build(settings, embedder=HashEmbedding(), client=chroma_client)
     report = components.ingestor.ingest_folder(settings.corpus_dir)

@@ -20,8 +20,11 @@ def test_tokens_stem_inflections_together_and_split_compounds() -> None:
 
 
 def test_bm25_ranks_the_document_with_rare_shared_terms_first() -> None:
-    documents = [tokens("Putin reiste nach Minsk."), tokens("Die Todesstrafe bei Landesverrat."),
-                 tokens("Putin und Lukaschenko sprachen.")]
+    documents = [
+        tokens("Putin reiste nach Minsk."),
+        tokens("Die Todesstrafe bei Landesverrat."),
+        tokens("Putin und Lukaschenko sprachen."),
+    ]
     scores = BM25(documents).scores(tokens("Was gilt bei Landesverrat?"))
     assert scores[1] > 0 and scores[0] == 0 and scores[2] == 0
 
@@ -31,53 +34,65 @@ def test_bm25_rejects_bad_parameters() -> None:
         BM25([], b=2)
 
 
-@pytest.mark.parametrize(("text", "language"), [
-    ("Does Belarus enter the war?", "en"),
-    ("Tritt Belarus in den Krieg ein?", "de"),
-    ("Wer ist Lisa Gürth?", "de"),
-    ("What does she think about the trip?", "en"),
-    ("Warum ist das überraschend?", "de"),
-    ("How many soldiers?", "en"),
-])
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Does Belarus enter the war?", "en"),
+        ("Tritt Belarus in den Krieg ein?", "de"),
+        ("Wer ist Lisa Gürth?", "de"),
+        ("What does she think about the trip?", "en"),
+        ("Warum ist das überraschend?", "de"),
+        ("How many soldiers?", "en"),
+    ],
+)
 def test_detect_language(text: str, language: str) -> None:
     assert detect_language(text) == language
 
 
-@pytest.mark.parametrize(("question", "evidence", "offers"), [
-    ("How many soldiers?", "Bis zu 9000 russische Soldaten.", True),
-    ("Wie alt ist sie?", "Lisa Gürth ist stellvertretende Leiterin.", False),
-    ("Wie viele wurden bei den Protesten 2020 festgenommen?", "Bei den Protesten 2020.", False),
-    ("When was he last in Belarus?", "Er war zuletzt vor drei Jahren dort.", True),
-    ("When will the cosmonauts fly?", "Pläne, Kosmonauten ins All zu schicken.", False),
-    ("Wann kündigten sie den Verbund an?", "Im Oktober hatten sie ihn angekündigt.", True),
-    ("Who is Lisa Gürth?", "Lisa Gürth ist stellvertretende Leiterin.", True),
-    # "die beiden" names two things already known; it is not a counted answer
-    ("Wie viele Soldaten könnten dazu gehören?", "Die beiden Staaten kündigten ihn an.", False),
-    # a duration needs a number of units, or "since" with a point in time
-    ("Wie lange ist er schon an der Macht?", "Die beiden seien die schädlichsten.", False),
-    ("Wie lange ist der Besuch her?", "Er war zuletzt vor drei Jahren dort.", True),
-    ("How long has he ruled?", "He has ruled since 1994.", True),
-    ("When was he born?", "He said so today.", False),
-])
-def test_quantity_and_time_questions_need_such_a_value(question: str, evidence: str,
-                                                       offers: bool) -> None:
+@pytest.mark.parametrize(
+    ("question", "evidence", "offers"),
+    [
+        ("How many soldiers?", "Bis zu 9000 russische Soldaten.", True),
+        ("Wie alt ist sie?", "Lisa Gürth ist stellvertretende Leiterin.", False),
+        ("Wie viele wurden bei den Protesten 2020 festgenommen?", "Bei den Protesten 2020.", False),
+        ("When was he last in Belarus?", "Er war zuletzt vor drei Jahren dort.", True),
+        ("When will the cosmonauts fly?", "Pläne, Kosmonauten ins All zu schicken.", False),
+        ("Wann kündigten sie den Verbund an?", "Im Oktober hatten sie ihn angekündigt.", True),
+        ("Who is Lisa Gürth?", "Lisa Gürth ist stellvertretende Leiterin.", True),
+        # "die beiden" names two things already known; it is not a counted answer
+        ("Wie viele Soldaten könnten dazu gehören?", "Die beiden Staaten kündigten ihn an.", False),
+        # a duration needs a number of units, or "since" with a point in time
+        ("Wie lange ist er schon an der Macht?", "Die beiden seien die schädlichsten.", False),
+        ("Wie lange ist der Besuch her?", "Er war zuletzt vor drei Jahren dort.", True),
+        ("How long has he ruled?", "He has ruled since 1994.", True),
+        ("When was he born?", "He said so today.", False),
+    ],
+)
+def test_quantity_and_time_questions_need_such_a_value(
+    question: str, evidence: str, offers: bool
+) -> None:
     from index.answer.refusal import expected_answer_kind, offers_answer_kind
 
     assert offers_answer_kind(expected_answer_kind(question), question, evidence) is offers
 
 
-@pytest.mark.parametrize(("question", "language", "unknown"), [
-    ("What did Zelensky say about the meeting?", "en", ["Zelensky"]),
-    ("Wie reagierte die NATO auf das Treffen?", "de", ["NATO"]),
-    ("What did Lukashenko joke about?", "en", []),
-    ("What did Peskov call the rumours about Belarusian involvement?", "en", []),
-    ("What does Serhiy Nayev expect from Moscow?", "en", []),
-    ("Did they meet on Monday in Minsk?", "en", []),
-    ("Was hält die Expertin von der Reise?", "de", []),
-])
+@pytest.mark.parametrize(
+    ("question", "language", "unknown"),
+    [
+        ("What did Zelensky say about the meeting?", "en", ["Zelensky"]),
+        ("Wie reagierte die NATO auf das Treffen?", "de", ["NATO"]),
+        ("What did Lukashenko joke about?", "en", []),
+        ("What did Peskov call the rumours about Belarusian involvement?", "en", []),
+        ("What does Serhiy Nayev expect from Moscow?", "en", []),
+        ("Did they meet on Monday in Minsk?", "en", []),
+        ("Was hält die Expertin von der Reise?", "de", []),
+    ],
+)
 def test_unknown_names(question: str, language: str, unknown: list[str]) -> None:
     from index.answer.refusal import unknown_names
 
-    evidence = ("Lukaschenko scherzte. Peskow nannte die Gerüchte um einen belarussischen "
-                "Kriegseintritt Erfindungen. Serhij Najew sprach über Moskau und Minsk.")
+    evidence = (
+        "Lukaschenko scherzte. Peskow nannte die Gerüchte um einen belarussischen "
+        "Kriegseintritt Erfindungen. Serhij Najew sprach über Moskau und Minsk."
+    )
     assert unknown_names(question, language, evidence) == unknown

@@ -30,8 +30,13 @@ def _german_index(path: Path | None = None) -> LexicalIndex:
 def test_ranking_matches_the_reference_bm25() -> None:
     question = "Was droht bei Landesverrat in Belarus?"
     reference = BM25([analyze(text, "de") for text in GERMAN.values()])
-    expected = [key for score, key in sorted(zip(reference.scores(analyze(question, "de")),
-                                                 GERMAN, strict=True), reverse=True) if score > 0]
+    expected = [
+        key
+        for score, key in sorted(
+            zip(reference.scores(analyze(question, "de")), GERMAN, strict=True), reverse=True
+        )
+        if score > 0
+    ]
     found = _german_index().search(question, "de", 10)
     assert list(found) == expected
     assert all(score > 0 for score in found.values())
@@ -53,9 +58,14 @@ def test_index_persists_and_updates_one_article_at_a_time(tmp_path: Path) -> Non
 
 def test_english_articles_get_english_stemming_and_their_own_statistics() -> None:
     index = LexicalIndex()
-    index.replace("en-doc", "h", [
-        LexicalEntry("en1", "en", "The soldiers were training near the border."),
-        LexicalEntry("en2", "en", "The festival takes place despite rain.")])
+    index.replace(
+        "en-doc",
+        "h",
+        [
+            LexicalEntry("en1", "en", "The soldiers were training near the border."),
+            LexicalEntry("en2", "en", "The festival takes place despite rain."),
+        ],
+    )
     index.replace("de-doc", "h", [LexicalEntry("de1", "de", "Soldaten trainieren.")])
     assert list(index.search("Which soldier trains?", "en", 5)) == ["en1"]
     assert analyze("soldiers training", "en") == ["soldier", "train"]
@@ -64,7 +74,7 @@ def test_english_articles_get_english_stemming_and_their_own_statistics() -> Non
 
 
 def test_query_syntax_cannot_leak_into_fts5() -> None:
-    assert match_expression(['a"b', "NEAR", "a\"b"]) == '"a""b" OR "NEAR"'
+    assert match_expression(['a"b', "NEAR", 'a"b']) == '"a""b" OR "NEAR"'
     assert _german_index().search('" OR NEAR(', "de", 3) == {}
 
 
@@ -89,8 +99,10 @@ def _chunk(chunk_id: str, doc_id: str, text: str, language: str = "de") -> Store
 
 
 def test_sync_reads_only_articles_that_changed_and_drops_removed_ones() -> None:
-    store = _Store([_chunk("x1", "x", "Der Zauberer liest."), _chunk("y1", "y", "Ein Drache.")],
-                   {"x": "1", "y": "1"})
+    store = _Store(
+        [_chunk("x1", "x", "Der Zauberer liest."), _chunk("y1", "y", "Ein Drache.")],
+        {"x": "1", "y": "1"},
+    )
     index = LexicalIndex()
     assert index.sync(store) == 2 and store.read == [["x", "y"]]
     store.chunks = [_chunk("x1", "x", "Der Zauberer liest."), _chunk("y2", "y", "Ein Ritter.")]

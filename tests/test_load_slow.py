@@ -16,8 +16,20 @@ from eval import load
 @pytest.mark.slow
 def test_two_workers_answer_concurrent_readers_without_errors(tmp_path: Path) -> None:
     out = tmp_path / "load.json"
-    code = load.main(["--workers", "2", "--readers", "3", "--per-reader", "2",
-                      "--work", str(tmp_path / "work"), "--json", str(out)])
+    code = load.main(
+        [
+            "--workers",
+            "2",
+            "--readers",
+            "3",
+            "--per-reader",
+            "2",
+            "--work",
+            str(tmp_path / "work"),
+            "--json",
+            str(out),
+        ]
+    )
     result = json.loads(out.read_text())
     assert code == 0 and result["errors"] == 0
     assert result["answers"] == 6 and len(result["ready_s"]) == 2

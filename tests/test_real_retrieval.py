@@ -19,8 +19,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("question", "needle"), CASES)
-def test_the_answering_passage_is_in_the_top_three(real_components, question: str,
-                                                   needle: str) -> None:
+def test_the_answering_passage_is_in_the_top_three(
+    real_components, question: str, needle: str
+) -> None:
     passages = real_components.answerer.retriever.search(question, 3).passages
     assert any(needle in passage.text for passage in passages), [p.text[:80] for p in passages]
 
@@ -31,7 +32,7 @@ def test_the_headline_question_is_answered_with_the_denial(real_components) -> N
     assert any("bestritt auch nun wieder" in c.text for c in answer.citations)
     source = real_components.store.documents()["putin-minsk-analyse"]
     for citation in answer.citations:
-        assert source[citation.start:citation.end] == citation.text
+        assert source[citation.start : citation.end] == citation.text
 
 
 def test_an_out_of_article_question_is_refused(real_components) -> None:  # type: ignore[no-untyped-def]

@@ -62,9 +62,15 @@ print(json.dumps({
 
 
 def _run(command: str, work: Path) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, "-c", CHILD, command, str(work)], cwd=ROOT,
-                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True,
-                          text=True, timeout=300, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, command, str(work)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
     return dict(json.loads(done.stdout.strip().splitlines()[-1]))
 
 
@@ -74,9 +80,13 @@ def test_rebuild_killed_half_way_then_rerun(tmp_path: Path) -> None:
     first = _run("ingest", tmp_path)
     assert first["count"] > 0
 
-    child = subprocess.Popen([sys.executable, "-c", CHILD, "rebuild-slow", str(tmp_path)],
-                             cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, "rebuild-slow", str(tmp_path)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.monotonic() + 120
     while not (tmp_path / "embedding-started").exists():
         assert child.poll() is None and time.monotonic() < deadline
@@ -99,12 +109,14 @@ def test_rebuild_killed_half_way_then_rerun(tmp_path: Path) -> None:
     # ... and folders do not pile up over further rebuilds.
     again = _run("rebuild", tmp_path)
     assert again["folders"] == sorted(again["folders"]) and len(again["folders"]) == len(
-        rebuilt["folders"])
+        rebuilt["folders"]
+    )
     assert again["chunks"] == first["chunks"]
 
 
 def test_readers_see_the_whole_old_index_during_a_rebuild_and_the_new_one_after(
-        fake_components: Any) -> None:
+    fake_components: Any,
+) -> None:
     from index.store import ChromaStore
 
     store = fake_components.store
@@ -119,13 +131,17 @@ def test_readers_see_the_whole_old_index_during_a_rebuild_and_the_new_one_after(
     assert seen_during and all(seen == before for seen in seen_during)
     assert reader.ids_by_doc() == before  # it followed the pointer to the new generation
     assert reader.generation == store.generation != ""
-    names = [c.name for c in store.client.list_collections()
-             if c.name.startswith(store.name) and c.name.endswith("-chunks")]
+    names = [
+        c.name
+        for c in store.client.list_collections()
+        if c.name.startswith(store.name) and c.name.endswith("-chunks")
+    ]
     assert names == [f"{store.name}-{store.generation}-chunks"]
 
 
 def test_after_an_embedding_model_change_only_a_rebuild_opens_the_old_index(
-        fake_components: Any) -> None:
+    fake_components: Any,
+) -> None:
     from index.errors import StoreError
     from index.wiring import build
     from tests.fakes import HashEmbedding
@@ -139,8 +155,9 @@ def test_after_an_embedding_model_change_only_a_rebuild_opens_the_old_index(
     chunks = fake_components.store.count()
     with pytest.raises(StoreError, match="ingest --rebuild"):
         build(settings, embedder=OtherModel(), client=client, with_llm=False)
-    rebuilding = build(settings, embedder=OtherModel(), client=client, with_llm=False,
-                       rebuilding=True)
+    rebuilding = build(
+        settings, embedder=OtherModel(), client=client, with_llm=False, rebuilding=True
+    )
     report = rebuilding.ingestor.rebuild(Path(settings.corpus_dir))
     assert report.added
     reopened = build(settings, embedder=OtherModel(), client=client, with_llm=False)

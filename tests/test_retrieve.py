@@ -31,7 +31,7 @@ def test_retrieve_finds_the_passage_and_offsets_reproduce_it(fake_components) ->
     assert "12000 Besucher" in passages[0].text
     documents = fake_components.store.documents()
     for passage in passages:
-        assert documents[passage.doc_id][passage.start:passage.end] == passage.text
+        assert documents[passage.doc_id][passage.start : passage.end] == passage.text
 
 
 def test_retrieve_rejects_bad_k(fake_components) -> None:  # type: ignore[no-untyped-def]
@@ -45,21 +45,24 @@ def test_bm25_sees_an_article_changed_in_place(fake_components) -> None:  # type
     retriever = fake_components.answerer.retriever
     retriever.search("Wann ist die Bibliothek geöffnet?", 2)  # builds the BM25 index
     path = Path(fake_components.settings.corpus_dir) / "bibliothek.md"
-    path.write_text(path.read_text().replace("Sonntags bleibt sie geschlossen.",
-                                             "Sonntags liest dort ein Zauberer vor."))
+    path.write_text(
+        path.read_text().replace(
+            "Sonntags bleibt sie geschlossen.", "Sonntags liest dort ein Zauberer vor."
+        )
+    )
     fake_components.ingestor.ingest_folder(fake_components.settings.corpus_dir)
     passages = retriever.search("Welcher Zauberer liest vor?", 1).passages
     assert "Zauberer" in passages[0].text
 
 
-def test_english_article_is_stored_as_english_and_gets_same_language_bm25(
-        fake_components) -> None:  # type: ignore[no-untyped-def]
+def test_english_article_is_stored_as_english_and_gets_same_language_bm25(fake_components) -> None:  # type: ignore[no-untyped-def]
     from index.ingest.corpus import read_corpus
 
     folder = Path(fake_components.settings.corpus_dir)
     (folder / "harbour.md").write_text(
         "---\ntitle: Harbour\nlanguage: en\n---\nThe harbour reopens\n\n"
-        "The old harbour reopened on Monday after the storms. Fishermen welcomed it.\n")
+        "The old harbour reopened on Monday after the storms. Fishermen welcomed it.\n"
+    )
     fake_components.ingestor.ingest_folder(folder)
     assert {c.language for c in fake_components.store.chunks_of(["harbour"])} == {"en"}
     assert {c.language for c in fake_components.store.chunks_of(["stadtfest"])} == {"de"}
@@ -74,12 +77,12 @@ def test_english_article_is_stored_as_english_and_gets_same_language_bm25(
     assert set(retrieval.timings_ms) == {"embed_ms", "dense_ms", "bm25_ms", "fuse_ms"}
 
 
-def test_a_german_question_gets_no_bm25_on_an_english_article(
-        fake_components) -> None:  # type: ignore[no-untyped-def]
+def test_a_german_question_gets_no_bm25_on_an_english_article(fake_components) -> None:  # type: ignore[no-untyped-def]
     folder = Path(fake_components.settings.corpus_dir)
     (folder / "harbour.md").write_text(
         "---\ntitle: Harbour\nlanguage: en\n---\nThe Hafen reopens\n\n"
-        "The Hafen reopened on Monday after the storms.\n")
+        "The Hafen reopened on Monday after the storms.\n"
+    )
     fake_components.ingestor.ingest_folder(folder)
     retrieval = fake_components.answerer.retriever.search("Wann öffnet der Hafen?", 5)
     dense = _dense_scores(fake_components.store, retrieval.query_vector)
@@ -94,8 +97,7 @@ def _dense_scores(store, vector) -> dict[str, float]:  # type: ignore[no-untyped
     return {hit.item_id: hit.similarity for hit in store.query_chunks(vector, 50)}
 
 
-def test_a_repeated_question_reuses_its_vector_and_the_cache_is_bounded(
-        fake_components) -> None:  # type: ignore[no-untyped-def]
+def test_a_repeated_question_reuses_its_vector_and_the_cache_is_bounded(fake_components) -> None:  # type: ignore[no-untyped-def]
     from index.retrieve.hybrid import HybridRetriever
 
     asked: list[str] = []
@@ -106,8 +108,11 @@ def test_a_repeated_question_reuses_its_vector_and_the_cache_is_bounded(
             asked.append(query)
             return embedder.get_query_embedding(query)
 
-    retriever = HybridRetriever(fake_components.store, Recording(),  # type: ignore[arg-type]
-                                vector_cache=2)
+    retriever = HybridRetriever(
+        fake_components.store,
+        Recording(),  # type: ignore[arg-type]
+        vector_cache=2,
+    )
     first = retriever.search("Wann ist die Bibliothek geöffnet?", 2)
     again = retriever.search("Wann ist die Bibliothek geöffnet?", 2)
     assert asked == ["Wann ist die Bibliothek geöffnet?"]

@@ -12,9 +12,10 @@ from index.prompts import Prompts
 from index.types import Turn
 from tests.fakes import ScriptedGenerator
 
-HISTORY = [Turn("user", "Wann ist die Bibliothek geöffnet?"),
-           Turn("assistant", "Laut Artikel: „Die Bibliothek ist von Dienstag bis Samstag "
-                             "geöffnet.“ [1]")]
+HISTORY = [
+    Turn("user", "Wann ist die Bibliothek geöffnet?"),
+    Turn("assistant", "Laut Artikel: „Die Bibliothek ist von Dienstag bis Samstag geöffnet.“ [1]"),
+]
 
 
 def test_follow_up_is_rewritten_by_the_llm_with_the_history() -> None:
@@ -36,22 +37,28 @@ def test_standalone_question_does_not_call_the_llm() -> None:
     assert llm.prompts == []
 
 
-@pytest.mark.parametrize("reply", [
-    "",
-    "   \n  ",
-    "Die Bibliothek ist sonntags geschlossen [1].",  # an answer, not a question
-    "Is the library open on Sundays?",  # the wrong language
-    "Ist sie sonntags offen? " * 40,  # far too long
-])
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "",
+        "   \n  ",
+        "Die Bibliothek ist sonntags geschlossen [1].",  # an answer, not a question
+        "Is the library open on Sundays?",  # the wrong language
+        "Ist sie sonntags offen? " * 40,  # far too long
+    ],
+)
 def test_unusable_rewrite_falls_back_to_the_heuristic(reply: str) -> None:
     rewritten = LLMRewriter(ScriptedGenerator(reply), Prompts()).rewrite(
-        "Und ist sie sonntags offen?", HISTORY)
+        "Und ist sie sonntags offen?", HISTORY
+    )
     assert rewritten == HeuristicRewriter().rewrite("Und ist sie sonntags offen?", HISTORY)
 
 
 def test_labels_and_quotes_are_removed_from_the_rewrite() -> None:
-    assert clean_rewrite('Rewritten question: "What does Lisa Gürth think?"\nmore') == \
-        "What does Lisa Gürth think?"
+    assert (
+        clean_rewrite('Rewritten question: "What does Lisa Gürth think?"\nmore')
+        == "What does Lisa Gürth think?"
+    )
     assert clean_rewrite("Umformulierte Frage: „Was meint Lisa Gürth?“") == "Was meint Lisa Gürth?"
 
 
@@ -66,9 +73,13 @@ def test_history_is_shortened_to_the_last_turns() -> None:
 def test_follow_up_answer_uses_the_rewritten_question(fake_components: Any) -> None:
     llm = ScriptedGenerator("Ist die Bibliothek sonntags geschlossen?")
     base = fake_components.answerer
-    answerer = AnswerPipeline(base.retriever, base.store, base.composers,
-                              llm_rewriter=LLMRewriter(llm, Prompts()),
-                              abstain_threshold=base.abstain_threshold)
+    answerer = AnswerPipeline(
+        base.retriever,
+        base.store,
+        base.composers,
+        llm_rewriter=LLMRewriter(llm, Prompts()),
+        abstain_threshold=base.abstain_threshold,
+    )
     answer = answerer.answer("Und ist sie sonntags offen?", HISTORY, mode="generative")
     assert answer.standalone_question == "Ist die Bibliothek sonntags geschlossen?"
     assert any("Sonntags" in citation.text for citation in answer.citations)
@@ -77,27 +88,37 @@ def test_follow_up_answer_uses_the_rewritten_question(fake_components: Any) -> N
 def test_extractive_follow_ups_do_not_call_the_llm(fake_components: Any) -> None:
     llm = ScriptedGenerator()
     base = fake_components.answerer
-    answerer = AnswerPipeline(base.retriever, base.store, base.composers,
-                              llm_rewriter=LLMRewriter(llm, Prompts()),
-                              abstain_threshold=base.abstain_threshold)
+    answerer = AnswerPipeline(
+        base.retriever,
+        base.store,
+        base.composers,
+        llm_rewriter=LLMRewriter(llm, Prompts()),
+        abstain_threshold=base.abstain_threshold,
+    )
     answer = answerer.answer("Und ist sie sonntags offen?", HISTORY, mode="extractive")
     assert llm.prompts == []
     assert answer.standalone_question.startswith("Und ist sie sonntags offen? (")
 
 
-def test_wiring_builds_the_llm_rewriter_with_the_generator(settings: Any,
-                                                           chroma_client: Any) -> None:
+def test_wiring_builds_the_llm_rewriter_with_the_generator(
+    settings: Any, chroma_client: Any
+) -> None:
     from index.answer.generative import GenerativeComposer
     from index.wiring import build
     from tests.fakes import HashEmbedding
 
-    components = build(settings, embedder=HashEmbedding(), client=chroma_client,
-                       generator=ScriptedGenerator())
+    components = build(
+        settings, embedder=HashEmbedding(), client=chroma_client, generator=ScriptedGenerator()
+    )
     assert isinstance(components.answerer.composers["generative"], GenerativeComposer)
     assert isinstance(components.answerer.llm_rewriter, LLMRewriter)
     assert components.generative_available
-    plain = build(settings.model_copy(update={"llm_rewrite": False}), embedder=HashEmbedding(),
-                  client=chroma_client, generator=ScriptedGenerator())
+    plain = build(
+        settings.model_copy(update={"llm_rewrite": False}),
+        embedder=HashEmbedding(),
+        client=chroma_client,
+        generator=ScriptedGenerator(),
+    )
     assert plain.answerer.llm_rewriter is None
     without = build(settings, embedder=HashEmbedding(), client=chroma_client, with_llm=False)
     assert without.answerer.modes == ("extractive",) and not without.generative_available

@@ -12,17 +12,19 @@ from index.translate.dictionary import Dictionary, parse_reverse
 from index.translate.terms import TermExtractor, content_words, coverage
 from index.types import Passage, Retrieval, Sentence, StoredSentence
 
-DING = "\n".join([
-    "# Version :: test",
-    "Mannschaft {f}; Besatzung {f} | Mannschaften {pl} | Flugzeugbesatzung {f} [aviat.] "
-    ":: crew | crews | flight crew; aircrew; aircraft crew",
-    "Krieg {m} | Kriege {pl} :: war | wars",
-    "eintreten {vi} | eintretend :: to enter | entering",
-    "betreten {vt} :: to enter",
-    "Zinssatz {m} :: interest rate",
-    "Zins {m} :: interest",
-    "",
-])
+DING = "\n".join(
+    [
+        "# Version :: test",
+        "Mannschaft {f}; Besatzung {f} | Mannschaften {pl} | Flugzeugbesatzung {f} [aviat.] "
+        ":: crew | crews | flight crew; aircrew; aircraft crew",
+        "Krieg {m} | Kriege {pl} :: war | wars",
+        "eintreten {vi} | eintretend :: to enter | entering",
+        "betreten {vt} :: to enter",
+        "Zinssatz {m} :: interest rate",
+        "Zins {m} :: interest",
+        "",
+    ]
+)
 
 
 @pytest.fixture
@@ -49,12 +51,10 @@ def test_german_for_ranks_by_entries_and_finds_base_forms(dictionary: Dictionary
 
 def test_content_words_drop_the_questions_function_words_in_its_language() -> None:
     assert content_words("Does Belarus enter the war?", "en") == ["Belarus", "enter", "war"]
-    assert content_words("Hat Belarus die Angriffe, wie viele?", "de") == [
-        "Belarus", "Angriffe"]
+    assert content_words("Hat Belarus die Angriffe, wie viele?", "de") == ["Belarus", "Angriffe"]
 
 
-def test_english_terms_match_german_compounds_and_zu_infinitives(
-        dictionary: Dictionary) -> None:
+def test_english_terms_match_german_compounds_and_zu_infinitives(dictionary: Dictionary) -> None:
     terms = TermExtractor(dictionary).terms("Did aircrews enter the war?", "en")
     assert [term.word for term in terms] == ["aircrews", "enter", "war"]
     german = "Flugzeugbesatzungen sollen ausgebildet werden, um in den Krieg einzutreten."
@@ -82,10 +82,15 @@ def test_a_sentence_window_adds_half_of_each_neighbour_in_the_same_passage() -> 
 
 def test_window_weight_lets_a_sentence_win_with_its_neighbours_subject() -> None:
     # question about "x": the second sentence alone points to "y", its neighbour to "x"
-    rows = [_row("c1", 0, [1.0, 0.0, 0.0]), _row("c1", 10, [0.3, 1.0, 0.0]),
-            _row("c2", 20, [0.45, 0.0, 1.0])]
-    passages = [Passage(1, "c1", "doc", "", "body", 0, 15, "", 0.5),
-                Passage(2, "c2", "doc", "", "body", 20, 25, "", 0.5)]
+    rows = [
+        _row("c1", 0, [1.0, 0.0, 0.0]),
+        _row("c1", 10, [0.3, 1.0, 0.0]),
+        _row("c2", 20, [0.45, 0.0, 1.0]),
+    ]
+    passages = [
+        Passage(1, "c1", "doc", "", "body", 0, 15, "", 0.5),
+        Passage(2, "c2", "doc", "", "body", 20, 25, "", 0.5),
+    ]
     retrieval = Retrieval(passages=passages, query_vector=[1.0, 0.0, 0.0], language="en")
     plain = score_evidence(retrieval, rows, passage_weight=0.0)
     windowed = score_evidence(retrieval, rows, passage_weight=0.0, window_weight=0.5)

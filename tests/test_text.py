@@ -12,19 +12,30 @@ from index.text.numbers import claimed_numbers, normalise_number, numbers_in
 from index.text.vectors import cosine, cosine_matrix
 
 
-@pytest.mark.parametrize(("english", "german"), [
-    ("Lukashenko", "Lukaschenko"), ("Zelensky", "Selenskyj"), ("Peskov", "Peskow"),
-    ("Nayev", "Najew"), ("Sochi", "Sotschi"), ("Lukashenko's", "Lukaschenkos"),
-])
+@pytest.mark.parametrize(
+    ("english", "german"),
+    [
+        ("Lukashenko", "Lukaschenko"),
+        ("Zelensky", "Selenskyj"),
+        ("Peskov", "Peskow"),
+        ("Nayev", "Najew"),
+        ("Sochi", "Sotschi"),
+        ("Lukashenko's", "Lukaschenkos"),
+    ],
+)
 def test_english_and_german_spellings_are_one_name(english: str, german: str) -> None:
     assert same_name(english, german)
     assert mentions(f"Am Montag sprach {german} in Minsk.", english)
 
 
-@pytest.mark.parametrize(("name", "text"), [
-    ("Scholz", "Das war schon lange so."), ("Putin", "Die Pute war gut."),
-    ("Zelensky", "Peskow sprach von Gerüchten."),
-])
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("Scholz", "Das war schon lange so."),
+        ("Putin", "Die Pute war gut."),
+        ("Zelensky", "Peskow sprach von Gerüchten."),
+    ],
+)
 def test_no_prefix_false_matches(name: str, text: str) -> None:
     assert not mentions(text, name)
 

@@ -54,6 +54,7 @@ def senses_of(dictionary: Dictionary):  # type: ignore[no-untyped-def]
     def senses(word: str) -> tuple[str, ...]:
         entry = dictionary.lookup(word)
         return entry.senses if entry else ()
+
     return senses
 
 
@@ -80,21 +81,31 @@ def test_a_missing_dictionary_says_how_to_install_it(tmp_path: Path) -> None:
         missing.lookup("Finte")
 
 
-@pytest.mark.parametrize(("source", "rendering", "problem"), [
-    ("Bis zu 9000 Soldaten könnten kommen.", "Up to 900 soldiers could come.", "9000"),
-    ("Bis zu 9.000 Soldaten könnten kommen.", "Up to 9,000 soldiers could come.", None),
-    ("Drei Tage dauerte es.", "It took three days.", None),
-    ("Es dauerte lange.", "It took 3 days.", "number 3 is not in the source"),
-    # "beiden" is two, and "both" says two
-    ("Die beiden Staatschefs lachten.", "The heads of state laughed.",
-     "number 2 of the source is missing"),
-    ("Die beiden Staatschefs lachten.", "Both heads of state laughed.", None),
-    ("Die beiden Staatschefs lachten.", "The two heads of state laughed.", None),
-    ("Er nennt Daten und Fakten.", "He gives both data and facts.",
-     "number 2 is not in the source"),
-])
-def test_numbers_must_survive_the_rendering(source: str, rendering: str,
-                                             problem: str | None) -> None:
+@pytest.mark.parametrize(
+    ("source", "rendering", "problem"),
+    [
+        ("Bis zu 9000 Soldaten könnten kommen.", "Up to 900 soldiers could come.", "9000"),
+        ("Bis zu 9.000 Soldaten könnten kommen.", "Up to 9,000 soldiers could come.", None),
+        ("Drei Tage dauerte es.", "It took three days.", None),
+        ("Es dauerte lange.", "It took 3 days.", "number 3 is not in the source"),
+        # "beiden" is two, and "both" says two
+        (
+            "Die beiden Staatschefs lachten.",
+            "The heads of state laughed.",
+            "number 2 of the source is missing",
+        ),
+        ("Die beiden Staatschefs lachten.", "Both heads of state laughed.", None),
+        ("Die beiden Staatschefs lachten.", "The two heads of state laughed.", None),
+        (
+            "Er nennt Daten und Fakten.",
+            "He gives both data and facts.",
+            "number 2 is not in the source",
+        ),
+    ],
+)
+def test_numbers_must_survive_the_rendering(
+    source: str, rendering: str, problem: str | None
+) -> None:
     found = number_problems(source, rendering)
     assert (problem is None and not found) or (problem and problem in " ".join(found))
 
@@ -103,18 +114,23 @@ def test_a_flipped_negation_is_caught() -> None:
     source = "Minsk bestritt, in den Krieg einzutreten."
     assert negation_problems(source, "Minsk denied entering the war.") == []
     assert negation_problems(source, "Minsk announced it will enter the war.")
-    assert negation_problems("Putin hat Auslandsreisen gemieden.",
-                             "Putin has made trips abroad.")  # "avoided" lost
+    assert negation_problems(
+        "Putin hat Auslandsreisen gemieden.", "Putin has made trips abroad."
+    )  # "avoided" lost
 
 
 def test_names_may_change_spelling_but_not_identity(dictionary: Dictionary) -> None:
     senses = senses_of(dictionary)
     source = "Gestern empfing Lukaschenko Putin in Moskau."
     assert name_problems(source, "Yesterday Lukashenko received Putin in Moscow.", senses) == []
-    assert any("Selensky" in p for p in name_problems(
-        source, "Yesterday Lukashenko received Selensky in Moscow.", senses))
-    assert any("Lukaschenko" in p for p in name_problems(
-        source, "Yesterday the president received Putin in Moscow.", senses))
+    assert any(
+        "Selensky" in p
+        for p in name_problems(source, "Yesterday Lukashenko received Selensky in Moscow.", senses)
+    )
+    assert any(
+        "Lukaschenko" in p
+        for p in name_problems(source, "Yesterday the president received Putin in Moscow.", senses)
+    )
     # without a dictionary nothing says which source words are names: only invented ones count
     assert name_problems(source, "Yesterday the president received Putin in Moscow.") == []
 
@@ -126,15 +142,19 @@ def test_an_answers_both_is_not_a_claimed_number_but_a_renderings_is() -> None:
     assert claimed_numbers("Both Putin and Lukashenko spoke.", with_both=True) == {"2"}
 
 
-@pytest.mark.parametrize(("rendering", "missing"), [
-    ("He met the Belarusian ruler on the red carpet.", False),
-    ("He met the ruler of Belarus on the red carpet.", False),  # the country for its adjective
-    ("He met the belarussian ruler on the red carpet.", True),  # English capitalises it
-    ("He met the Belarussian ruler on the red carpet.", True),  # not the English spelling
-    ("He met the Russian ruler on the red carpet.", True),
-])
+@pytest.mark.parametrize(
+    ("rendering", "missing"),
+    [
+        ("He met the Belarusian ruler on the red carpet.", False),
+        ("He met the ruler of Belarus on the red carpet.", False),  # the country for its adjective
+        ("He met the belarussian ruler on the red carpet.", True),  # English capitalises it
+        ("He met the Belarussian ruler on the red carpet.", True),  # not the English spelling
+        ("He met the Russian ruler on the red carpet.", True),
+    ],
+)
 def test_a_nationality_must_be_kept_in_its_english_spelling(
-        dictionary: Dictionary, rendering: str, missing: bool) -> None:
+    dictionary: Dictionary, rendering: str, missing: bool
+) -> None:
     source = "Er traf den belarussischen Machthaber auf dem roten Teppich."
     found = name_problems(source, rendering, senses_of(dictionary))
     assert any("belarussischen" in problem for problem in found) == missing
@@ -142,14 +162,18 @@ def test_a_nationality_must_be_kept_in_its_english_spelling(
 
 
 def test_a_title_before_a_name_belongs_to_it_but_a_genitive_does_not(
-        dictionary: Dictionary) -> None:
+    dictionary: Dictionary,
+) -> None:
     senses = senses_of(dictionary)
     source = "Die Truppen der Republik Belarus kamen zum Treffen."
     assert name_titles(source, senses) == ["Republik"]
-    assert name_problems(source, "The troops of the Republic of Belarus came to the meeting.",
-                         senses) == []
+    assert (
+        name_problems(source, "The troops of the Republic of Belarus came to the meeting.", senses)
+        == []
+    )
     assert name_problems(source, "The troops of Belarus came to the meeting.", senses) == [
-        "title 'Republik' of a name is missing"]
+        "title 'Republik' of a name is missing"
+    ]
     assert name_titles("Es war die erste Reise Putins nach Minsk.", senses) == []
 
 
@@ -158,11 +182,16 @@ def test_a_dropped_cognate_is_caught(dictionary: Dictionary) -> None:
     source = "Sie setzen auf kollektive Sicherheit."
     assert cognate_problems(source, "They rely on collective security.", senses) == []
     assert cognate_problems(source, "They rely on security.", senses) == [
-        "'kollektive' of the source is missing (as collective)"]
+        "'kollektive' of the source is missing (as collective)"
+    ]
     assert "collective" not in " ".join(rendering_problems(source, "They rely on security."))
     # a separable verb's particle lives on in an English compound
-    assert cognate_problems("Gemeinsam halten wir dem Druck stand.",
-                            "Together we withstand the pressure.", senses) == []
+    assert (
+        cognate_problems(
+            "Gemeinsam halten wir dem Druck stand.", "Together we withstand the pressure.", senses
+        )
+        == []
+    )
 
 
 def test_common_nouns_and_compounds_are_not_taken_for_names(dictionary: Dictionary) -> None:
@@ -185,20 +214,32 @@ def test_llm_output_is_cleaned_of_labels_and_quotes() -> None:
 # --- the renderer ---------------------------------------------------------------------
 
 
-def make_renderer(components: Any, generator: ScriptedGenerator,
-                  dictionary: Dictionary | None = None, min_similarity: float = -1.0,
-                  min_round_trip: float = -1.0) -> SentenceRenderer:
-    return SentenceRenderer(generator, Prompts(), HashEmbedding(), components.store, "fake-llm",
-                            dictionary, min_similarity=min_similarity,
-                            min_round_trip=min_round_trip)
+def make_renderer(
+    components: Any,
+    generator: ScriptedGenerator,
+    dictionary: Dictionary | None = None,
+    min_similarity: float = -1.0,
+    min_round_trip: float = -1.0,
+) -> SentenceRenderer:
+    return SentenceRenderer(
+        generator,
+        Prompts(),
+        HashEmbedding(),
+        components.store,
+        "fake-llm",
+        dictionary,
+        min_similarity=min_similarity,
+        min_round_trip=min_round_trip,
+    )
 
 
 SOURCE = "Die Veranstalter lehnten eine Absage ab."
 
 
 def test_a_passing_rendering_is_cached_and_not_made_again(fake_components: Any) -> None:
-    llm = ScriptedGenerator("The organisers rejected a cancellation.",
-                            "Die Veranstalter lehnten eine Absage ab.")
+    llm = ScriptedGenerator(
+        "The organisers rejected a cancellation.", "Die Veranstalter lehnten eine Absage ab."
+    )
     renderer = make_renderer(fake_components, llm)
     first = renderer.render(SOURCE, "de", "en")
     assert first == Rendering("en", "The organisers rejected a cancellation.", True)
@@ -212,24 +253,31 @@ def test_the_cache_key_follows_model_and_text(fake_components: Any) -> None:
     key = renderer.key(SOURCE, "de", "en")
     assert key == renderer.key(" Die  Veranstalter lehnten eine Absage ab. ", "de", "en")
     assert key != renderer.key(SOURCE + " Neu.", "de", "en")
-    other = SentenceRenderer(ScriptedGenerator(), Prompts(), HashEmbedding(),
-                             fake_components.store, "other-llm")
+    other = SentenceRenderer(
+        ScriptedGenerator(), Prompts(), HashEmbedding(), fake_components.store, "other-llm"
+    )
     assert other.key(SOURCE, "de", "en") != key
 
 
 def test_a_failing_candidate_is_never_marked_checked(fake_components: Any) -> None:
-    llm = ScriptedGenerator("The organisers announced a cancellation.",  # negation lost
-                            "The organisers announced a cancellation.")
+    llm = ScriptedGenerator(
+        "The organisers announced a cancellation.",  # negation lost
+        "The organisers announced a cancellation.",
+    )
     rendering = make_renderer(fake_components, llm).render(SOURCE, "de", "en")
     assert not rendering.checked and any("negation" in p for p in rendering.problems)
     assert len(llm.prompts) == 2  # the plain and the close candidate; no round trip
 
 
 def test_the_glossary_candidate_is_tried_and_a_plain_one_after_it(
-        fake_components: Any, dictionary: Dictionary) -> None:
+    fake_components: Any, dictionary: Dictionary
+) -> None:
     source = "Manche halten das für eine Finte."
-    llm = ScriptedGenerator("Some think this is a fine of 5 euros.",  # invents a number
-                            "Some consider this a feint.", "Manche halten das für eine Finte.")
+    llm = ScriptedGenerator(
+        "Some think this is a fine of 5 euros.",  # invents a number
+        "Some consider this a feint.",
+        "Manche halten das für eine Finte.",
+    )
     renderer = make_renderer(fake_components, llm, dictionary)
     assert renderer.glossary(source) == [("Finte", "feint / ruse")]
     rendering = renderer.render(source, "de", "en")
@@ -239,11 +287,15 @@ def test_the_glossary_candidate_is_tried_and_a_plain_one_after_it(
 
 
 def test_a_close_translation_with_the_glossary_is_the_last_candidate(
-        fake_components: Any, dictionary: Dictionary) -> None:
+    fake_components: Any, dictionary: Dictionary
+) -> None:
     source = "Manche halten das für eine Finte."
-    llm = ScriptedGenerator("Some think this is a fine of 5 euros.",
-                            "Some think this is a fine of 5 euros.",
-                            "Some consider this a feint.", "Manche halten das für eine Finte.")
+    llm = ScriptedGenerator(
+        "Some think this is a fine of 5 euros.",
+        "Some think this is a fine of 5 euros.",
+        "Some consider this a feint.",
+        "Manche halten das für eine Finte.",
+    )
     rendering = make_renderer(fake_components, llm, dictionary).render(source, "de", "en")
     assert rendering.checked and rendering.text == "Some consider this a feint."
     systems = [system for system, _ in llm.prompts]
@@ -276,16 +328,26 @@ class TableRenderer:
 
 
 def evidence(text: str, start: int = 0) -> Evidence:
-    return Evidence(doc_id="fest", section="", start=start, end=start + len(text), text=text,
-                    similarity=0.7, score=0.7, passage_rank=1)
+    return Evidence(
+        doc_id="fest",
+        section="",
+        start=start,
+        end=start + len(text),
+        text=text,
+        similarity=0.7,
+        score=0.7,
+        passage_rank=1,
+    )
 
 
 def test_english_reader_gets_the_verdict_and_the_checked_rendering() -> None:
     denial = evidence(SOURCE)
-    renderer = TableRenderer({SOURCE: Rendering("en", "The organisers rejected a cancellation.",
-                                                True)})
+    renderer = TableRenderer(
+        {SOURCE: Rendering("en", "The organisers rejected a cancellation.", True)}
+    )
     composed = ExtractiveComposer(Prompts(), renderer).compose_answer(
-        "Will the city festival be cancelled?", "en", [denial])
+        "Will the city festival be cancelled?", "en", [denial]
+    )
     assert composed.text == "No. The organisers rejected a cancellation [1]."
     assert composed.direct_answer == composed.text
     citation = composed.citations[0]
@@ -297,10 +359,12 @@ def test_a_sentence_without_a_checked_rendering_is_quoted_in_german_with_a_note(
     other = "Das Fest beginnt am Freitag."
     renderer = TableRenderer({other: Rendering("en", "The party starts at Friday.", False)})
     composed = ExtractiveComposer(Prompts(), renderer).compose_answer(
-        "When does the festival start?", "en", [evidence(other)])
+        "When does the festival start?", "en", [evidence(other)]
+    )
     # the asked-for value comes first, in English, from the sentence itself
-    assert composed.text == ('On Friday. In German (no checked translation): '
-                             '"Das Fest beginnt am Freitag." [1]')
+    assert composed.text == (
+        'On Friday. In German (no checked translation): "Das Fest beginnt am Freitag." [1]'
+    )
     assert composed.direct_answer.startswith("On Friday.")
     assert composed.citations[0].rendering is None
     assert renderer.asked == []  # it was cached (unchecked): not rendered again
@@ -309,7 +373,8 @@ def test_a_sentence_without_a_checked_rendering_is_quoted_in_german_with_a_note(
 def test_german_reader_gets_german_quotes_and_no_rendering() -> None:
     renderer = TableRenderer({})
     composed = ExtractiveComposer(Prompts(), renderer).compose_answer(
-        "Wird das Fest abgesagt?", "de", [evidence(SOURCE)])
+        "Wird das Fest abgesagt?", "de", [evidence(SOURCE)]
+    )
     assert composed.text == "Nein. Laut Artikel: „Die Veranstalter lehnten eine Absage ab.“ [1]"
     assert renderer.asked == []
 
@@ -317,5 +382,6 @@ def test_german_reader_gets_german_quotes_and_no_rendering() -> None:
 def test_without_on_demand_rendering_a_missing_one_is_not_made() -> None:
     renderer = TableRenderer({})
     ExtractiveComposer(Prompts(), renderer, render_missing=False).compose_answer(
-        "Will it be cancelled?", "en", [evidence(SOURCE)])
+        "Will it be cancelled?", "en", [evidence(SOURCE)]
+    )
     assert renderer.asked == []

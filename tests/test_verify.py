@@ -25,8 +25,10 @@ BELARUS = [
 
 def evidence(*texts: str) -> list[Evidence]:
     """Evidence values at distinct offsets of one made-up document."""
-    return [Evidence("doc", "Abschnitt", 100 * i, 100 * i + len(t), t, 0.8, 0.8, 1)
-            for i, t in enumerate(texts)]
+    return [
+        Evidence("doc", "Abschnitt", 100 * i, 100 * i + len(t), t, 0.8, 0.8, 1)
+        for i, t in enumerate(texts)
+    ]
 
 
 class SameVector(BaseEmbedding):
@@ -52,47 +54,73 @@ def lenient() -> Verifier:
 
 
 def test_yes_against_a_denial_is_dropped(lenient: Verifier) -> None:
-    result = lenient.verify("Does Belarus enter the war?", "en",
-                            "Yes, Belarus has sent troops to Ukraine [1].", evidence(*BELARUS))
+    result = lenient.verify(
+        "Does Belarus enter the war?",
+        "en",
+        "Yes, Belarus has sent troops to Ukraine [1].",
+        evidence(*BELARUS),
+    )
     assert not result.ok and result.text == ""
     assert any("'yes'" in problem for problem in result.checks[0].problems)
 
 
 def test_no_agreeing_with_the_denial_is_kept(lenient: Verifier) -> None:
-    result = lenient.verify("Does Belarus enter the war?", "en",
-                            "No, Minsk again denied entering the war [1].", evidence(*BELARUS))
+    result = lenient.verify(
+        "Does Belarus enter the war?",
+        "en",
+        "No, Minsk again denied entering the war [1].",
+        evidence(*BELARUS),
+    )
     assert result.ok
     assert result.text == "No, Minsk again denied entering the war [1]."
     assert result.citations[0].text == BELARUS[0]
 
 
 def test_german_nein_agrees_with_bestritt(lenient: Verifier) -> None:
-    result = lenient.verify("Tritt Belarus in den Krieg ein?", "de",
-                            "Nein, Minsk bestritt erneut, in den Krieg einzutreten [1].",
-                            evidence(*BELARUS))
+    result = lenient.verify(
+        "Tritt Belarus in den Krieg ein?",
+        "de",
+        "Nein, Minsk bestritt erneut, in den Krieg einzutreten [1].",
+        evidence(*BELARUS),
+    )
     assert result.ok
-    wrong = lenient.verify("Tritt Belarus in den Krieg ein?", "de",
-                           "Ja, Minsk tritt in den Krieg ein [1].", evidence(*BELARUS))
+    wrong = lenient.verify(
+        "Tritt Belarus in den Krieg ein?",
+        "de",
+        "Ja, Minsk tritt in den Krieg ein [1].",
+        evidence(*BELARUS),
+    )
     assert not wrong.ok
 
 
 def test_a_question_that_itself_negates_flips_the_expected_answer(lenient: Verifier) -> None:
-    result = lenient.verify("Did Minsk deny entering the war?", "en",
-                            "Yes, Minsk denied entering the war [1].", evidence(*BELARUS))
+    result = lenient.verify(
+        "Did Minsk deny entering the war?",
+        "en",
+        "Yes, Minsk denied entering the war [1].",
+        evidence(*BELARUS),
+    )
     assert result.ok
 
 
 def test_positive_claim_citing_a_negated_sentence_is_dropped(lenient: Verifier) -> None:
-    result = lenient.verify("What did Minsk say about the war?", "en",
-                            "Minsk announced that it will enter the war [1].", evidence(*BELARUS))
+    result = lenient.verify(
+        "What did Minsk say about the war?",
+        "en",
+        "Minsk announced that it will enter the war [1].",
+        evidence(*BELARUS),
+    )
     assert not result.ok
     assert "negation differs" in result.checks[0].problems[0]
 
 
 def test_invalid_citation_numbers_are_stripped(lenient: Verifier) -> None:
-    result = lenient.verify("How many soldiers could the unit have?", "en",
-                            "The unit could have up to 9,000 Russian soldiers [2][7].",
-                            evidence(*BELARUS))
+    result = lenient.verify(
+        "How many soldiers could the unit have?",
+        "en",
+        "The unit could have up to 9,000 Russian soldiers [2][7].",
+        evidence(*BELARUS),
+    )
     assert result.ok
     assert result.text == "The unit could have up to 9,000 Russian soldiers [1]."
     assert [c.n for c in result.citations] == [1]
@@ -100,57 +128,78 @@ def test_invalid_citation_numbers_are_stripped(lenient: Verifier) -> None:
 
 
 def test_sentence_citing_only_a_missing_passage_is_dropped(lenient: Verifier) -> None:
-    result = lenient.verify("How many soldiers?", "en",
-                            "Up to 9000 soldiers [5]. Up to 9000 Russian soldiers [2].",
-                            evidence(*BELARUS))
+    result = lenient.verify(
+        "How many soldiers?",
+        "en",
+        "Up to 9000 soldiers [5]. Up to 9000 Russian soldiers [2].",
+        evidence(*BELARUS),
+    )
     assert result.text == "Up to 9000 Russian soldiers [1]."
     assert result.checks[0].problems == ("no citation",)
 
 
 def test_uncited_sentence_is_dropped_and_citations_renumbered_in_order(lenient: Verifier) -> None:
-    answer = ("Lukashenko welcomed him in Minsk [3]. Putin likes tea. "
-              "Up to 9000 Russian soldiers could join the unit [2].")
+    answer = (
+        "Lukashenko welcomed him in Minsk [3]. Putin likes tea. "
+        "Up to 9000 Russian soldiers could join the unit [2]."
+    )
     result = lenient.verify("What happened?", "en", answer, evidence(*BELARUS))
-    assert result.text == ("Lukashenko welcomed him in Minsk [1]. "
-                           "Up to 9000 Russian soldiers could join the unit [2].")
+    assert result.text == (
+        "Lukashenko welcomed him in Minsk [1]. Up to 9000 Russian soldiers could join the unit [2]."
+    )
     assert [c.text for c in result.citations] == [BELARUS[2], BELARUS[1]]
     assert [c.n for c in result.citations] == [1, 2]
     assert [check.supported for check in result.checks] == [True, False, True]
 
 
 def test_wrong_number_is_dropped_and_spellings_of_a_number_agree(lenient: Verifier) -> None:
-    assert not lenient.verify("How many?", "en", "Up to 90,000 soldiers [2].",
-                              evidence(*BELARUS)).ok
+    assert not lenient.verify(
+        "How many?", "en", "Up to 90,000 soldiers [2].", evidence(*BELARUS)
+    ).ok
     for spelling in ("9000", "9.000", "9,000"):
-        assert lenient.verify("How many?", "en", f"Up to {spelling} soldiers [2].",
-                              evidence(*BELARUS)).ok
+        assert lenient.verify(
+            "How many?", "en", f"Up to {spelling} soldiers [2].", evidence(*BELARUS)
+        ).ok
 
 
 def test_invented_name_is_dropped_but_spelling_variants_pass(lenient: Verifier) -> None:
-    invented = lenient.verify("Who welcomed Putin?", "en",
-                              "He was welcomed by Emmanuel Macron in Minsk [3].",
-                              evidence(*BELARUS))
+    invented = lenient.verify(
+        "Who welcomed Putin?",
+        "en",
+        "He was welcomed by Emmanuel Macron in Minsk [3].",
+        evidence(*BELARUS),
+    )
     assert not invented.ok
     assert any("Macron" in p for p in invented.checks[0].problems)
-    variant = lenient.verify("Who welcomed Putin?", "en",
-                             "The Belarusian ruler Alexander Lukashenko welcomed him in Minsk [3].",
-                             evidence(*BELARUS))
+    variant = lenient.verify(
+        "Who welcomed Putin?",
+        "en",
+        "The Belarusian ruler Alexander Lukashenko welcomed him in Minsk [3].",
+        evidence(*BELARUS),
+    )
     assert variant.ok
 
 
 def test_name_from_another_evidence_sentence_is_not_support(lenient: Verifier) -> None:
-    result = lenient.verify("Who could join the unit?", "en",
-                            "Lukashenko could join the unit with 9000 soldiers [2].",
-                            evidence(*BELARUS))
+    result = lenient.verify(
+        "Who could join the unit?",
+        "en",
+        "Lukashenko could join the unit with 9000 soldiers [2].",
+        evidence(*BELARUS),
+    )
     assert not result.ok
 
 
 def test_unsupported_meaning_is_dropped_by_similarity() -> None:
     verifier = Verifier(HashEmbedding(), min_similarity=0.3)
-    texts = ["Die Stadt zahlt 250.000 Euro für Bühne und Sicherheit.",
-             "Sonntags bleibt die Bibliothek geschlossen."]
-    answer = ("Die Stadt zahlt 250.000 Euro für Bühne und Sicherheit [1]. "
-              "Die Bibliothek verleiht auch Fahrräder und Werkzeug [2].")
+    texts = [
+        "Die Stadt zahlt 250.000 Euro für Bühne und Sicherheit.",
+        "Sonntags bleibt die Bibliothek geschlossen.",
+    ]
+    answer = (
+        "Die Stadt zahlt 250.000 Euro für Bühne und Sicherheit [1]. "
+        "Die Bibliothek verleiht auch Fahrräder und Werkzeug [2]."
+    )
     result = verifier.verify("Was zahlt die Stadt?", "de", answer, evidence(*texts))
     assert result.text == "Die Stadt zahlt 250.000 Euro für Bühne und Sicherheit [1]."
     assert result.checks[1].similarity < 0.3
@@ -158,16 +207,21 @@ def test_unsupported_meaning_is_dropped_by_similarity() -> None:
 
 
 def test_answer_in_the_wrong_language_fails_as_a_whole(lenient: Verifier) -> None:
-    result = lenient.verify("Wie viele Soldaten könnten es sein?", "de",
-                            "The unit could have up to 9000 Russian soldiers [2].",
-                            evidence(*BELARUS))
+    result = lenient.verify(
+        "Wie viele Soldaten könnten es sein?",
+        "de",
+        "The unit could have up to 9000 Russian soldiers [2].",
+        evidence(*BELARUS),
+    )
     assert not result.ok
     assert result.problems == ("answer is in 'en', question in 'de'",)
 
 
 def test_quoting_the_german_source_in_an_english_answer_is_fine(lenient: Verifier) -> None:
-    answer = 'Minsk denied entering the war: it "bestritt auch nun wieder, in den Krieg ' \
-             'einzutreten" [1].'
+    answer = (
+        'Minsk denied entering the war: it "bestritt auch nun wieder, in den Krieg '
+        'einzutreten" [1].'
+    )
     assert lenient.verify("What did Minsk say?", "en", answer, evidence(*BELARUS)).ok
 
 
@@ -176,22 +230,37 @@ def test_empty_answer_is_not_ok(lenient: Verifier) -> None:
     assert not result.ok and result.citations == ()
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("No, Minsk denied it [1]. The unit has 9000 soldiers. [2]",
-     ["No, Minsk denied it [1].", "The unit has 9000 soldiers. [2]"]),
-    ("Nein. Am 19. Oktober traf Dr. Weber Putin [1].",
-     ["Nein. Am 19. Oktober traf Dr. Weber Putin [1]."]),
-    ("First line [1]\nSecond line [2]", ["First line [1]", "Second line [2]"]),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "No, Minsk denied it [1]. The unit has 9000 soldiers. [2]",
+            ["No, Minsk denied it [1].", "The unit has 9000 soldiers. [2]"],
+        ),
+        (
+            "Nein. Am 19. Oktober traf Dr. Weber Putin [1].",
+            ["Nein. Am 19. Oktober traf Dr. Weber Putin [1]."],
+        ),
+        ("First line [1]\nSecond line [2]", ["First line [1]", "Second line [2]"]),
+    ],
+)
 def test_split_sentences(text: str, expected: list[str]) -> None:
     assert split_sentences(text) == expected
 
 
-@pytest.mark.parametrize(("a", "b", "same"), [
-    ("Lukashenko", "Lukaschenko", True), ("Peskov", "Peskow", True), ("Gurth", "Gürth", True),
-    ("Sochi", "Sotschi", True), ("Russian", "Russland", True), ("Minsk", "Minister", False),
-    ("Paris", "Preis", False), ("Macron", "Moskau", False),
-])
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Lukashenko", "Lukaschenko", True),
+        ("Peskov", "Peskow", True),
+        ("Gurth", "Gürth", True),
+        ("Sochi", "Sotschi", True),
+        ("Russian", "Russland", True),
+        ("Minsk", "Minister", False),
+        ("Paris", "Preis", False),
+        ("Macron", "Moskau", False),
+    ],
+)
 def test_same_name(a: str, b: str, same: bool) -> None:
     assert same_name(a, b) is same
 
@@ -234,51 +303,64 @@ def test_similarity_threshold_is_checked() -> None:
 
 
 def test_yes_citing_a_related_sentence_is_refused_when_the_best_one_denies(
-        lenient: Verifier) -> None:
+    lenient: Verifier,
+) -> None:
     given = evidence(*BELARUS)
-    bases = evidence("Belarus stellt seine Militärbasen für Angriffe auf die Ukraine zur "
-                     "Verfügung.")
+    bases = evidence(
+        "Belarus stellt seine Militärbasen für Angriffe auf die Ukraine zur Verfügung."
+    )
     answer = "Yes, Belarus supports attacks on Ukraine with its military bases [1]."
     assert lenient.verify("Does Belarus enter the war?", "en", answer, bases).ok
-    refused = lenient.verify("Does Belarus enter the war?", "en", answer, bases,
-                             anchors=given[:1])
+    refused = lenient.verify("Does Belarus enter the war?", "en", answer, bases, anchors=given[:1])
     assert not refused.ok
     assert "most relevant sentence says no" in refused.checks[0].problems[0]
-    implicit = lenient.verify("Does Belarus enter the war?", "en",
-                              "Belarus supports attacks on Ukraine with its military bases [1].",
-                              bases, anchors=given[:1])
+    implicit = lenient.verify(
+        "Does Belarus enter the war?",
+        "en",
+        "Belarus supports attacks on Ukraine with its military bases [1].",
+        bases,
+        anchors=given[:1],
+    )
     assert not implicit.ok
-    agreeing = lenient.verify("Does Belarus enter the war?", "en",
-                              "No, Minsk again denied entering the war [1].", given,
-                              anchors=given[:1])
+    agreeing = lenient.verify(
+        "Does Belarus enter the war?",
+        "en",
+        "No, Minsk again denied entering the war [1].",
+        given,
+        anchors=given[:1],
+    )
     assert agreeing.ok
 
 
 def test_spelled_out_numbers_in_the_answer_are_checked(lenient: Verifier) -> None:
-    stay = evidence("Für Putin war es die erste offizielle Reise ins Ausland seit Langem.",
-                    "In Belarus war er zuletzt vor drei Jahren gewesen.")
-    assert not lenient.verify("How long did Putin stay?", "en",
-                              "Putin stayed in Minsk for three days [1].", stay).ok
-    assert lenient.verify("When was Putin last in Belarus?", "en",
-                          "He was last in Belarus three years ago [2].", stay).ok
+    stay = evidence(
+        "Für Putin war es die erste offizielle Reise ins Ausland seit Langem.",
+        "In Belarus war er zuletzt vor drei Jahren gewesen.",
+    )
+    assert not lenient.verify(
+        "How long did Putin stay?", "en", "Putin stayed in Minsk for three days [1].", stay
+    ).ok
+    assert lenient.verify(
+        "When was Putin last in Belarus?", "en", "He was last in Belarus three years ago [2].", stay
+    ).ok
 
 
 def test_restating_the_question_is_not_an_answer(lenient: Verifier) -> None:
     sanctions = evidence("Denn die vom Westen verhängten Sanktionen treffen auch Belarus.")
     question = "Why have Russia and Belarus grown closer since the war began?"
-    assert not lenient.verify(question, "en",
-                              "Russia and Belarus have grown closer since the war began [1].",
-                              sanctions).ok
-    assert lenient.verify(question, "en", "Western sanctions also hit Belarus [1].",
-                          sanctions).ok
+    assert not lenient.verify(
+        question, "en", "Russia and Belarus have grown closer since the war began [1].", sanctions
+    ).ok
+    assert lenient.verify(question, "en", "Western sanctions also hit Belarus [1].", sanctions).ok
 
 
 def test_a_no_citing_a_neighbour_moves_to_the_denial_ranked_first(lenient: Verifier) -> None:
     worry = "Die Sorge: Putin könne Belarus dazu drängen, in den Krieg einzutreten."
     given = evidence(worry, BELARUS[0])
     answer = "Nein, Belarus ist nicht in den Krieg eingetreten [1]."
-    result = lenient.verify("Tritt Belarus in den Krieg ein?", "de", answer, given,
-                            anchors=given[1:])
+    result = lenient.verify(
+        "Tritt Belarus in den Krieg ein?", "de", answer, given, anchors=given[1:]
+    )
     assert result.text == "Nein, Belarus ist nicht in den Krieg eingetreten [1]."
     assert result.citations[0].text == BELARUS[0]
     assert result.checks[0].moved_from == (1,)
@@ -287,6 +369,11 @@ def test_a_no_citing_a_neighbour_moves_to_the_denial_ranked_first(lenient: Verif
 
 def test_a_yes_is_never_moved(lenient: Verifier) -> None:
     given = evidence(BELARUS[1], BELARUS[0])
-    result = lenient.verify("Tritt Belarus in den Krieg ein?", "de",
-                            "Ja, Belarus tritt in den Krieg ein [1].", given, anchors=given[1:])
+    result = lenient.verify(
+        "Tritt Belarus in den Krieg ein?",
+        "de",
+        "Ja, Belarus tritt in den Krieg ein [1].",
+        given,
+        anchors=given[1:],
+    )
     assert not result.ok

@@ -24,9 +24,19 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.mark.parametrize(("host", "loopback"), [
-    ("127.0.0.1", True), ("127.8.0.1", True), ("::1", True), ("localhost", True),
-    ("0.0.0.0", False), ("192.168.1.5", False), ("::", False), ("example.org", False)])
+@pytest.mark.parametrize(
+    ("host", "loopback"),
+    [
+        ("127.0.0.1", True),
+        ("127.8.0.1", True),
+        ("::1", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("192.168.1.5", False),
+        ("::", False),
+        ("example.org", False),
+    ],
+)
 def test_loopback_addresses(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
 
@@ -47,8 +57,7 @@ def test_editing_beyond_loopback_needs_a_login_and_says_which_setting() -> None:
 def test_credentials_come_from_the_setting_and_a_file(tmp_path: Path) -> None:
     path = tmp_path / "logins"
     path.write_text("# editors\nanna:s3cr:et\n\nben:pw\n", encoding="utf-8")
-    assert load_credentials("root:x", path) == [("root", "x"), ("anna", "s3cr:et"),
-                                                ("ben", "pw")]
+    assert load_credentials("root:x", path) == [("root", "x"), ("anna", "s3cr:et"), ("ben", "pw")]
     assert load_credentials("", None) is None
     path.write_text("no-colon\n", encoding="utf-8")
     with pytest.raises(SettingsError, match="line 1: expected user:password"):
@@ -71,14 +80,22 @@ class Attacker:
     def call(self, fn_index: int, data: list[Any], session: str = "") -> list[str]:
         """Join the queue for event `fn_index` and read its messages until it completes."""
         session = session or uuid.uuid4().hex
-        joined = self.http.post("/gradio_api/queue/join", json={
-            "data": data, "fn_index": fn_index, "session_hash": session,
-            "event_data": None, "trigger_id": None})
+        joined = self.http.post(
+            "/gradio_api/queue/join",
+            json={
+                "data": data,
+                "fn_index": fn_index,
+                "session_hash": session,
+                "event_data": None,
+                "trigger_id": None,
+            },
+        )
         if joined.status_code != 200:
             return [f"refused {joined.status_code}"]
         messages = []
-        with self.http.stream("GET", "/gradio_api/queue/data",
-                              params={"session_hash": session}) as stream:
+        with self.http.stream(
+            "GET", "/gradio_api/queue/data", params={"session_hash": session}
+        ) as stream:
             for line in stream.iter_lines():
                 if not line.startswith("data:"):
                     continue
@@ -90,12 +107,10 @@ class Attacker:
 
 
 @pytest.fixture
-def page_url(fake_components: Any, tmp_path: Path, request: pytest.FixtureRequest
-             ) -> Iterator[str]:
+def page_url(fake_components: Any, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[str]:
     from web.page import build_page, launch
 
-    page = build_page(fake_components, FeedbackStore(tmp_path / "fb.jsonl"),
-                      editing=request.param)
+    page = build_page(fake_components, FeedbackStore(tmp_path / "fb.jsonl"), editing=request.param)
     port = _free_port()
     launch(page, "127.0.0.1", port, block=False)
     try:
@@ -110,8 +125,9 @@ def _state(components: Any) -> tuple[list[str], list[str]]:
 
 
 @pytest.mark.parametrize("page_url", [False], indirect=True)
-def test_without_editing_no_event_can_change_the_corpus(page_url: str,
-                                                        fake_components: Any) -> None:
+def test_without_editing_no_event_can_change_the_corpus(
+    page_url: str, fake_components: Any
+) -> None:
     attacker = Attacker(page_url)
     elem_ids = {c.get("props", {}).get("elem_id") for c in attacker.config["components"]}
     assert not elem_ids & {"add-text", "add-file", "remove", "remove-choice", "upload"}
@@ -127,13 +143,20 @@ def test_without_editing_no_event_can_change_the_corpus(page_url: str,
 
 @pytest.mark.parametrize("page_url", [True], indirect=True)
 def test_with_editing_the_same_request_does_remove_so_the_probe_is_real(
-        page_url: str, fake_components: Any) -> None:
+    page_url: str, fake_components: Any
+) -> None:
     attacker = Attacker(page_url)
     ids = {c["id"]: c.get("props", {}).get("elem_id") for c in attacker.config["components"]}
-    (remove_index,) = [i for i, event in enumerate(attacker.events())
-                       if any(ids.get(t[0]) == "remove" for t in event.get("targets", []))]
-    (load_index,) = [i for i, event in enumerate(attacker.events())
-                     if any(t[1] == "load" for t in event.get("targets", []))]
+    (remove_index,) = [
+        i
+        for i, event in enumerate(attacker.events())
+        if any(ids.get(t[0]) == "remove" for t in event.get("targets", []))
+    ]
+    (load_index,) = [
+        i
+        for i, event in enumerate(attacker.events())
+        if any(t[1] == "load" for t in event.get("targets", []))
+    ]
     session = uuid.uuid4().hex
     attacker.call(load_index, [], session)  # fills this session's remove menu, as a browser
     assert "process_completed" in attacker.call(remove_index, ["stadtfest"], session)

@@ -14,8 +14,16 @@ from web.feedback import MAX_COMMENT_CHARS, FeedbackError, FeedbackStore, feedba
 
 def _answer() -> Answer:
     citation = Citation(n=1, doc_id="fest", section="Kosten", start=3, end=10, text="zahlt 2")
-    return Answer(question="Wer zahlt?", answer="„zahlt 2“ [1]", language="de", abstained=False,
-                  citations=(citation,), passages=(), timings_ms={}, mode="extractive")
+    return Answer(
+        question="Wer zahlt?",
+        answer="„zahlt 2“ [1]",
+        language="de",
+        abstained=False,
+        citations=(citation,),
+        passages=(),
+        timings_ms={},
+        mode="extractive",
+    )
 
 
 def test_record_holds_time_vote_comment_question_answer_and_citations() -> None:
@@ -24,8 +32,17 @@ def test_record_holds_time_vote_comment_question_answer_and_citations() -> None:
     assert record["timestamp"] == "2025-01-02T03:04:05+00:00"
     assert (record["rating"], record["comment"]) == ("down", "zu kurz")
     assert record["question"] == "Wer zahlt?" and record["answer"] == "„zahlt 2“ [1]"
-    assert record["citations"] == [{"n": 1, "doc_id": "fest", "section": "Kosten", "start": 3,
-                                    "end": 10, "text": "zahlt 2", "rendering": None}]
+    assert record["citations"] == [
+        {
+            "n": 1,
+            "doc_id": "fest",
+            "section": "Kosten",
+            "start": 3,
+            "end": 10,
+            "text": "zahlt 2",
+            "rendering": None,
+        }
+    ]
 
 
 def test_bad_rating_and_overlong_comment_are_refused() -> None:

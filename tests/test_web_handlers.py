@@ -24,12 +24,19 @@ QUESTION = "Wie viel zahlt die Stadt für das Stadtfest?"
 @pytest.fixture
 def handlers(fake_components: Any, tmp_path: Path) -> Handlers:
     """Handlers on the fake pipeline, feedback into a temporary file."""
-    return Handlers(Runtime.ready(fake_components), FeedbackStore(tmp_path / "fb.jsonl"),
-                    editing=True)
+    return Handlers(
+        Runtime.ready(fake_components), FeedbackStore(tmp_path / "fb.jsonl"), editing=True
+    )
 
 
-def _run(handlers: Handlers, question: str, session: Session | None = None, top_k: int = 5,
-         mode: str = "extractive", show_all: bool = False) -> list[tuple[Any, ...]]:
+def _run(
+    handlers: Handlers,
+    question: str,
+    session: Session | None = None,
+    top_k: int = 5,
+    mode: str = "extractive",
+    show_all: bool = False,
+) -> list[tuple[Any, ...]]:
     return list(handlers.respond(question, session, top_k, mode, show_all))
 
 
@@ -40,8 +47,13 @@ class Spy:
         self.stream = stream
         self.calls: list[tuple[Any, ...]] = []
 
-    def __call__(self, question: str, history: Sequence[Any] = (), top_k: int | None = None,
-                 mode: str | None = None) -> Iterator[Any]:
+    def __call__(
+        self,
+        question: str,
+        history: Sequence[Any] = (),
+        top_k: int | None = None,
+        mode: str | None = None,
+    ) -> Iterator[Any]:
         self.calls.append((question, list(history), top_k, mode))
         return self.stream(question, history, top_k, mode)
 
@@ -49,13 +61,17 @@ class Spy:
 class PieceWriter:
     """A generative composer double: streams its answer in pieces, cites the best sentence."""
 
-    def stream(self, question: str, language: str, ranked: Sequence[Evidence],
-               chosen: Sequence[Evidence], timings: dict[str, float]
-               ) -> Iterator[str | Composed]:
+    def stream(
+        self,
+        question: str,
+        language: str,
+        ranked: Sequence[Evidence],
+        chosen: Sequence[Evidence],
+        timings: dict[str, float],
+    ) -> Iterator[str | Composed]:
         yield "Die Stadt zahlt "
         yield "250.000 Euro [1]."
-        yield Composed("Die Stadt zahlt 250.000 Euro [1].", (chosen[0].citation(1),),
-                       "generative")
+        yield Composed("Die Stadt zahlt 250.000 Euro [1].", (chosen[0].citation(1),), "generative")
 
 
 def test_answer_streams_placeholder_then_cited_answer_and_sources(handlers: Handlers) -> None:
@@ -70,23 +86,25 @@ def test_answer_streams_placeholder_then_cited_answer_and_sources(handlers: Hand
     assert "extractive answer from" in note
 
 
-def test_follow_up_passes_the_conversation_as_turns(handlers: Handlers, fake_components: Any,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_follow_up_passes_the_conversation_as_turns(
+    handlers: Handlers, fake_components: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     spy = Spy(fake_components.answerer.stream)
     monkeypatch.setattr(fake_components.answerer, "stream", spy)
     session = _run(handlers, QUESTION, top_k=3)[-1][2]
     final = _run(handlers, "Und wer zahlt den Rest?", session, top_k=3)[-1]
     _question, history, top_k, mode = spy.calls[-1]
     assert [(turn.role, turn.content) for turn in history] == [
-        ("user", QUESTION), ("assistant", session.answers[0].answer)]
+        ("user", QUESTION),
+        ("assistant", session.answers[0].answer),
+    ]
     assert (top_k, mode) == (3, "extractive")
     assert final[2].answers[1].standalone_question == f"Und wer zahlt den Rest? ({QUESTION})"
     assert 'href="#cite-1-1"' in final[1][3]["content"]  # the second answer's own anchors
     assert "read as" in final[4]
 
 
-def test_generative_pieces_are_streamed_escaped(handlers: Handlers,
-                                                fake_components: Any) -> None:
+def test_generative_pieces_are_streamed_escaped(handlers: Handlers, fake_components: Any) -> None:
     fake_components.answerer.composers["generative"] = PieceWriter()
     updates = _run(handlers, QUESTION, mode="generative")
     partial = [u[1][-1]["content"] for u in updates if "cursor" in u[1][-1]["content"]]
@@ -107,8 +125,11 @@ def test_user_error_restores_the_question_and_shows_its_message(handlers: Handle
 
 
 def test_unexpected_error_is_logged_and_shown_generically(
-        handlers: Handlers, fake_components: Any, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    handlers: Handlers,
+    fake_components: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     def broken(*args: Any, **kwargs: Any) -> Iterator[Any]:
         raise RuntimeError("chroma exploded at /secret/path")
         yield  # pragma: no cover
@@ -131,8 +152,7 @@ def test_questions_while_loading_get_a_friendly_wait() -> None:
     assert still_loading and "status-loading" in badge
 
 
-def test_failed_loading_is_shown_without_a_stack_trace(capsys: pytest.CaptureFixture[str]
-                                                       ) -> None:
+def test_failed_loading_is_shown_without_a_stack_trace(capsys: pytest.CaptureFixture[str]) -> None:
     def load(progress: Any) -> Any:
         progress(0.2, "loading")
         raise KeyError("internal detail")
@@ -181,7 +201,10 @@ def test_feedback_is_appended_for_the_shown_answer(handlers: Handlers, tmp_path:
     assert comment == "" and "saved" in note
     record = json.loads((tmp_path / "fb.jsonl").read_text(encoding="utf-8").splitlines()[-1])
     assert (record["rating"], record["comment"], record["question"]) == (
-        "down", "Quelle passt", QUESTION)
+        "down",
+        "Quelle passt",
+        QUESTION,
+    )
     assert record["citations"][0]["text"] in record["answer"]
 
 
@@ -189,13 +212,13 @@ def test_api_returns_the_ask_json_contract(handlers: Handlers, fake_components: 
     result = handlers.ask(QUESTION, 3, "extractive")
     expected = fake_components.answerer.answer(QUESTION, top_k=3, mode="extractive").to_json()
     assert set(result) == set(expected)
-    assert {k: v for k, v in result.items() if k != "timings_ms"} == \
-        {k: v for k, v in expected.items() if k != "timings_ms"}
+    assert {k: v for k, v in result.items() if k != "timings_ms"} == {
+        k: v for k, v in expected.items() if k != "timings_ms"
+    }
     assert len(result["passages"]) == 3
     json.dumps(result)  # plain JSON all the way down
     with pytest.raises(gr.Error, match="top_k must be greater than 0"):
         handlers.ask(QUESTION, -1)
-
 
 
 def test_api_answers_wait_at_the_gate_of_their_mode(fake_components: Any) -> None:
@@ -213,9 +236,11 @@ def test_api_answers_wait_at_the_gate_of_their_mode(fake_components: Any) -> Non
 def test_a_generative_question_without_a_model_is_no_llm_call(handlers: Handlers) -> None:
     assert not handlers.needs_llm("generative")  # it is answered by quoting, at once
 
+
 def test_article_handlers_add_list_and_remove(handlers: Handlers) -> None:
     message, table, menu, title, text = handlers.add_text(
-        "Radweg", "Die Stadt baut einen Radweg am Fluss. Er ist im Herbst fertig.\n")
+        "Radweg", "Die Stadt baut einen Radweg am Fluss. Er ist im Herbst fertig.\n"
+    )
     assert "Added" in message and "Radweg" in table and (title, text) == ("", "")
     assert ("Radweg (radweg)", "radweg") in menu["choices"]
     assert "3 articles" in handlers.status()[0]
@@ -234,8 +259,9 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_gradio_client_gets_the_contract_from_the_running_page(fake_components: Any,
-                                                               tmp_path: Path) -> None:
+def test_gradio_client_gets_the_contract_from_the_running_page(
+    fake_components: Any, tmp_path: Path
+) -> None:
     from gradio_client import Client
 
     from web.page import build_page, launch

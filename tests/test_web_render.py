@@ -14,21 +14,43 @@ EVIL = '<script>alert(1)</script> & <img src=x onerror="alert(2)">'
 
 def _citation(n: int, text: str, source: str = SOURCE, doc_id: str = "fest") -> Citation:
     start = source.index(text)
-    return Citation(n=n, doc_id=doc_id, section="Kosten", start=start, end=start + len(text),
-                    text=text)
+    return Citation(
+        n=n, doc_id=doc_id, section="Kosten", start=start, end=start + len(text), text=text
+    )
 
 
-def _passage(rank: int, text: str, source: str = SOURCE, doc_id: str = "fest",
-             score: float = 0.5) -> Passage:
+def _passage(
+    rank: int, text: str, source: str = SOURCE, doc_id: str = "fest", score: float = 0.5
+) -> Passage:
     start = source.index(text)
-    return Passage(rank=rank, chunk_id=f"{doc_id}:{start}", doc_id=doc_id, section="Kosten",
-                   kind="paragraph", start=start, end=start + len(text), text=text, score=score)
+    return Passage(
+        rank=rank,
+        chunk_id=f"{doc_id}:{start}",
+        doc_id=doc_id,
+        section="Kosten",
+        kind="paragraph",
+        start=start,
+        end=start + len(text),
+        text=text,
+        score=score,
+    )
 
 
-def _answer(text: str, citations: tuple[Citation, ...], passages: tuple[Passage, ...],
-            question: str = "Wer zahlt?") -> Answer:
-    return Answer(question=question, answer=text, language="de", abstained=not citations,
-                  citations=citations, passages=passages, timings_ms={"total_ms": 12.0})
+def _answer(
+    text: str,
+    citations: tuple[Citation, ...],
+    passages: tuple[Passage, ...],
+    question: str = "Wer zahlt?",
+) -> Answer:
+    return Answer(
+        question=question,
+        answer=text,
+        language="de",
+        abstained=not citations,
+        citations=citations,
+        passages=passages,
+        timings_ms={"total_ms": 12.0},
+    )
 
 
 def _visible_text(markup: str) -> str:
@@ -43,8 +65,9 @@ def test_highlight_marks_exactly_the_cited_characters() -> None:
     markup = render.highlight_article(SOURCE, [citation], turn=0)
     marked = re.findall(r'<mark class="cite-mark" data-n="1">(.*?)</mark>', markup, re.S)
     assert [re.sub(r"<sup[^>]*>1</sup>", "", piece) for piece in marked] == [citation.text]
-    assert _visible_text(markup.replace('<sup class="cite-num" id="cite-0-1">1</sup>', "")) \
-        == SOURCE
+    assert (
+        _visible_text(markup.replace('<sup class="cite-num" id="cite-0-1">1</sup>', "")) == SOURCE
+    )
 
 
 def test_anchor_id_sits_on_the_first_piece_of_each_citation() -> None:
@@ -68,15 +91,16 @@ def test_article_markup_is_escaped_in_the_source_panel() -> None:
     passage = _passage(1, source, source=source, doc_id="x")
     answer = _answer("„…“ [1]", (citation,), (passage,), question=f"Was ist {EVIL}?")
     panel = render.source_panel(answer, 0, {"x": source}, {"x": f"Titel {EVIL}"}, show_all=True)
-    assert "<script" not in panel and "<img" not in panel and "onerror=\"" not in panel
+    assert "<script" not in panel and "<img" not in panel and 'onerror="' not in panel
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in panel
     assert EVIL in _visible_text(panel)
 
 
 def test_answer_text_is_escaped_and_citations_become_links() -> None:
     citation = _citation(1, "Die Stadt zahlt 250.000 Euro.")
-    answer = _answer(f"Laut Artikel {EVIL}: „Die Stadt zahlt 250.000 Euro.“ [1] und [7]",
-                     (citation,), ())
+    answer = _answer(
+        f"Laut Artikel {EVIL}: „Die Stadt zahlt 250.000 Euro.“ [1] und [7]", (citation,), ()
+    )
     message = render.answer_message(answer, turn=2)
     assert "<script" not in message and "<img" not in message
     assert message.count('href="#cite-2-1"') == 2  # in the text and in the source list
@@ -97,16 +121,16 @@ def test_user_and_partial_messages_are_escaped() -> None:
 
 def test_passage_cards_show_section_score_and_cited_number() -> None:
     citation = _citation(1, "Die Stadt zahlt 250.000 Euro.")
-    passage = _passage(1, "Die Stadt zahlt 250.000 Euro. Sponsoren zahlen den Rest.",
-                       score=0.7349)
+    passage = _passage(1, "Die Stadt zahlt 250.000 Euro. Sponsoren zahlen den Rest.", score=0.7349)
     other = _passage(2, "Intro.", score=0.1)
     answer = _answer("„…“ [1]", (citation,), (passage, other))
     panel = render.source_panel(answer, 0, {"fest": SOURCE}, {"fest": "Stadtfest"})
     assert "Cited passages" in panel and "score 0.73" in panel and "Kosten" in panel
     assert len(CARD.findall(panel)) == 1  # only the cited passage without show_all
     assert panel.count('id="cite-0-1"') == 1  # cards never duplicate the anchor id
-    everything = render.source_panel(answer, 0, {"fest": SOURCE}, {"fest": "Stadtfest"},
-                                     show_all=True)
+    everything = render.source_panel(
+        answer, 0, {"fest": SOURCE}, {"fest": "Stadtfest"}, show_all=True
+    )
     assert len(CARD.findall(everything)) == 2 and "Retrieved passages" in everything
     assert 'class="retrieved"' in everything
 
@@ -134,13 +158,28 @@ def test_article_table_and_status_are_escaped() -> None:
 def test_rendered_citations_are_labelled_with_the_original_one_click_away() -> None:
     from index.types import Rendering
 
-    citation = Citation(1, "a", "S", 0, 20, "Minsk <b>bestritt</b> es.",
-                        Rendering("en", "Minsk denied it.", True))
-    answer = Answer(question="Q?", answer="No. Minsk denied it [1].", language="en",
-                    abstained=False, citations=(citation,), passages=(), timings_ms={})
+    citation = Citation(
+        1, "a", "S", 0, 20, "Minsk <b>bestritt</b> es.", Rendering("en", "Minsk denied it.", True)
+    )
+    answer = Answer(
+        question="Q?",
+        answer="No. Minsk denied it [1].",
+        language="en",
+        abstained=False,
+        citations=(citation,),
+        passages=(),
+        timings_ms={},
+    )
     message = render.answer_message(answer, 0)
     assert "<details" in message and "Machine translation" in message
     assert "Minsk &lt;b&gt;bestritt&lt;/b&gt; es." in message  # the original, escaped
-    plain = Answer(question="Q?", answer="x [1]", language="de", abstained=False,
-                   citations=(Citation(1, "a", "S", 0, 5, "x"),), passages=(), timings_ms={})
+    plain = Answer(
+        question="Q?",
+        answer="x [1]",
+        language="de",
+        abstained=False,
+        citations=(Citation(1, "a", "S", 0, 5, "x"),),
+        passages=(),
+        timings_ms={},
+    )
     assert "<details" not in render.answer_message(plain, 0)

@@ -57,8 +57,9 @@ def load_credentials(auth: str, auth_file: Path | None) -> Credentials | None:
         try:
             text = Path(auth_file).read_text(encoding="utf-8")
         except OSError as error:
-            raise SettingsError(f"NEWSRAG_AUTH_FILE: cannot read {auth_file} "
-                                f"({error.strerror or error})") from None
+            raise SettingsError(
+                f"NEWSRAG_AUTH_FILE: cannot read {auth_file} ({error.strerror or error})"
+            ) from None
         pairs += parse_credentials(text, f"NEWSRAG_AUTH_FILE {auth_file}")
     return pairs or None
 
@@ -67,7 +68,10 @@ def decide_access(host: str, editing: bool, credentials: Credentials | None) -> 
     """The page's access for a bind address, the editing setting and the logins."""
     if credentials or is_loopback(host):
         return Access(editing=editing, auth=credentials)
-    warning = (f"warning: serving on {host} with no login, so anyone who can reach it can "
-               "ask questions" + (" (article editing is switched off)" if editing else "")
-               + "; set NEWSRAG_AUTH_FILE (lines user:password) to require a login")
+    warning = (
+        f"warning: serving on {host} with no login, so anyone who can reach it can "
+        "ask questions"
+        + (" (article editing is switched off)" if editing else "")
+        + "; set NEWSRAG_AUTH_FILE (lines user:password) to require a login"
+    )
     return Access(editing=False, auth=None, warning=warning)

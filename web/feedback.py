@@ -21,15 +21,17 @@ class FeedbackError(ValueError):
     """Feedback cannot be saved as given; the message says why."""
 
 
-def feedback_record(answer: Answer, rating: str, comment: str = "",
-                    now: datetime | None = None) -> dict[str, Any]:
+def feedback_record(
+    answer: Answer, rating: str, comment: str = "", now: datetime | None = None
+) -> dict[str, Any]:
     """One feedback line: when, the vote, the comment, and what was asked and answered."""
     if rating not in ("up", "down"):
         raise FeedbackError(f"rating must be 'up' or 'down'; got {rating!r}")
     comment = (comment or "").strip()
     if len(comment) > MAX_COMMENT_CHARS:
-        raise FeedbackError(f"The comment has {len(comment):,} characters; the limit is "
-                            f"{MAX_COMMENT_CHARS:,}.")
+        raise FeedbackError(
+            f"The comment has {len(comment):,} characters; the limit is {MAX_COMMENT_CHARS:,}."
+        )
     contract = answer.to_json()
     return {
         "timestamp": (now or datetime.now(UTC)).isoformat(timespec="seconds"),
@@ -87,8 +89,10 @@ class FeedbackStore:
             why = "the folder is not writable"
         else:
             why = error.strerror or type(error).__name__
-        return (f"Your vote could not be saved: {why} ({self.path}). Please tell the site's "
-                "operator: free space or fix NEWSRAG_FEEDBACK_PATH.")
+        return (
+            f"Your vote could not be saved: {why} ({self.path}). Please tell the site's "
+            "operator: free space or fix NEWSRAG_FEEDBACK_PATH."
+        )
 
     def check_writable(self) -> str | None:
         """None when feedback can be written; else a message naming the folder and setting."""
@@ -96,12 +100,16 @@ class FeedbackStore:
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            return (f"feedback folder {folder} cannot be created ({error.strerror}); votes "
-                    "will not be saved: fix NEWSRAG_FEEDBACK_PATH")
+            return (
+                f"feedback folder {folder} cannot be created ({error.strerror}); votes "
+                "will not be saved: fix NEWSRAG_FEEDBACK_PATH"
+            )
         target = self.path if self.path.exists() else folder
         if not os.access(target, os.W_OK):
-            return (f"feedback file {target} is not writable; votes will not be saved: fix "
-                    "its permissions or NEWSRAG_FEEDBACK_PATH")
+            return (
+                f"feedback file {target} is not writable; votes will not be saved: fix "
+                "its permissions or NEWSRAG_FEEDBACK_PATH"
+            )
         return None
 
     def records(self) -> list[dict[str, Any]]:

@@ -34,10 +34,10 @@ class Gate:
         self.running = running
         self.waiting = waiting
         self._turns = threading.BoundedSemaphore(running)
-        self._admitted = None if waiting is None else threading.BoundedSemaphore(
-            running + waiting)
+        self._admitted = None if waiting is None else threading.BoundedSemaphore(running + waiting)
         self._busy_message = busy_message or (
-            f"Busy: {running} running and {waiting} waiting already; try again later.")
+            f"Busy: {running} running and {waiting} waiting already; try again later."
+        )
 
     @property
     def capacity(self) -> int | None:

@@ -30,8 +30,7 @@ class EditingOff(PermissionError):
     """An article change was asked of a page without editing."""
 
 
-FRIENDLY_ERRORS: tuple[type[Exception], ...] = (NewsragError, NotReady, FeedbackError,
-                                                EditingOff)
+FRIENDLY_ERRORS: tuple[type[Exception], ...] = (NewsragError, NotReady, FeedbackError, EditingOff)
 GENERIC_ERROR = "Something went wrong on our side. It was logged; please try again."
 Progress = Callable[[float, str], None]
 Message = dict[str, str]
@@ -95,19 +94,21 @@ class Session:
         result: list[Message] = []
         for turn, answer in enumerate(self.answers):
             result.append({"role": "user", "content": render.user_message(answer.question)})
-            result.append({"role": "assistant",
-                           "content": render.answer_message(answer, turn, titles)})
+            result.append(
+                {"role": "assistant", "content": render.answer_message(answer, turn, titles)}
+            )
         return result
 
 
 def answer_note(answer: Answer, requested_mode: str) -> str:
     """A small line under the chat: how the answer was made."""
     seconds = answer.timings_ms.get("total_ms", 0.0) / 1000
-    note = (f"{answer.mode} answer from {len(answer.passages)} passages "
-            f"in {seconds:.2f} s")
+    note = f"{answer.mode} answer from {len(answer.passages)} passages in {seconds:.2f} s"
     if requested_mode == "generative" and answer.mode != "generative":
-        note += (" · no generative answer (no language model loaded, or its answer did not "
-                 "pass the checks against the article), so this is the extractive answer")
+        note += (
+            " · no generative answer (no language model loaded, or its answer did not "
+            "pass the checks against the article), so this is the extractive answer"
+        )
     if answer.standalone_question and answer.standalone_question != answer.question:
         note += f" · read as: “{answer.standalone_question}”"
     return render.escape_markdown(note)
@@ -121,9 +122,14 @@ class Handlers:
     and 1 LLM answer with 4 more waiting.
     """
 
-    def __init__(self, runtime: Runtime, feedback: FeedbackStore | None = None,
-                 editing: bool = False, quote_gate: Gate | None = None,
-                 llm_gate: Gate | None = None) -> None:
+    def __init__(
+        self,
+        runtime: Runtime,
+        feedback: FeedbackStore | None = None,
+        editing: bool = False,
+        quote_gate: Gate | None = None,
+        llm_gate: Gate | None = None,
+    ) -> None:
         self.runtime = runtime
         self._feedback = feedback
         self.editing = editing
@@ -147,8 +153,9 @@ class Handlers:
         lock, for any other way a handler might be reached.
         """
         if not self.editing:
-            raise EditingOff("Adding and removing articles is switched off on this page "
-                             "(NEWSRAG_EDITING).")
+            raise EditingOff(
+                "Adding and removing articles is switched off on this page (NEWSRAG_EDITING)."
+            )
         return self.library()
 
     def feedback_store(self) -> FeedbackStore:
@@ -188,9 +195,14 @@ class Handlers:
             return fallback
 
     # ---- chat ----------------------------------------------------------------------
-    def respond_extractive(self, question: str, session: Session | None, top_k: float | None,
-                           mode: str | None, show_all: bool = False
-                           ) -> Iterator[tuple[Any, ...]]:
+    def respond_extractive(
+        self,
+        question: str,
+        session: Session | None,
+        top_k: float | None,
+        mode: str | None,
+        show_all: bool = False,
+    ) -> Iterator[tuple[Any, ...]]:
         """The extractive concurrency group's half of a question (see web.page).
 
         In generative mode it only shows the pending message at once (the answer comes
@@ -203,17 +215,28 @@ class Handlers:
         else:
             yield (_gr().skip(),) * 5
 
-    def respond_generative(self, question: str, session: Session | None, top_k: float | None,
-                           mode: str | None, show_all: bool = False
-                           ) -> Iterator[tuple[Any, ...]]:
+    def respond_generative(
+        self,
+        question: str,
+        session: Session | None,
+        top_k: float | None,
+        mode: str | None,
+        show_all: bool = False,
+    ) -> Iterator[tuple[Any, ...]]:
         """The generative concurrency group's half of a question: skips other modes."""
         if mode == "generative":
             yield from self.respond(question, session, top_k, mode, show_all)
         else:
             yield (_gr().skip(),) * 5
 
-    def respond(self, question: str, session: Session | None, top_k: float | None,
-                mode: str | None, show_all: bool = False) -> Iterator[tuple[Any, ...]]:
+    def respond(
+        self,
+        question: str,
+        session: Session | None,
+        top_k: float | None,
+        mode: str | None,
+        show_all: bool = False,
+    ) -> Iterator[tuple[Any, ...]]:
         """Answer a question in the conversation, streaming.
 
         Yields (question box, chat messages, session, source panel, note). On an error the
@@ -227,26 +250,35 @@ class Handlers:
             titles = self.titles()
             before = session.messages(titles)
             asked = [*before, {"role": "user", "content": render.user_message(question or "")}]
-            yield "", [*asked, {"role": "assistant", "content": render.pending_message(mode)}], \
-                session, gr.skip(), ""
+            yield (
+                "",
+                [*asked, {"role": "assistant", "content": render.pending_message(mode)}],
+                session,
+                gr.skip(),
+                "",
+            )
             final: Answer | None = None
             text = ""
-            stream = components.answerer.stream(question, session.history(),
-                                                top_k=int(top_k or 0) or None, mode=mode)
+            stream = components.answerer.stream(
+                question, session.history(), top_k=int(top_k or 0) or None, mode=mode
+            )
             for event in stream:
                 if isinstance(event, Answer):
                     final = event
                 else:
                     text += event
-                    yield "", [*asked, {"role": "assistant",
-                                        "content": render.partial_message(text)}], \
-                        session, gr.skip(), ""
+                    yield (
+                        "",
+                        [*asked, {"role": "assistant", "content": render.partial_message(text)}],
+                        session,
+                        gr.skip(),
+                        "",
+                    )
             if final is None:
                 raise RuntimeError("the answerer ended without an answer")
             session = session.add(final)
             turn = len(session.answers) - 1
-            panel = render.source_panel(final, turn, self.library().documents(), titles,
-                                        show_all)
+            panel = render.source_panel(final, turn, self.library().documents(), titles, show_all)
             yield "", session.messages(titles), session, panel, answer_note(final, mode)
         except Exception as error:
             warn(explain(error, "answering"))
@@ -258,8 +290,9 @@ class Handlers:
         except Exception:
             return {}
 
-    def show_answer(self, session: Session | None, turn: int | None,
-                    show_all: bool) -> tuple[str, Session]:
+    def show_answer(
+        self, session: Session | None, turn: int | None, show_all: bool
+    ) -> tuple[str, Session]:
         """Show the sources of answer number `turn` (None: keep the current one)."""
         session = session or Session()
         if turn is not None and 0 <= turn < len(session.answers):
@@ -270,13 +303,15 @@ class Handlers:
         index, answer = current
 
         def panel() -> str:
-            return render.source_panel(answer, index, self.library().documents(), self.titles(),
-                                       show_all)
+            return render.source_panel(
+                answer, index, self.library().documents(), self.titles(), show_all
+            )
 
         return self._attempt("showing sources", panel, _gr().skip()), session
 
-    def select_message(self, session: Session | None, message_index: Any,
-                       show_all: bool) -> tuple[str, Session]:
+    def select_message(
+        self, session: Session | None, message_index: Any, show_all: bool
+    ) -> tuple[str, Session]:
         """A click on chat message number `message_index` shows that answer's sources."""
         index = message_index[0] if isinstance(message_index, list | tuple) else message_index
         turn = int(index) // 2 if isinstance(index, int) else None
@@ -299,8 +334,10 @@ class Handlers:
         def save() -> tuple[Any, Any]:
             self.feedback_store().append(feedback_record(answer, rating, comment))
             vote = "helpful" if rating == "up" else "not helpful"
-            return "", (f"Thanks! Your vote ({vote}) on “{render.escape_markdown(answer.question)}"
-                        "” was saved.")
+            return "", (
+                f"Thanks! Your vote ({vote}) on “{render.escape_markdown(answer.question)}"
+                "” was saved."
+            )
 
         return self._attempt("saving feedback", save, (skip, skip))
 
@@ -312,11 +349,13 @@ class Handlers:
         its own, so a quick quote never waits behind a slow LLM answer; when too many LLM
         answers wait already, the call is refused with a message (Busy).
         """
+
         def run() -> dict[str, Any]:
             gate = self.llm_gate if self.needs_llm(mode) else self.quote_gate
             with gate.hold():
                 answer = self.components().answerer.answer(
-                    question, top_k=int(top_k or 0) or None, mode=mode or None)
+                    question, top_k=int(top_k or 0) or None, mode=mode or None
+                )
             return answer.to_json()
 
         return self._guard("answering an API call", run)
@@ -338,10 +377,11 @@ class Handlers:
         status = self.runtime.status()
         note = ""
         if status.state == "ready" and not self.generative_available():
-            note = ("Generative mode needs a language model, which is not loaded here; "
-                    "answers quote the article (extractive).")
-        return render.status_badge(status.state, status.message), note, \
-            status.state == "loading"
+            note = (
+                "Generative mode needs a language model, which is not loaded here; "
+                "answers quote the article (extractive)."
+            )
+        return render.status_badge(status.state, status.message), note, status.state == "loading"
 
     # ---- articles ------------------------------------------------------------------
     def article_choices(self) -> list[tuple[str, str]]:
@@ -352,11 +392,17 @@ class Handlers:
         """(article table HTML, remove-menu update); a placeholder while loading."""
         gr = _gr()
         if self.runtime.components is None:
-            return '<p class="hint">The article list appears when loading is done.</p>', \
-                gr.update(choices=[], value=None)
-        return self._attempt("listing articles", lambda: (
-            render.articles_table(self.library().rows()),
-            gr.update(choices=self.article_choices(), value=None)), (gr.skip(), gr.skip()))
+            return '<p class="hint">The article list appears when loading is done.</p>', gr.update(
+                choices=[], value=None
+            )
+        return self._attempt(
+            "listing articles",
+            lambda: (
+                render.articles_table(self.library().rows()),
+                gr.update(choices=self.article_choices(), value=None),
+            ),
+            (gr.skip(), gr.skip()),
+        )
 
     def _changed(self, message: str, *cleared: Any) -> tuple[Any, ...]:
         """After an add or remove: (message, fresh table, fresh remove menu, *cleared)."""
@@ -364,16 +410,19 @@ class Handlers:
         table, menu = self.articles()
         return (render.escape_markdown(message), table, menu, *cleared)
 
-    def add_text(self, title: str, text: str, progress: Progress | None = None
-                 ) -> tuple[Any, ...]:
+    def add_text(self, title: str, text: str, progress: Progress | None = None) -> tuple[Any, ...]:
         """Add a pasted article: (message, table, remove menu, title box, text box).
 
         On bad input a warning says why and the title and text stay in their boxes.
         """
         skip = _gr().skip()
-        return self._attempt("adding an article", lambda: self._changed(
-            self.editor_library().add_text(title, text, progress).message(), "", ""),
-            (skip,) * 5)
+        return self._attempt(
+            "adding an article",
+            lambda: self._changed(
+                self.editor_library().add_text(title, text, progress).message(), "", ""
+            ),
+            (skip,) * 5,
+        )
 
     def add_file(self, upload: Any, progress: Progress | None = None) -> tuple[Any, ...]:
         """Add an uploaded article file: (message, table, remove menu, cleared upload)."""
@@ -382,13 +431,20 @@ class Handlers:
             warn("Choose a .txt, .md or .html file first.")
             return (skip,) * 4
         path = getattr(upload, "name", upload)
-        return self._attempt("adding an uploaded article", lambda: self._changed(
-            self.editor_library().add_file(path, progress=progress).message(), None),
-            (skip,) * 4)
+        return self._attempt(
+            "adding an uploaded article",
+            lambda: self._changed(
+                self.editor_library().add_file(path, progress=progress).message(), None
+            ),
+            (skip,) * 4,
+        )
 
     def remove(self, doc_id: str | None) -> tuple[Any, ...]:
         """Remove an article: (message, table, remove menu)."""
         if not doc_id:  # nothing chosen, or the confirmation was cancelled
             return self._changed("Nothing removed: choose an article, then confirm.")
-        return self._attempt("removing an article", lambda: self._changed(
-            self.editor_library().remove(doc_id)), (_gr().skip(),) * 3)
+        return self._attempt(
+            "removing an article",
+            lambda: self._changed(self.editor_library().remove(doc_id)),
+            (_gr().skip(),) * 3,
+        )

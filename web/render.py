@@ -46,8 +46,10 @@ def cite_id(turn: int, n: int) -> str:
 
 def citation_link(turn: int, n: int) -> str:
     """The clickable [n] in an answer; it brings the highlighted passage into view."""
-    return (f'<a class="cite-ref" href="#{cite_id(turn, n)}" data-cite="{cite_id(turn, n)}" '
-            f'title="Show source {n}">[{n}]</a>')
+    return (
+        f'<a class="cite-ref" href="#{cite_id(turn, n)}" data-cite="{cite_id(turn, n)}" '
+        f'title="Show source {n}">[{n}]</a>'
+    )
 
 
 def user_message(question: str) -> str:
@@ -58,8 +60,8 @@ def user_message(question: str) -> str:
 def pending_message(mode: str) -> str:
     """What the chat shows while an answer is on its way."""
     if mode == "generative":
-        return "<span class=\"pending\">Reading the article and writing an answer …</span>"
-    return "<span class=\"pending\">Searching the article …</span>"
+        return '<span class="pending">Reading the article and writing an answer …</span>'
+    return '<span class="pending">Searching the article …</span>'
 
 
 def partial_message(text: str) -> str:
@@ -76,7 +78,7 @@ def link_citations(text: str, turn: int, numbers: Iterable[int]) -> str:
         n = int(match.group(1))
         if n not in known:
             continue
-        parts.append(escape_markdown(text[position:match.start()]))
+        parts.append(escape_markdown(text[position : match.start()]))
         parts.append(citation_link(turn, n))
         position = match.end()
     parts.append(escape_markdown(text[position:]))
@@ -108,10 +110,14 @@ def originals_block(citations: Sequence[Citation], turn: int) -> str:
         return ""
     rows = "".join(
         f'<li>{citation_link(turn, c.n)} <span lang="de">{escape_html(" ".join(c.text.split()))}'
-        "</span></li>" for c in rendered)
-    return ('\n\n<details class="originals"><summary>Machine translation, checked against '
-            'the German original (numbers, names, negation, meaning) · show the original'
-            f"</summary><ul>{rows}</ul></details>")
+        "</span></li>"
+        for c in rendered
+    )
+    return (
+        '\n\n<details class="originals"><summary>Machine translation, checked against '
+        "the German original (numbers, names, negation, meaning) · show the original"
+        f"</summary><ul>{rows}</ul></details>"
+    )
 
 
 @dataclass(frozen=True)
@@ -128,8 +134,13 @@ def _boundaries(length: int, spans: Iterable[_Span]) -> list[int]:
     return sorted(points)
 
 
-def highlight_article(text: str, citations: Sequence[Citation], turn: int,
-                      passages: Sequence[Passage] = (), anchors: bool = True) -> str:
+def highlight_article(
+    text: str,
+    citations: Sequence[Citation],
+    turn: int,
+    passages: Sequence[Passage] = (),
+    anchors: bool = True,
+) -> str:
     """The article as escaped HTML with cited spans in numbered <mark>s.
 
     Citation n's first piece carries its number and (with `anchors`) the id
@@ -155,7 +166,7 @@ def highlight_article(text: str, citations: Sequence[Citation], turn: int,
                     anchor = f' id="{cite_id(turn, n)}"' if anchors else ""
                     heads.append(f'<sup class="cite-num"{anchor}>{n}</sup>')
             label = ",".join(str(n) for n in numbers)
-            piece = (f'<mark class="cite-mark" data-n="{label}">{"".join(heads)}{piece}</mark>')
+            piece = f'<mark class="cite-mark" data-n="{label}">{"".join(heads)}{piece}</mark>'
         retrieved = [p for p in passages if p.start <= start and end <= p.end]
         if retrieved:
             ranks = ",".join(str(p.rank) for p in retrieved)
@@ -170,14 +181,18 @@ def _score(value: float) -> str:
 
 def passage_card(passage: Passage, cited: Sequence[Citation], turn: int, title: str) -> str:
     """One retrieved passage: rank, section heading, score, and its text (citations marked)."""
-    inner = [c for c in cited if c.doc_id == passage.doc_id
-             and passage.start <= c.start and c.end <= passage.end]
-    local = [Citation(c.n, c.doc_id, c.section, c.start - passage.start, c.end - passage.start,
-                      c.text) for c in inner]
+    inner = [
+        c
+        for c in cited
+        if c.doc_id == passage.doc_id and passage.start <= c.start and c.end <= passage.end
+    ]
+    local = [
+        Citation(c.n, c.doc_id, c.section, c.start - passage.start, c.end - passage.start, c.text)
+        for c in inner
+    ]
     # Numbers in cards are labels, not anchors: the article view owns the ids.
     body = highlight_article(passage.text, local, turn, anchors=False)
-    badges = "".join(f'<a class="cite-ref" href="#{cite_id(turn, c.n)}">[{c.n}]</a>'
-                     for c in inner)
+    badges = "".join(f'<a class="cite-ref" href="#{cite_id(turn, c.n)}">[{c.n}]</a>' for c in inner)
     section = escape_html(passage.section or "(no heading)")
     return (
         f'<div class="card{" cited" if inner else ""}">'
@@ -185,20 +200,27 @@ def passage_card(passage: Passage, cited: Sequence[Citation], turn: int, title: 
         f'<span class="section">{section}</span>'
         f'<span class="score" title="retrieval score">score {_score(passage.score)}</span></div>'
         f'<div class="card-meta">{escape_html(title)} · {escape_html(passage.kind)} · '
-        f'chars {passage.start}–{passage.end} {badges}</div>'
+        f"chars {passage.start}–{passage.end} {badges}</div>"
         f'<div class="card-text">{body}</div></div>'
     )
 
 
 def empty_panel() -> str:
     """The source panel before the first answer."""
-    return ('<div class="sources empty"><p class="hint">Ask a question. The sentences that '
-            'back the answer appear here, highlighted in the article and numbered like the '
-            'citations [n] in the answer.</p></div>')
+    return (
+        '<div class="sources empty"><p class="hint">Ask a question. The sentences that '
+        "back the answer appear here, highlighted in the article and numbered like the "
+        "citations [n] in the answer.</p></div>"
+    )
 
 
-def source_panel(answer: Answer, turn: int, documents: Mapping[str, str],
-                 titles: Mapping[str, str], show_all: bool = False) -> str:
+def source_panel(
+    answer: Answer,
+    turn: int,
+    documents: Mapping[str, str],
+    titles: Mapping[str, str],
+    show_all: bool = False,
+) -> str:
     """The source panel for one answer: cited articles highlighted, then passage cards.
 
     Without `show_all` only the articles and passages that hold a citation are shown;
@@ -206,36 +228,49 @@ def source_panel(answer: Answer, turn: int, documents: Mapping[str, str],
     When the answer is a refusal, the closest passages are listed so a reader can check.
     """
     cited_docs = list(dict.fromkeys(c.doc_id for c in answer.citations))
-    docs = cited_docs + ([p.doc_id for p in answer.passages if p.doc_id not in cited_docs]
-                         if show_all else [])
+    docs = cited_docs + (
+        [p.doc_id for p in answer.passages if p.doc_id not in cited_docs] if show_all else []
+    )
     docs = list(dict.fromkeys(docs))
     parts = [f'<div class="sources" data-turn="{turn}">']
     question = escape_html(answer.question)
     if answer.abstained:
-        parts.append(f'<p class="hint">No passage answers <q>{question}</q> well enough, so '
-                     'the answer says so. The closest passages are listed below.</p>')
+        parts.append(
+            f'<p class="hint">No passage answers <q>{question}</q> well enough, so '
+            "the answer says so. The closest passages are listed below.</p>"
+        )
     else:
         parts.append(f'<p class="hint">Sources for <q>{question}</q></p>')
     for doc_id in docs:
         text = documents.get(doc_id)
         title = escape_html(titles.get(doc_id, doc_id))
         if text is None:
-            parts.append(f'<div class="article missing"><h4>{title}</h4><p>This article is no '
-                         'longer in the index.</p></div>')
+            parts.append(
+                f'<div class="article missing"><h4>{title}</h4><p>This article is no '
+                "longer in the index.</p></div>"
+            )
             continue
         citations = [c for c in answer.citations if c.doc_id == doc_id]
         passages = [p for p in answer.passages if p.doc_id == doc_id] if show_all else []
-        parts.append(f'<div class="article"><h4>{title}</h4><div class="article-text">'
-                     f'{highlight_article(text, citations, turn, passages)}</div></div>')
-    shown = [p for p in answer.passages
-             if show_all or answer.abstained
-             or any(c.doc_id == p.doc_id and p.start <= c.start and c.end <= p.end
-                    for c in answer.citations)]
+        parts.append(
+            f'<div class="article"><h4>{title}</h4><div class="article-text">'
+            f"{highlight_article(text, citations, turn, passages)}</div></div>"
+        )
+    shown = [
+        p
+        for p in answer.passages
+        if show_all
+        or answer.abstained
+        or any(
+            c.doc_id == p.doc_id and p.start <= c.start and c.end <= p.end for c in answer.citations
+        )
+    ]
     if shown:
         label = "Retrieved passages" if show_all or answer.abstained else "Cited passages"
         parts.append(f'<h4 class="cards-title">{label}</h4>')
-        parts.extend(passage_card(p, answer.citations, turn, titles.get(p.doc_id, p.doc_id))
-                     for p in shown)
+        parts.extend(
+            passage_card(p, answer.citations, turn, titles.get(p.doc_id, p.doc_id)) for p in shown
+        )
     parts.append("</div>")
     return "".join(parts)
 
@@ -248,13 +283,18 @@ def articles_table(rows: Sequence[ArticleRow]) -> str:
         f"<tr><td>{escape_html(row.title)}</td><td><code>{escape_html(row.doc_id)}</code></td>"
         f"<td>{escape_html(row.file or '—')}</td><td class=num>{row.chars:,}</td>"
         f"<td class=num>{row.passages}</td></tr>"
-        for row in rows)
-    return ('<div class="table-wrap"><table class="articles"><thead><tr><th>Title</th>'
-            '<th>Id</th><th>File</th><th class=num>Characters</th><th class=num>Passages</th>'
-            f"</tr></thead><tbody>{body}</tbody></table></div>")
+        for row in rows
+    )
+    return (
+        '<div class="table-wrap"><table class="articles"><thead><tr><th>Title</th>'
+        "<th>Id</th><th>File</th><th class=num>Characters</th><th class=num>Passages</th>"
+        f"</tr></thead><tbody>{body}</tbody></table></div>"
+    )
 
 
 def status_badge(state: str, message: str) -> str:
     """The loading/ready/failed line at the top of the page."""
-    return (f'<div class="status status-{escape_html(state)}" role="status">'
-            f'<span class="dot"></span> {escape_html(message)}</div>')
+    return (
+        f'<div class="status status-{escape_html(state)}" role="status">'
+        f'<span class="dot"></span> {escape_html(message)}</div>'
+    )

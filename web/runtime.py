@@ -56,8 +56,7 @@ class Runtime:
         count = len(components.store.documents())
         with self._lock:
             self._components = components
-            self._status = Status("ready", f"Ready · {count} article{'s' * (count != 1)} "
-                                           "indexed")
+            self._status = Status("ready", f"Ready · {count} article{'s' * (count != 1)} indexed")
 
     def progress(self, fraction: float, message: str) -> None:
         """Record loading progress (a ProgressCallback)."""
@@ -80,10 +79,15 @@ class Runtime:
                     self._fail(f"Could not start: {error}")
                     print(f"error: {error}", file=sys.stderr)
                     return
-                self._fail(f"Could not start (attempt {attempt}), trying again every "
-                           f"{self.retry_seconds:g} s: {error}")
-                print(f"error (attempt {attempt}; retrying): {one_line(error)}",
-                      file=sys.stderr, flush=True)
+                self._fail(
+                    f"Could not start (attempt {attempt}), trying again every "
+                    f"{self.retry_seconds:g} s: {error}"
+                )
+                print(
+                    f"error (attempt {attempt}; retrying): {one_line(error)}",
+                    file=sys.stderr,
+                    flush=True,
+                )
                 attempt += 1
                 if self._stop.wait(self.retry_seconds):
                     return
@@ -94,8 +98,10 @@ class Runtime:
                 return
             except Exception:
                 traceback.print_exc(file=sys.stderr)
-                self._fail("Could not start: an unexpected error happened while loading "
-                           "(details in the server log).")
+                self._fail(
+                    "Could not start: an unexpected error happened while loading "
+                    "(details in the server log)."
+                )
                 return
             self._set_ready(components)
             print(self.status().message, file=sys.stderr, flush=True)
@@ -107,8 +113,9 @@ class Runtime:
 
     def start(self, loader: Loader) -> threading.Thread:
         """Load in a background thread (a daemon, so a stopped server does not wait)."""
-        thread = threading.Thread(target=self.load, args=(loader,), name="newsrag-loader",
-                                  daemon=True)
+        thread = threading.Thread(
+            target=self.load, args=(loader,), name="newsrag-loader", daemon=True
+        )
         thread.start()
         return thread
 
@@ -141,8 +148,9 @@ class Runtime:
             status = self.status()
             if status.state == "failed":
                 raise NotReady(status.message)
-            raise NotReady("The models are still loading; please try again in a moment. "
-                           f"({status.message})")
+            raise NotReady(
+                f"The models are still loading; please try again in a moment. ({status.message})"
+            )
         return components
 
 
@@ -155,8 +163,9 @@ def load_components(settings: Any, progress: Progress) -> Any:
     progress(0.5, "checking the index")
     ensure_index(components, lambda fraction, message: progress(0.5 + fraction / 2, message))
     # The page is ready now; the LLM and the renderings warm up behind it.
-    threading.Thread(target=_warm_up, args=(components,), name="newsrag-warm-up",
-                     daemon=True).start()
+    threading.Thread(
+        target=_warm_up, args=(components,), name="newsrag-warm-up", daemon=True
+    ).start()
     return components
 
 

@@ -170,6 +170,9 @@ def theme() -> Any:
     # Local fonts only: the page must render without internet (gradio bundles these).
     # Not 600: the bundled IBM Plex Sans SemiBold lacks some letters (a bold "a" fell back).
     fonts = gr.themes.utils.fonts
-    return gr.themes.Soft(primary_hue="amber", secondary_hue="indigo", neutral_hue="slate",
-                          font=[fonts.LocalFont("IBM Plex Sans", weights=(400, 700)),
-                                "system-ui", "sans-serif"])
+    return gr.themes.Soft(
+        primary_hue="amber",
+        secondary_hue="indigo",
+        neutral_hue="slate",
+        font=[fonts.LocalFont("IBM Plex Sans", weights=(400, 700)), "system-ui", "sans-serif"],
+    )

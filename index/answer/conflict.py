@@ -21,8 +21,9 @@ from index.types import Evidence
 CONFLICT_MARGIN = 0.15
 
 
-def find_conflict(chosen: Sequence[Evidence], ranked: Sequence[Evidence] = ()
-                  ) -> tuple[Evidence, Evidence] | None:
+def find_conflict(
+    chosen: Sequence[Evidence], ranked: Sequence[Evidence] = ()
+) -> tuple[Evidence, Evidence] | None:
     """The best pair of sentences from different articles with opposite polarity, if any.
 
     `chosen` is the cited evidence, best first; `ranked` (all scored sentences) adds the
@@ -31,12 +32,14 @@ def find_conflict(chosen: Sequence[Evidence], ranked: Sequence[Evidence] = ()
     """
     if not chosen:
         return None
-    close = [item for item in ranked
-             if item.score >= chosen[0].score - CONFLICT_MARGIN and item not in chosen]
+    close = [
+        item
+        for item in ranked
+        if item.score >= chosen[0].score - CONFLICT_MARGIN and item not in chosen
+    ]
     evidence = [*chosen, *close]
     for index, first in enumerate(evidence):
-        for second in evidence[index + 1:]:
-            if second.doc_id != first.doc_id and is_negated(second.text) != is_negated(
-                    first.text):
+        for second in evidence[index + 1 :]:
+            if second.doc_id != first.doc_id and is_negated(second.text) != is_negated(first.text):
                 return first, second
     return None

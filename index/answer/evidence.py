@@ -23,9 +23,7 @@ def window_vectors(sentence_rows: Sequence[StoredSentence]) -> list[list[float]]
     for index, row in enumerate(sentence_rows):
         mixed = np.asarray(row.vector, dtype=np.float64).copy()
         for other in (index - 1, index + 1):
-            if 0 <= other < len(sentence_rows) and (
-                sentence_rows[other].chunk_id == row.chunk_id
-            ):
+            if 0 <= other < len(sentence_rows) and (sentence_rows[other].chunk_id == row.chunk_id):
                 mixed += 0.5 * np.asarray(sentence_rows[other].vector, dtype=np.float64)
         result.append(mixed.tolist())
     return result
@@ -58,7 +56,8 @@ def score_evidence(
         closeness = similarity
         if window_weight:
             closeness = (1 - window_weight) * similarity + window_weight * cosine(
-                query, windows[index])
+                query, windows[index]
+            )
         score = (1 - passage_weight) * closeness + passage_weight * passage.score
         result.append(
             Evidence(
@@ -76,7 +75,10 @@ def score_evidence(
 
 
 def choose_evidence(
-    ranked: Sequence[Evidence], threshold: float, limit: int, margin: float,
+    ranked: Sequence[Evidence],
+    threshold: float,
+    limit: int,
+    margin: float,
 ) -> list[Evidence]:
     """The sentences to cite: the best one if it clears the threshold, plus close runners-up.
 
@@ -111,5 +113,5 @@ def prefer_denial(question: str, ranked: Sequence[Evidence], margin: float) -> l
         if item.score < ranked[0].score - margin:
             break
         if is_negated(item.text) != asked and not is_question(item.text):
-            return [item, *ranked[:index], *ranked[index + 1:]]
+            return [item, *ranked[:index], *ranked[index + 1 :]]
     return list(ranked)

@@ -34,16 +34,16 @@ def _clean(text: str) -> str:
 class ExtractiveComposer:
     """Writes the answer from the chosen sentences themselves (a Composer)."""
 
-    def __init__(self, prompts: Prompts, renderer: Renderer | None = None,
-                 render_missing: bool = True) -> None:
+    def __init__(
+        self, prompts: Prompts, renderer: Renderer | None = None, render_missing: bool = True
+    ) -> None:
         self.prompts = prompts
         self.renderer = renderer
         # Render a cited sentence now when no rendering is cached (an LLM call); when
         # False, such a sentence is quoted in German until pre-rendering reaches it.
         self.render_missing = render_missing
 
-    def renderings(self, language: str, evidence: Sequence[Evidence]
-                   ) -> list[Rendering | None]:
+    def renderings(self, language: str, evidence: Sequence[Evidence]) -> list[Rendering | None]:
         """The checked rendering of each sentence for a reader of `language`, or None."""
         result: list[Rendering | None] = []
         for item in evidence:
@@ -60,19 +60,31 @@ class ExtractiveComposer:
     def _conflict(self, language: str, pair: tuple[Evidence, Evidence]) -> Composed:
         """Two articles disagree: name the conflict and show both sides, cited."""
         renderings = self.renderings(language, pair)
-        citations = tuple(item.citation(n, rendering) for n, (item, rendering)
-                          in enumerate(zip(pair, renderings, strict=True), start=1))
+        citations = tuple(
+            item.citation(n, rendering)
+            for n, (item, rendering) in enumerate(zip(pair, renderings, strict=True), start=1)
+        )
         first, second = (
-            cite(_clean(c.rendering.text), c.n) if c.rendering is not None else
-            self.prompts.render("quote", language, n=c.n, text=_clean(c.text))
-            for c in citations)
+            cite(_clean(c.rendering.text), c.n)
+            if c.rendering is not None
+            else self.prompts.render("quote", language, n=c.n, text=_clean(c.text))
+            for c in citations
+        )
         text = self.prompts.render("conflict", language, first=first, second=second)
-        return Composed(text=text, citations=citations, mode="extractive",
-                        direct_answer=split_sentences(text)[0])
+        return Composed(
+            text=text,
+            citations=citations,
+            mode="extractive",
+            direct_answer=split_sentences(text)[0],
+        )
 
-    def compose_answer(self, question: str, language: str,
-                       evidence: Sequence[Evidence], ranked: Sequence[Evidence] = ()
-                       ) -> Composed:
+    def compose_answer(
+        self,
+        question: str,
+        language: str,
+        evidence: Sequence[Evidence],
+        ranked: Sequence[Evidence] = (),
+    ) -> Composed:
         """The extractive answer: refusal, or verdict + the sentences with [n] markers.
 
         `ranked` (every scored sentence) lets a contradicting article be found and named.
@@ -83,14 +95,15 @@ class ExtractiveComposer:
         if conflict is not None:  # two articles disagree: say so and quote both
             return self._conflict(language, conflict)
         renderings = self.renderings(language, evidence)
-        citations = tuple(item.citation(n, rendering) for n, (item, rendering)
-                          in enumerate(zip(evidence, renderings, strict=True), start=1))
+        citations = tuple(
+            item.citation(n, rendering)
+            for n, (item, rendering) in enumerate(zip(evidence, renderings, strict=True), start=1)
+        )
         parts = self._parts(language, citations)
         opening = verdict(question, evidence[0])
         lead = self.prompts.render(f"verdict_{opening}", language).strip() if opening else ""
         if not lead:  # "How many ...?" -> "Up to 9000." from the sentence itself
-            value = value_lead(expected_answer_kind(question), question, evidence[0].text,
-                               language)
+            value = value_lead(expected_answer_kind(question), question, evidence[0].text, language)
             lead = f"{value}." if value else ""
         text = " ".join(part for part in [lead, *parts] if part)
         direct = " ".join(part for part in [lead, parts[0]] if part)
@@ -109,20 +122,34 @@ class ExtractiveComposer:
             kind = "extractive" if detect_language(citation.text) == language else "untranslated"
             if not blocks[kind]:
                 parts.append((kind,))  # the block goes where its first quote is
-            blocks[kind].append(self.prompts.render("quote", language, n=citation.n,
-                                                    text=_clean(citation.text)))
-        return [part if isinstance(part, str) else
-                self.prompts.render(part[0], language, quotes=" ".join(blocks[part[0]]))
-                for part in parts]
+            blocks[kind].append(
+                self.prompts.render("quote", language, n=citation.n, text=_clean(citation.text))
+            )
+        return [
+            part
+            if isinstance(part, str)
+            else self.prompts.render(part[0], language, quotes=" ".join(blocks[part[0]]))
+            for part in parts
+        ]
 
-    def compose(self, question: str, language: str, evidence: Sequence[Evidence],
-                ranked: Sequence[Evidence] = ()) -> tuple[str, list[Citation]]:
+    def compose(
+        self,
+        question: str,
+        language: str,
+        evidence: Sequence[Evidence],
+        ranked: Sequence[Evidence] = (),
+    ) -> tuple[str, list[Citation]]:
         """Answer text and citations (compose_answer without the extras)."""
         composed = self.compose_answer(question, language, evidence, ranked)
         return composed.text, list(composed.citations)
 
-    def stream(self, question: str, language: str, ranked: Sequence[Evidence],
-               chosen: Sequence[Evidence], timings: dict[str, float]
-               ) -> Iterator[str | Composed]:
+    def stream(
+        self,
+        question: str,
+        language: str,
+        ranked: Sequence[Evidence],
+        chosen: Sequence[Evidence],
+        timings: dict[str, float],
+    ) -> Iterator[str | Composed]:
         """The Composer seam: no pieces, just the answer."""
         yield self.compose_answer(question, language, chosen, ranked)

@@ -77,13 +77,21 @@ class HeuristicRewriter:
 class LLMRewriter:
     """Rewrites follow-ups with an LLM; falls back to another Rewriter (heuristic)."""
 
-    def __init__(self, generator: Generator, prompts: Prompts,
-                 fallback: Rewriter | None = None, max_turns: int = 4,
-                 max_turn_chars: int = 300, max_tokens: int = 60,
-                 max_chars: int = 300) -> None:
+    def __init__(
+        self,
+        generator: Generator,
+        prompts: Prompts,
+        fallback: Rewriter | None = None,
+        max_turns: int = 4,
+        max_turn_chars: int = 300,
+        max_tokens: int = 60,
+        max_chars: int = 300,
+    ) -> None:
         if max_turns <= 0 or max_tokens <= 0 or max_chars <= 0:
-            raise ValueError(f"max_turns, max_tokens and max_chars must be greater than 0; "
-                             f"got {max_turns}, {max_tokens}, {max_chars}")
+            raise ValueError(
+                f"max_turns, max_tokens and max_chars must be greater than 0; "
+                f"got {max_turns}, {max_tokens}, {max_chars}"
+            )
         self.generator = generator
         self.prompts = prompts
         self.fallback = fallback or HeuristicRewriter()
@@ -98,9 +106,12 @@ class LLMRewriter:
             return question
         language = detect_language(question)
         system = self.prompts.render("rewrite_system", language).strip()
-        user = self.prompts.render("rewrite_user", language,
-                                   history=self.history_text(history, language),
-                                   question=question.strip()).strip()
+        user = self.prompts.render(
+            "rewrite_user",
+            language,
+            history=self.history_text(history, language),
+            question=question.strip(),
+        ).strip()
         reply = "".join(self.generator.stream(system, user, self.max_tokens))
         candidate = clean_rewrite(reply)
         problem = self.problem(candidate, question, language)
@@ -112,10 +123,10 @@ class LLMRewriter:
     def history_text(self, history: Sequence[Turn], language: str) -> str:
         """The last turns, one line each, shortened."""
         lines = []
-        for turn in list(history)[-self.max_turns:]:
+        for turn in list(history)[-self.max_turns :]:
             text = " ".join(turn.content.split())
             if len(text) > self.max_turn_chars:
-                text = text[:self.max_turn_chars].rsplit(" ", 1)[0] + " …"
+                text = text[: self.max_turn_chars].rsplit(" ", 1)[0] + " …"
             lines.append(self.prompts.render(f"history_{turn.role}", language, text=text))
         return "\n".join(lines)
 

@@ -27,8 +27,9 @@ log = logging.getLogger(__name__)
 _SPACE = re.compile(r"\s+")
 
 
-def select_evidence(ranked: Sequence[Evidence], chosen: Sequence[Evidence],
-                    limit: int) -> list[Evidence]:
+def select_evidence(
+    ranked: Sequence[Evidence], chosen: Sequence[Evidence], limit: int
+) -> list[Evidence]:
     """The sentences shown to the LLM: the chosen ones, then the best others, best first.
 
     Sentences that are questions (teasers, headings) are left out: they assert nothing,
@@ -45,12 +46,20 @@ def select_evidence(ranked: Sequence[Evidence], chosen: Sequence[Evidence],
 class GenerativeComposer:
     """Writes a short answer with an LLM, checks it, and falls back to quoting (a Composer)."""
 
-    def __init__(self, generator: Generator, prompts: Prompts, verifier: Verifier,
-                 fallback: ExtractiveComposer, max_tokens: int = 160,
-                 max_evidence: int = 3) -> None:
+    def __init__(
+        self,
+        generator: Generator,
+        prompts: Prompts,
+        verifier: Verifier,
+        fallback: ExtractiveComposer,
+        max_tokens: int = 160,
+        max_evidence: int = 3,
+    ) -> None:
         if max_tokens <= 0 or max_evidence <= 0:
-            raise ValueError(f"max_tokens and max_evidence must be greater than 0; got "
-                             f"{max_tokens} and {max_evidence}")
+            raise ValueError(
+                f"max_tokens and max_evidence must be greater than 0; got "
+                f"{max_tokens} and {max_evidence}"
+            )
         self.generator = generator
         self.prompts = prompts
         self.verifier = verifier
@@ -64,19 +73,23 @@ class GenerativeComposer:
         if callable(loader):
             loader()
 
-    def prompt(self, question: str, language: str, given: Sequence[Evidence]
-               ) -> tuple[str, str]:
+    def prompt(self, question: str, language: str, given: Sequence[Evidence]) -> tuple[str, str]:
         """System and user message; the system message is constant per language."""
-        lines = "\n".join(self.prompts.render("evidence_line", language, n=n,
-                                              text=_SPACE.sub(" ", item.text).strip())
-                          for n, item in enumerate(given, start=1))
+        lines = "\n".join(
+            self.prompts.render(
+                "evidence_line", language, n=n, text=_SPACE.sub(" ", item.text).strip()
+            )
+            for n, item in enumerate(given, start=1)
+        )
         system = self.prompts.render("answer_system", language).strip()
-        user = self.prompts.render("answer_user", language, evidence=lines,
-                                   question=_SPACE.sub(" ", question).strip())
+        user = self.prompts.render(
+            "answer_user", language, evidence=lines, question=_SPACE.sub(" ", question).strip()
+        )
         return system, user.strip()
 
-    def shown(self, language: str, given: Sequence[Evidence]
-              ) -> tuple[list[Evidence], dict[tuple[str, int], Rendering]]:
+    def shown(
+        self, language: str, given: Sequence[Evidence]
+    ) -> tuple[list[Evidence], dict[tuple[str, int], Rendering]]:
         """The evidence as the LLM reads it: each sentence in the reader's language where a
         checked rendering exists (English evidence for an English question), else as is.
         """
@@ -90,9 +103,14 @@ class GenerativeComposer:
                 used[(item.doc_id, item.start)] = rendering
         return shown, used
 
-    def stream(self, question: str, language: str, ranked: Sequence[Evidence],
-               chosen: Sequence[Evidence], timings: dict[str, float]
-               ) -> Iterator[str | Composed]:
+    def stream(
+        self,
+        question: str,
+        language: str,
+        ranked: Sequence[Evidence],
+        chosen: Sequence[Evidence],
+        timings: dict[str, float],
+    ) -> Iterator[str | Composed]:
         """Yield the LLM's text as produced, then the verified answer (or the fallback)."""
         given = select_evidence(ranked, chosen, self.max_evidence)
         # Contradicting articles are quoted side by side, not left to the LLM to pick from.
@@ -102,8 +120,10 @@ class GenerativeComposer:
         mark = time.perf_counter()
         originals = {(item.doc_id, item.start): item for item in given}
         given, used = self.shown(language, given)
-        anchors = [next((g for g in given if (g.doc_id, g.start) == (c.doc_id, c.start)), c)
-                   for c in chosen]
+        anchors = [
+            next((g for g in given if (g.doc_id, g.start) == (c.doc_id, c.start)), c)
+            for c in chosen
+        ]
         timings["render_ms"] = (time.perf_counter() - mark) * 1000
         system, user = self.prompt(question, language, given)
         mark = time.perf_counter()
@@ -118,8 +138,9 @@ class GenerativeComposer:
             yield piece
         timings["generate_ms"] = (time.perf_counter() - mark) * 1000
         mark = time.perf_counter()
-        verification = self.verifier.verify(question, language, "".join(pieces), given,
-                                            anchors=anchors)
+        verification = self.verifier.verify(
+            question, language, "".join(pieces), given, anchors=anchors
+        )
         timings["verify_ms"] = (time.perf_counter() - mark) * 1000
         for check in verification.checks:
             if not check.supported:
@@ -128,11 +149,18 @@ class GenerativeComposer:
             # citations point at the article's own words; the rendering rides along
             citations = tuple(
                 originals[(c.doc_id, c.start)].citation(c.n, used.get((c.doc_id, c.start)))
-                for c in verification.citations)
+                for c in verification.citations
+            )
             first = split_sentences(verification.text)[:1]
-            yield Composed(text=verification.text, citations=citations, mode="generative",
-                           direct_answer=first[0] if first else "")
+            yield Composed(
+                text=verification.text,
+                citations=citations,
+                mode="generative",
+                direct_answer=first[0] if first else "",
+            )
             return
-        log.info("no supported sentence (%s); answering extractively",
-                 "; ".join(verification.problems) or "all dropped")
+        log.info(
+            "no supported sentence (%s); answering extractively",
+            "; ".join(verification.problems) or "all dropped",
+        )
         yield self.extractive.compose_answer(question, language, chosen)

@@ -17,34 +17,83 @@ from index.text.tokens import fold
 
 # German and English qualifiers before a number, with their English and German words.
 _QUALIFIERS: dict[str, str] = {  # folded -> English
-    "bis zu": "up to", "up to": "up to", "rund": "about", "etwa": "about",
-    "ungefaehr": "about", "about": "about", "around": "around", "mehr als": "more than",
-    "more than": "more than", "ueber": "over", "over": "over", "knapp": "almost",
-    "fast": "almost", "almost": "almost", "nearly": "nearly", "mindestens": "at least",
-    "at least": "at least", "weniger als": "fewer than", "fewer than": "fewer than",
+    "bis zu": "up to",
+    "up to": "up to",
+    "rund": "about",
+    "etwa": "about",
+    "ungefaehr": "about",
+    "about": "about",
+    "around": "around",
+    "mehr als": "more than",
+    "more than": "more than",
+    "ueber": "over",
+    "over": "over",
+    "knapp": "almost",
+    "fast": "almost",
+    "almost": "almost",
+    "nearly": "nearly",
+    "mindestens": "at least",
+    "at least": "at least",
+    "weniger als": "fewer than",
+    "fewer than": "fewer than",
     "less than": "less than",
 }
 _NUMBER_TOKEN = r"\d+(?:[.,]\d{3})*(?:,\d+)?|[a-zäöüß]+"
 _QUANTITY = re.compile(
-    r"(?:\b(?P<qualifier>" + "|".join(sorted({k.replace("ae", "(?:ae|ä)").replace("ue", "(?:ue|ü)")
-                                            for k in _QUALIFIERS}, key=len, reverse=True))
-    + r")\s+)?\b(?P<number>" + _NUMBER_TOKEN + r")\b", re.IGNORECASE)
+    r"(?:\b(?P<qualifier>"
+    + "|".join(
+        sorted(
+            {k.replace("ae", "(?:ae|ä)").replace("ue", "(?:ue|ü)") for k in _QUALIFIERS},
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")\s+)?\b(?P<number>"
+    + _NUMBER_TOKEN
+    + r")\b",
+    re.IGNORECASE,
+)
 _UNITS: dict[str, str] = {  # folded stem -> English plural
-    "jahr": "years", "year": "years", "monat": "months", "month": "months",
-    "woche": "weeks", "week": "weeks", "tag": "days", "day": "days", "stunde": "hours",
+    "jahr": "years",
+    "year": "years",
+    "monat": "months",
+    "month": "months",
+    "woche": "weeks",
+    "week": "weeks",
+    "tag": "days",
+    "day": "days",
+    "stunde": "hours",
     "hour": "hours",
 }
 _DURATION = re.compile(
     r"\b(?P<relation>vor|seit|for|since)?\s*\b(?P<number>" + _NUMBER_TOKEN + r")\s+"
     r"(?P<unit>jahr\w*|monat\w*|woche\w*|tag\w*|stunde\w*|years?|months?|weeks?|days?|hours?)"
-    r"(?P<ago>\s+ago)?\b", re.IGNORECASE)
-_DAYS = {"montag": "Monday", "dienstag": "Tuesday", "mittwoch": "Wednesday",
-         "donnerstag": "Thursday", "freitag": "Friday", "samstag": "Saturday",
-         "sonntag": "Sunday"}
-_MONTHS = {"januar": "January", "februar": "February", "maerz": "March", "april": "April",
-           "mai": "May", "juni": "June", "juli": "July", "august": "August",
-           "september": "September", "oktober": "October", "november": "November",
-           "dezember": "December"}
+    r"(?P<ago>\s+ago)?\b",
+    re.IGNORECASE,
+)
+_DAYS = {
+    "montag": "Monday",
+    "dienstag": "Tuesday",
+    "mittwoch": "Wednesday",
+    "donnerstag": "Thursday",
+    "freitag": "Friday",
+    "samstag": "Saturday",
+    "sonntag": "Sunday",
+}
+_MONTHS = {
+    "januar": "January",
+    "februar": "February",
+    "maerz": "March",
+    "april": "April",
+    "mai": "May",
+    "juni": "June",
+    "juli": "July",
+    "august": "August",
+    "september": "September",
+    "oktober": "October",
+    "november": "November",
+    "dezember": "December",
+}
 _NAMES = {**_DAYS, **_MONTHS}  # folded German -> English
 _ENGLISH_TIME = {english.lower(): english for english in _NAMES.values()}
 _TIME = re.compile(r"\b(?P<word>[A-Za-zäöüÄÖÜ]+)\b|\b(?P<year>(?:19|20)\d\d)\b")
@@ -55,8 +104,11 @@ def _value(token: str) -> str | None:
     if token[:1].isdigit():
         return next(iter(claimed_numbers(token)), None)
     value = NUMBER_WORDS.get(fold(token))
-    return value if value not in (None, "1") and fold(token) not in ("beide", "beiden",
-                                                                      "beider") else None
+    return (
+        value
+        if value not in (None, "1") and fold(token) not in ("beide", "beiden", "beider")
+        else None
+    )
 
 
 def _new_values(question: str, sentence: str) -> set[str]:
@@ -70,8 +122,11 @@ def _capitalised(text: str) -> str:
 def quantity_lead(question: str, sentence: str, language: str) -> str:
     """'Up to 9000' when the sentence holds exactly one number the question does not."""
     new = _new_values(question, sentence)
-    found = [(match, value) for match in _QUANTITY.finditer(sentence)
-             if (value := _value(match.group("number"))) is not None and value in new]
+    found = [
+        (match, value)
+        for match in _QUANTITY.finditer(sentence)
+        if (value := _value(match.group("number"))) is not None and value in new
+    ]
     if len({value for _, value in found}) != 1:
         return ""
     match, value = found[0]
@@ -86,17 +141,22 @@ def quantity_lead(question: str, sentence: str, language: str) -> str:
 
 def duration_lead(question: str, sentence: str, language: str) -> str:
     """'3 years ago' / 'Vor drei Jahren' for one number of time units in the sentence."""
-    found = [match for match in _DURATION.finditer(sentence)
-             if (value := _value(match.group("number"))) is not None
-             and value in _new_values(question, sentence)]
+    found = [
+        match
+        for match in _DURATION.finditer(sentence)
+        if (value := _value(match.group("number"))) is not None
+        and value in _new_values(question, sentence)
+    ]
     if len(found) != 1:
         return ""
     match = found[0]
     if language == "de":
         return _capitalised(match.group(0).strip())  # the article's own words
     value = _value(match.group("number"))
-    unit = next((plural for stem, plural in _UNITS.items()
-                 if fold(match.group("unit")).startswith(stem)), None)
+    unit = next(
+        (plural for stem, plural in _UNITS.items() if fold(match.group("unit")).startswith(stem)),
+        None,
+    )
     if unit is None or value is None:
         return ""
     relation = fold(match.group("relation") or "")
@@ -117,8 +177,9 @@ def time_lead(question: str, sentence: str, language: str) -> str:
             if year not in asked:
                 found.append(("year", year))
             continue
-        english = _NAMES.get(word) or (_ENGLISH_TIME.get(word)
-                                       if match.group("word")[:1].isupper() else None)
+        english = _NAMES.get(word) or (
+            _ENGLISH_TIME.get(word) if match.group("word")[:1].isupper() else None
+        )
         if english and english.lower() not in asked:
             found.append(("day" if english in _DAYS.values() else "month", english))
     if len(set(found)) != 1:

@@ -108,8 +108,9 @@ class AnswerPipeline:
         language = detect_language(cleaned)
 
         mark = time.perf_counter()
-        rewriter = self.llm_rewriter if mode == "generative" and self.llm_rewriter else (
-            self.rewriter)
+        rewriter = (
+            self.llm_rewriter if mode == "generative" and self.llm_rewriter else (self.rewriter)
+        )
         standalone = rewriter.rewrite(cleaned, history) if history else cleaned
         timings["rewrite_ms"] = (time.perf_counter() - mark) * 1000
 

@@ -19,9 +19,17 @@ from index.errors import QuestionError
 from index.text.language import SUPPORTED, identify_language, language_confidences
 from index.text.tokens import FUNCTION_WORDS, words
 
-LANGUAGE_NAMES = {"fr": "French", "es": "Spanish", "it": "Italian", "nl": "Dutch",
-                  "pl": "Polish", "pt": "Portuguese", "ru": "Russian", "uk": "Ukrainian",
-                  "tr": "Turkish"}
+LANGUAGE_NAMES = {
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "nl": "Dutch",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "ru": "Russian",
+    "uk": "Ukrainian",
+    "tr": "Turkish",
+}
 _URL = re.compile(r"(?:https?://|ftp://|www\.)\S+", re.IGNORECASE)
 # A question this many words long that is mostly one word is noise, not a question.
 _REPEAT_MIN_WORDS = 8
@@ -59,8 +67,11 @@ def script_of(char: str) -> str:
 
 def mixed_script_words(text: str) -> list[str]:
     """Words that mix Latin, Cyrillic or Greek letters (look-alike letters, e.g. "Вelarus")."""
-    return [word for word in words(text)
-            if len({script_of(char) for char in word if char.isalpha()}) > 1]
+    return [
+        word
+        for word in words(text)
+        if len({script_of(char) for char in word if char.isalpha()}) > 1
+    ]
 
 
 def repeated_word(text: str) -> str | None:
@@ -91,8 +102,11 @@ def foreign_language(text: str) -> str | None:
         scores = language_confidences(text)
         best = max(scores, key=scores.__getitem__, default=None)
         ours = sum(scores.get(supported, 0.0) for supported in SUPPORTED)
-        if (best is not None and best not in SUPPORTED
-                and scores[best] > _THIRD_LANGUAGE_LEAD * ours):
+        if (
+            best is not None
+            and best not in SUPPORTED
+            and scores[best] > _THIRD_LANGUAGE_LEAD * ours
+        ):
             code = best
     return _name(code)
 
@@ -108,31 +122,43 @@ def check_question(question: object, max_chars: int) -> str:
     """The cleaned question; QuestionError with a reason the reader can act on."""
     if isinstance(question, str) and len(question) > 10 * max_chars:
         # Refused before any per-character work, so a huge paste costs nothing.
-        raise QuestionError(f"The question has {len(question):,} characters; the limit is "
-                            f"{max_chars:,}. Please shorten it.")
+        raise QuestionError(
+            f"The question has {len(question):,} characters; the limit is "
+            f"{max_chars:,}. Please shorten it."
+        )
     cleaned = clean_question(question) if isinstance(question, str) else ""
     if not cleaned:
         raise QuestionError("The question is empty. Ask something about the article.")
     if len(cleaned) > max_chars:
         raise QuestionError(
             f"The question has {len(cleaned):,} characters; the limit is {max_chars:,}. "
-            "Please shorten it.")
+            "Please shorten it."
+        )
     if not any(char.isalpha() for char in _URL.sub("", cleaned)):
         if _URL.search(cleaned):
-            raise QuestionError("The question is only a link. Links are not opened here; "
-                                "ask about the article in words.")
-        raise QuestionError("The question has no words, only signs or numbers. Ask "
-                            "something about the article in words.")
+            raise QuestionError(
+                "The question is only a link. Links are not opened here; "
+                "ask about the article in words."
+            )
+        raise QuestionError(
+            "The question has no words, only signs or numbers. Ask "
+            "something about the article in words."
+        )
     mixed = mixed_script_words(cleaned)
     if mixed:
-        raise QuestionError(f"The word “{mixed[0]}” mixes letters of different alphabets "
-                            "(e.g. Cyrillic and Latin look-alikes); please type it again.")
+        raise QuestionError(
+            f"The word “{mixed[0]}” mixes letters of different alphabets "
+            "(e.g. Cyrillic and Latin look-alikes); please type it again."
+        )
     word = repeated_word(cleaned)
     if word is not None:
-        raise QuestionError(f"The question mostly repeats the word “{word}”. Ask one "
-                            "question about the article.")
+        raise QuestionError(
+            f"The question mostly repeats the word “{word}”. Ask one question about the article."
+        )
     language = foreign_language(cleaned)
     if language is not None:
-        raise QuestionError(f"This assistant answers questions in German or English; the "
-                            f"question looks {language}. Please ask in German or English.")
+        raise QuestionError(
+            f"This assistant answers questions in German or English; the "
+            f"question looks {language}. Please ask in German or English."
+        )
     return cleaned

@@ -17,21 +17,28 @@ from index.text.tokens import FUNCTION_WORDS, fold, words
 _DURATION_QUESTION = re.compile(r"\b(how long|wie lange?)\b", re.IGNORECASE)
 _QUANTITY_QUESTION = re.compile(
     r"\b(how (many|much|old|high|large|big|far)|what percentage|"
-    r"wie ?(viele?|alt|hoch|gro(ß|ss)|weit)|wieviele?)\b", re.IGNORECASE)
+    r"wie ?(viele?|alt|hoch|gro(ß|ss)|weit)|wieviele?)\b",
+    re.IGNORECASE,
+)
 _TIME_QUESTION = re.compile(
     r"\b(when|what (year|date|day)|in which (year|month)|since when|"
-    r"wann|seit wann|in welchem (jahr|monat)|an welchem tag)\b", re.IGNORECASE)
+    r"wann|seit wann|in welchem (jahr|monat)|an welchem tag)\b",
+    re.IGNORECASE,
+)
 _TIME_WORDS = frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday year "
     "years month months week weeks day days januar februar märz mai juni juli oktober "
     "dezember montag dienstag mittwoch donnerstag freitag samstag sonntag "
     "jahr jahre jahren jahres monat monate monaten woche wochen tag tage tagen "
-    "seit langem anfang ende".split())
+    "seit langem anfang ende".split()
+)
 # Units a duration is counted in ("vor drei Jahren", "for two weeks").
 _DURATION_UNITS = re.compile(
     r"\b(years?|months?|weeks?|days?|hours?|minutes?|decades?|jahr\w*|monat\w*|woche\w*|"
-    r"tage?n?|tages|stunden?|minuten?|jahrzehnt\w*)\b", re.IGNORECASE)
+    r"tage?n?|tages|stunden?|minuten?|jahrzehnt\w*)\b",
+    re.IGNORECASE,
+)
 # "die beiden", "both": the two things already named, not a counted answer.
 _BOTH = re.compile(r"\b(beide[mnrs]?|both)\b", re.IGNORECASE)
 
@@ -63,7 +70,8 @@ def offers_answer_kind(kind: str, question: str, evidence: str) -> bool:
     if kind == "duration":  # a number of years, weeks ...; or "seit" + a point in time
         return bool(new_numbers and _DURATION_UNITS.search(evidence)) or (
             offers_answer_kind("time", question, evidence)
-            and re.search(r"\b(seit|since)\b", evidence, re.IGNORECASE) is not None)
+            and re.search(r"\b(seit|since)\b", evidence, re.IGNORECASE) is not None
+        )
     found = {word.lower() for word in words(evidence)} - {w.lower() for w in words(question)}
     return bool(new_numbers or found & _TIME_WORDS)
 
@@ -71,7 +79,8 @@ def offers_answer_kind(kind: str, question: str, evidence: str) -> bool:
 _NOT_NAMES = frozenset(
     "i monday tuesday wednesday thursday friday saturday sunday january february march "
     "april may june july august september october november december german english "
-    "mr mrs ms dr".split())
+    "mr mrs ms dr".split()
+)
 _POSSESSIVE = re.compile(r"['’]s$")
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z'’-]+")
 _ACRONYM = re.compile(r"\b[A-ZÄÖÜ]{2,}\b")
@@ -81,13 +90,21 @@ _ACRONYM = re.compile(r"\b[A-ZÄÖÜ]{2,}\b")
 # counts as mentioned when the evidence names its country or the country's adjective
 # (folded German word prefixes).
 CAPITALS: dict[str, tuple[str, ...]] = {
-    "moscow": ("russland", "russisch", "kreml"), "moskau": ("russland", "russisch", "kreml"),
-    "minsk": ("belarus", "weissruss"), "kyiv": ("ukrain", "kiew"), "kiev": ("ukrain", "kiew"),
-    "kiew": ("ukrain",), "washington": ("usa", "amerika", "vereinigte staaten"),
-    "berlin": ("deutschland", "deutsch", "bundesregierung"), "beijing": ("china", "chinesisch"),
-    "peking": ("china", "chinesisch"), "warsaw": ("polen", "polnisch"),
-    "warschau": ("polen", "polnisch"), "vilnius": ("litauen", "litauisch"),
-    "brussels": ("eu", "europaeische union", "nato"), "bruessel": ("eu", "nato"),
+    "moscow": ("russland", "russisch", "kreml"),
+    "moskau": ("russland", "russisch", "kreml"),
+    "minsk": ("belarus", "weissruss"),
+    "kyiv": ("ukrain", "kiew"),
+    "kiev": ("ukrain", "kiew"),
+    "kiew": ("ukrain",),
+    "washington": ("usa", "amerika", "vereinigte staaten"),
+    "berlin": ("deutschland", "deutsch", "bundesregierung"),
+    "beijing": ("china", "chinesisch"),
+    "peking": ("china", "chinesisch"),
+    "warsaw": ("polen", "polnisch"),
+    "warschau": ("polen", "polnisch"),
+    "vilnius": ("litauen", "litauisch"),
+    "brussels": ("eu", "europaeische union", "nato"),
+    "bruessel": ("eu", "nato"),
 }
 
 
@@ -108,8 +125,15 @@ def unknown_names(question: str, language: str, evidence: str) -> list[str]:
     found = set(_ACRONYM.findall(question))
     if language == "en":
         first = words(question)[:1]
-        found |= {word for word in _CAPITALISED.findall(question)
-                  if word not in first and fold(word) not in _NOT_NAMES
-                  and fold(word) not in FUNCTION_WORDS}
-    return sorted(name for name in found
-                  if not mentions(evidence, name) and not _names_country(evidence, name))
+        found |= {
+            word
+            for word in _CAPITALISED.findall(question)
+            if word not in first
+            and fold(word) not in _NOT_NAMES
+            and fold(word) not in FUNCTION_WORDS
+        }
+    return sorted(
+        name
+        for name in found
+        if not mentions(evidence, name) and not _names_country(evidence, name)
+    )

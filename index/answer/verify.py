@@ -17,6 +17,7 @@ Unsupported sentences are dropped and the surviving citations renumbered 1..n. T
 answer as a whole must be in the question's language. Everything here is pure except
 the embedder call, which is passed in.
 """
+
 from __future__ import annotations
 
 import re
@@ -52,8 +53,7 @@ def repeats_question(question: str, sentence: str) -> bool:
     return not set(tokens(body_of(sentence))) - set(tokens(question))
 
 
-def _verdict_problems(question: str, first_sentence: str, anchors: Sequence[Evidence]
-                      ) -> list[str]:
+def _verdict_problems(question: str, first_sentence: str, anchors: Sequence[Evidence]) -> list[str]:
     """A yes/no answer's verdict ("Yes ..." or an unnegated first sentence) against the anchors.
 
     A "yes" is the dangerous direction: the model cited a related sentence while the
@@ -64,8 +64,11 @@ def _verdict_problems(question: str, first_sentence: str, anchors: Sequence[Evid
     if verdict != "yes":
         return []
     question_negated = is_negated(question)
-    denying = [item for item in anchors
-               if not is_question(item.text) and is_negated(item.text) != question_negated]
+    denying = [
+        item
+        for item in anchors
+        if not is_question(item.text) and is_negated(item.text) != question_negated
+    ]
     if denying:
         return [f"says yes but the most relevant sentence says no: {denying[0].text[:60]!r}"]
     return []
@@ -111,17 +114,23 @@ _QUOTED = re.compile(r"[\"“„»«][^\"“”„»«]*[\"”“«»]")
 class Verifier:
     """Keeps the answer sentences that their cited sentences support."""
 
-    def __init__(self, embedder: Embedder, min_similarity: float = 0.5,
-                 check_language: bool = True) -> None:
+    def __init__(
+        self, embedder: Embedder, min_similarity: float = 0.5, check_language: bool = True
+    ) -> None:
         if not -1.0 <= min_similarity <= 1.0:
             raise ValueError(f"min_similarity must be in [-1, 1]; got {min_similarity}")
         self.embedder = embedder
         self.min_similarity = min_similarity
         self.check_language = check_language
 
-    def verify(self, question: str, language: str, answer: str,
-               evidence: Sequence[Evidence], anchors: Sequence[Evidence] = ()
-               ) -> Verification:
+    def verify(
+        self,
+        question: str,
+        language: str,
+        answer: str,
+        evidence: Sequence[Evidence],
+        anchors: Sequence[Evidence] = (),
+    ) -> Verification:
         """Check `answer` against `evidence` (the sentences numbered 1..n in the prompt).
 
         `anchors` are the sentences retrieval found most relevant (the extractive
@@ -131,16 +140,18 @@ class Verifier:
         if self.check_language and answer.strip():
             found = detect_language(_QUOTED.sub(" ", without_markers(answer)))
             if found != language:
-                return Verification("", (), (), (f"answer is in {found!r}, question in "
-                                                  f"{language!r}",))
+                return Verification(
+                    "", (), (), (f"answer is in {found!r}, question in {language!r}",)
+                )
         sentences = split_sentences(answer)
         if not sentences:
             return Verification("", (), (), ("empty answer",))
         # A question in the article (a teaser, a heading) is not a claim and backs nothing.
         valid = {n for n in range(1, len(evidence) + 1) if not is_question(evidence[n - 1].text)}
         yes_no = is_yes_no_question(question)
-        cleaned = [renumber(s if yes_no else without_stance(s), {n: n for n in valid})
-                   for s in sentences]
+        cleaned = [
+            renumber(s if yes_no else without_stance(s), {n: n for n in valid}) for s in sentences
+        ]
         bodies = [without_markers(s) for s in cleaned]
         similarities = self._similarities(bodies, [item.text for item in evidence])
         context = set().union(*(vocabulary(item.text) for item in evidence)) if evidence else set()
@@ -148,20 +159,37 @@ class Verifier:
         for index, sentence in enumerate(cleaned):
             cited = tuple(dict.fromkeys(n for n in markers_of(sentence) if n in valid))
             similarity = max((similarities[index][n - 1] for n in cited), default=0.0)
-            problems = self._problems(question, language, bodies[index], cited, similarity,
-                                      evidence, context)
+            problems = self._problems(
+                question, language, bodies[index], cited, similarity, evidence, context
+            )
             check = SentenceCheck(sentence, cited, similarity, tuple(problems))
             if yes_no and index == 0:
-                check = self._verdict_check(check, question, language, bodies[index],
-                                            similarities[index], evidence, valid, context,
-                                            anchors)
+                check = self._verdict_check(
+                    check,
+                    question,
+                    language,
+                    bodies[index],
+                    similarities[index],
+                    evidence,
+                    valid,
+                    context,
+                    anchors,
+                )
             checks.append(check)
         return self._assemble(checks, evidence)
 
-    def _verdict_check(self, check: SentenceCheck, question: str, language: str, body: str,
-                       similarities: list[float], evidence: Sequence[Evidence],
-                       valid: set[int], context: set[str], anchors: Sequence[Evidence]
-                       ) -> SentenceCheck:
+    def _verdict_check(
+        self,
+        check: SentenceCheck,
+        question: str,
+        language: str,
+        body: str,
+        similarities: list[float],
+        evidence: Sequence[Evidence],
+        valid: set[int],
+        context: set[str],
+        anchors: Sequence[Evidence],
+    ) -> SentenceCheck:
         """The first sentence of a yes/no answer, checked against the anchors too.
 
         A "No" that cites a neighbour of the denial the retrieval ranked first is moved
@@ -177,22 +205,31 @@ class Verifier:
             n = keys.get((anchor.doc_id, anchor.start))
             if n is None or n not in valid or not is_negated(anchor.text):
                 continue
-            if not self._problems(question, language, body, (n,), similarities[n - 1],
-                                  evidence, context):
-                return SentenceCheck(cite(body, n), (n,), similarities[n - 1], (),
-                                     moved_from=check.cited)
+            if not self._problems(
+                question, language, body, (n,), similarities[n - 1], evidence, context
+            ):
+                return SentenceCheck(
+                    cite(body, n), (n,), similarities[n - 1], (), moved_from=check.cited
+                )
         return replace(check, problems=tuple(problems))
 
     def _similarities(self, bodies: list[str], evidence: list[str]) -> list[list[float]]:
         if not bodies or not evidence:
             return [[0.0] * len(evidence) for _ in bodies]
         vectors = self.embedder.get_text_embedding_batch(bodies + evidence)
-        answers, sources = vectors[:len(bodies)], vectors[len(bodies):]
+        answers, sources = vectors[: len(bodies)], vectors[len(bodies) :]
         return cosine_matrix(answers, sources)
 
-    def _problems(self, question: str, language: str, body: str, cited: tuple[int, ...],
-                  similarity: float, evidence: Sequence[Evidence], context: set[str]
-                  ) -> list[str]:
+    def _problems(
+        self,
+        question: str,
+        language: str,
+        body: str,
+        cited: tuple[int, ...],
+        similarity: float,
+        evidence: Sequence[Evidence],
+        context: set[str],
+    ) -> list[str]:
         if not cited:
             return ["no citation"]
         if not words(body):
@@ -201,15 +238,21 @@ class Verifier:
         where = ",".join(f"[{n}]" for n in cited)
         problems = []
         if similarity < self.min_similarity:
-            problems.append(f"similarity {similarity:.2f} to {where} is under "
-                            f"{self.min_similarity:.2f}")
+            problems.append(
+                f"similarity {similarity:.2f} to {where} is under {self.min_similarity:.2f}"
+            )
         allowed = numbers_in(source, with_words=True)
-        problems += [f"number {n} is not in {where}" for n in sorted(claimed_numbers(body))
-                     if n not in allowed]
+        problems += [
+            f"number {n} is not in {where}"
+            for n in sorted(claimed_numbers(body))
+            if n not in allowed
+        ]
         known = vocabulary(source) | vocabulary(question)
-        problems += [f"name {name!r} is not in {where} or the question"
-                     for name in name_candidates(body, language, context)
-                     if not name_supported(name, known)]
+        problems += [
+            f"name {name!r} is not in {where} or the question"
+            for name in name_candidates(body, language, context)
+            if not name_supported(name, known)
+        ]
         problems += self._polarity_problems(question, body, source, where)
         if repeats_question(question, body):
             problems.append("only repeats the question")

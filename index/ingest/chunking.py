@@ -60,7 +60,9 @@ class PunktSplitter:
 # "Am Montag (19.) traf ...", "für den 1. Bauabschnitt".
 _ORDINAL_END = re.compile(
     r"(?:\(|\b(?:den|dem|am|der|die|das|des|zum|zur|vom|im|ab|bis|seit|vor|nach)\s+)"
-    r"\d{1,4}\.\)?$", re.IGNORECASE)
+    r"\d{1,4}\.\)?$",
+    re.IGNORECASE,
+)
 
 
 def merge_false_breaks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -72,7 +74,7 @@ def merge_false_breaks(text: str, spans: list[tuple[int, int]]) -> list[tuple[in
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged:
-            previous = text[merged[-1][0]:merged[-1][1]]
+            previous = text[merged[-1][0] : merged[-1][1]]
             following = text[start:end].lstrip()
             if following[:1].islower() or _ORDINAL_END.search(previous):
                 merged[-1] = (merged[-1][0], end)
@@ -87,8 +89,9 @@ _PUNKT_NAMES = {"de": "german", "en": "english"}
 @lru_cache(maxsize=4)
 def punkt_splitter(language: str = "german") -> PunktSplitter:
     """A cached Punkt splitter for a language ("de"/"german", "en"/"english"; else German)."""
-    return PunktSplitter(_PUNKT_NAMES.get(language, language if language in
-                                          _PUNKT_NAMES.values() else "german"))
+    return PunktSplitter(
+        _PUNKT_NAMES.get(language, language if language in _PUNKT_NAMES.values() else "german")
+    )
 
 
 def word_count_tokens(text: str) -> int:
@@ -98,7 +101,7 @@ def word_count_tokens(text: str) -> int:
 
 def sentences_of(article: Article, block: Block, splitter: SentenceSplitter) -> list[Sentence]:
     """The sentences of one block, offsets into the article."""
-    text = article.text[block.start:block.end]
+    text = article.text[block.start : block.end]
     result = []
     for start, end in splitter.spans(text):
         piece = text[start:end]
@@ -130,8 +133,9 @@ def _pack(sentences: list[Sentence], budget: int, count: TokenCounter) -> Iterab
         yield group
 
 
-def chunk_article(article: Article, splitter: SentenceSplitter, count_tokens: TokenCounter,
-                  chunk_tokens: int) -> list[Chunk]:
+def chunk_article(
+    article: Article, splitter: SentenceSplitter, count_tokens: TokenCounter, chunk_tokens: int
+) -> list[Chunk]:
     """Chunks of one article: teaser bullets together, then paragraph by paragraph."""
     groups: list[tuple[Block, list[Sentence]]] = []
     for block in blocks(article):
@@ -150,8 +154,17 @@ def chunk_article(article: Article, splitter: SentenceSplitter, count_tokens: To
         for part in _pack(sentences, chunk_tokens, count_tokens):
             start, end = part[0].start, part[-1].end
             text = article.text[start:end]
-            chunks.append(Chunk(chunk_id=chunk_id(article.doc_id, start, end, text),
-                                doc_id=article.doc_id, section=block.section, kind=block.kind,
-                                start=start, end=end, text=text, sentences=tuple(part),
-                                language=article.language))
+            chunks.append(
+                Chunk(
+                    chunk_id=chunk_id(article.doc_id, start, end, text),
+                    doc_id=article.doc_id,
+                    section=block.section,
+                    kind=block.kind,
+                    start=start,
+                    end=end,
+                    text=text,
+                    sentences=tuple(part),
+                    language=article.language,
+                )
+            )
     return chunks

@@ -48,8 +48,10 @@ def doc_id_for(path: Path) -> str:
 def check_doc_id(doc_id: str, where: str) -> str:
     """`doc_id` when it is a valid id (like a file stem: a-z, 0-9, - and _); else CorpusError."""
     if not VALID_DOC_ID.fullmatch(doc_id):
-        raise CorpusError(f"{where}: doc_id {doc_id[:60]!r} is not a valid id; use lower-case "
-                          "letters, digits, - and _ (at most 100)")
+        raise CorpusError(
+            f"{where}: doc_id {doc_id[:60]!r} is not a valid id; use lower-case "
+            "letters, digits, - and _ (at most 100)"
+        )
     return doc_id
 
 
@@ -71,7 +73,7 @@ def parse_header(raw: str) -> tuple[dict[str, str], str]:
         if not sep or not key.strip():
             raise CorpusError(f"metadata header line {number} is not 'key: value': {line!r}")
         metadata[key.strip().lower()] = value.strip().strip('"')
-    return metadata, raw[match.end():]
+    return metadata, raw[match.end() :]
 
 
 def read_article(path: Path) -> Article:
@@ -94,11 +96,19 @@ def read_article(path: Path) -> Article:
         metadata, text = parse_header(raw)
     if not text.strip():
         raise CorpusError(f"{path.name}: the article text is empty")
-    doc_id = check_doc_id(metadata["doc_id"], path.name) if metadata.get("doc_id") else (
-        doc_id_for(path))
-    return Article(doc_id=doc_id, text=text, path=str(path),
-                   title=metadata.get("title", path.stem), language=metadata.get("language", "de"),
-                   metadata=metadata)
+    doc_id = (
+        check_doc_id(metadata["doc_id"], path.name)
+        if metadata.get("doc_id")
+        else (doc_id_for(path))
+    )
+    return Article(
+        doc_id=doc_id,
+        text=text,
+        path=str(path),
+        title=metadata.get("title", path.stem),
+        language=metadata.get("language", "de"),
+        metadata=metadata,
+    )
 
 
 def outside(path: Path, folder: Path) -> bool:
@@ -146,11 +156,12 @@ def read_corpus(folder: Path) -> tuple[list[Article], list[str]]:
         name = Path(article.path).name
         digest = text_hash(article)
         if article.doc_id in by_id:
-            problems.append(f"{name}: document id {article.doc_id!r} is already used by "
-                            f"{by_id[article.doc_id]}; skipped")
+            problems.append(
+                f"{name}: document id {article.doc_id!r} is already used by "
+                f"{by_id[article.doc_id]}; skipped"
+            )
         elif digest in by_text:
-            problems.append(f"{name}: the same text as {by_text[digest]}; skipped as a "
-                            "duplicate")
+            problems.append(f"{name}: the same text as {by_text[digest]}; skipped as a duplicate")
         else:
             by_id[article.doc_id] = by_text[digest] = name
             articles.append(article)
@@ -197,6 +208,9 @@ def blocks(article: Article) -> list[Block]:
             section = content.rstrip(":").strip()
         elif kind in ("paragraph", "caption"):
             seen_body = True
-        result.append(Block(kind=kind, start=start, end=end,
-                            section="Teaser" if kind == "teaser" else section))
+        result.append(
+            Block(
+                kind=kind, start=start, end=end, section="Teaser" if kind == "teaser" else section
+            )
+        )
     return result

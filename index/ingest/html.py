@@ -11,11 +11,48 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_SKIP = ("script", "style", "noscript", "template", "svg", "nav", "iframe", "object", "embed",
-         "head", "form", "button")
-_BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "figcaption", "blockquote",
-           "section", "article", "header", "footer", "aside", "main", "pre", "address", "dl",
-           "dt", "dd", "ul", "ol", "table", "caption", "figure")
+_SKIP = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "nav",
+    "iframe",
+    "object",
+    "embed",
+    "head",
+    "form",
+    "button",
+)
+_BLOCKS = (
+    "p",
+    "div",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "figcaption",
+    "blockquote",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "aside",
+    "main",
+    "pre",
+    "address",
+    "dl",
+    "dt",
+    "dd",
+    "ul",
+    "ol",
+    "table",
+    "caption",
+    "figure",
+)
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0]+")
 _TAG = re.compile(r"<[^>]*>")
 _CODE = re.compile(r"<(script|style)\b.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)

@@ -31,8 +31,9 @@ TRASH = ".trash"  # inside the corpus folder: removed articles, kept so a remova
 MAX_TITLE_CHARS = 200
 _SLUG_CHARS = 60
 _SPACE = re.compile(r"\s+")
-_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue",
-                         "ß": "ss"})
+_GERMAN = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
 
 
 @dataclass(frozen=True)
@@ -57,16 +58,19 @@ class Added:
 
     def message(self) -> str:
         """One line for the reader."""
-        return (f"Added “{self.title}” as {self.file} ({self.passages} passages); "
-                "it can be asked about now.")
+        return (
+            f"Added “{self.title}” as {self.file} ({self.passages} passages); "
+            "it can be asked about now."
+        )
 
 
 def clean_title(title: str) -> str:
     """A one-line title; CorpusError when it is too long."""
     cleaned = _SPACE.sub(" ", title or "").strip()
     if len(cleaned) > MAX_TITLE_CHARS:
-        raise CorpusError(f"The title has {len(cleaned)} characters; the limit is "
-                          f"{MAX_TITLE_CHARS}.")
+        raise CorpusError(
+            f"The title has {len(cleaned)} characters; the limit is {MAX_TITLE_CHARS}."
+        )
     return cleaned
 
 
@@ -125,9 +129,15 @@ class Library:
         rows = []
         for doc_id, text in self.documents().items():
             article = corpus.get(doc_id)
-            rows.append(ArticleRow(doc_id=doc_id, title=article.title if article else doc_id,
-                                   file=Path(article.path).name if article else "",
-                                   chars=len(text), passages=counts.get(doc_id, 0)))
+            rows.append(
+                ArticleRow(
+                    doc_id=doc_id,
+                    title=article.title if article else doc_id,
+                    file=Path(article.path).name if article else "",
+                    chars=len(text),
+                    passages=counts.get(doc_id, 0),
+                )
+            )
         return sorted(rows, key=lambda row: (row.title.lower(), row.doc_id))
 
     def _taken_ids(self) -> set[str]:
@@ -168,29 +178,39 @@ class Library:
                 raise CorpusError(f"{path.name}: document id {article.doc_id!r} is already used")
             twin = self._same_text(article)
             if twin:
-                raise CorpusError(f"{path.name}: the same text as the article {twin!r} "
-                                  "already here; not added again")
+                raise CorpusError(
+                    f"{path.name}: the same text as the article {twin!r} "
+                    "already here; not added again"
+                )
             ingesting = True
             report: IngestReport = self.ingestor.sync(
-                [article], remove_missing=False, progress=progress)
+                [article], remove_missing=False, progress=progress
+            )
             if report.chunks_written == 0:
-                raise CorpusError(f"{path.name}: no passages could be made from this text; "
-                                  "is it an article?")
+                raise CorpusError(
+                    f"{path.name}: no passages could be made from this text; is it an article?"
+                )
         except BaseException:
             path.unlink(missing_ok=True)
             if ingesting and article is not None:  # the id was new: nothing else is lost
                 self.ingestor.delete(article.doc_id)
             raise
         self._catalog_stamp = None
-        return Added(doc_id=article.doc_id, title=article.title, file=path.name,
-                     passages=report.chunks_written)
+        return Added(
+            doc_id=article.doc_id,
+            title=article.title,
+            file=path.name,
+            passages=report.chunks_written,
+        )
 
     def _same_text(self, article: Article) -> str | None:
         """The id of an indexed article with exactly this text, if there is one."""
         digest = text_hash(article)
         for doc_id, text in self.documents().items():
-            if doc_id != article.doc_id and text_hash(
-                    Article(doc_id=doc_id, text=text, path="")) == digest:
+            if (
+                doc_id != article.doc_id
+                and text_hash(Article(doc_id=doc_id, text=text, path="")) == digest
+            ):
                 return doc_id
         return None
 
@@ -203,13 +223,15 @@ class Library:
         content = article_file_text(title, text, detect_language(text))
         encoded = content.encode("utf-8")
         if len(encoded) > MAX_ARTICLE_BYTES:
-            raise CorpusError(f"The article has {len(encoded):,} bytes; the limit is "
-                              f"{MAX_ARTICLE_BYTES:,}.")
+            raise CorpusError(
+                f"The article has {len(encoded):,} bytes; the limit is {MAX_ARTICLE_BYTES:,}."
+            )
         path = self._claim(slug(title), ".md", encoded)
         return self._ingest_new(path, progress)
 
-    def add_file(self, upload: str | Path, name: str | None = None,
-                 progress: Progress | None = None) -> Added:
+    def add_file(
+        self, upload: str | Path, name: str | None = None, progress: Progress | None = None
+    ) -> Added:
         """Save an uploaded .txt/.md/.html file as a new article."""
         source = Path(upload)
         name = Path(name or source.name).name
@@ -262,6 +284,9 @@ class Library:
         self.ingestor.delete(doc_id)
         self._catalog_stamp = None
         title = article.title if article else doc_id
-        where = (f"its file was moved to {removed_file} (move it back and run ingest to "
-                 "undo) and " if removed_file else "")
+        where = (
+            f"its file was moved to {removed_file} (move it back and run ingest to undo) and "
+            if removed_file
+            else ""
+        )
         return f"Removed “{title}”: {where}its passages are gone from the index."

@@ -40,9 +40,13 @@ class IngestReport:
 
     def summary(self) -> str:
         """One line for people."""
-        parts = [f"{len(self.added)} added", f"{len(self.updated)} updated",
-                 f"{len(self.removed)} removed", f"{len(self.unchanged)} unchanged",
-                 f"{self.chunks_written} chunks written"]
+        parts = [
+            f"{len(self.added)} added",
+            f"{len(self.updated)} updated",
+            f"{len(self.removed)} removed",
+            f"{len(self.unchanged)} unchanged",
+            f"{self.chunks_written} chunks written",
+        ]
         text = "ingest: " + ", ".join(parts)
         if self.problems:
             text += f"; {len(self.problems)} file(s) skipped"
@@ -58,10 +62,16 @@ def content_hash(article: Article, chunk_tokens: int) -> str:
 class Ingestor:
     """Brings a store in line with a set of articles."""
 
-    def __init__(self, store: ChromaStore, embedder: Embedder,
-                 splitter: Callable[[str], SentenceSplitter], count_tokens: TokenCounter,
-                 chunk_tokens: int, lexical: LexicalIndex | None = None,
-                 group_texts: int = 256) -> None:
+    def __init__(
+        self,
+        store: ChromaStore,
+        embedder: Embedder,
+        splitter: Callable[[str], SentenceSplitter],
+        count_tokens: TokenCounter,
+        chunk_tokens: int,
+        lexical: LexicalIndex | None = None,
+        group_texts: int = 256,
+    ) -> None:
         if chunk_tokens <= 0:
             raise ValueError(f"chunk_tokens must be greater than 0; got {chunk_tokens}")
         if group_texts <= 0:
@@ -79,8 +89,12 @@ class Ingestor:
         splitter = self.splitter(article.language)
         return chunk_article(article, splitter, self.count_tokens, self.chunk_tokens)
 
-    def sync(self, articles: Sequence[Article], remove_missing: bool = True,
-             progress: ProgressCallback | None = None) -> IngestReport:
+    def sync(
+        self,
+        articles: Sequence[Article],
+        remove_missing: bool = True,
+        progress: ProgressCallback | None = None,
+    ) -> IngestReport:
         """Add new, replace changed and (optionally) delete vanished articles."""
         report = IngestReport()
         stored_hashes = self.store.document_hashes()
@@ -98,15 +112,19 @@ class Ingestor:
         done = 0
         for group in self._groups(todo):
             if progress:
-                progress(done / max(len(todo), 1),
-                         f"embedding {group[0][0].doc_id}" + (
-                             f" and {len(group) - 1} more" if len(group) > 1 else ""))
+                progress(
+                    done / max(len(todo), 1),
+                    f"embedding {group[0][0].doc_id}"
+                    + (f" and {len(group) - 1} more" if len(group) > 1 else ""),
+                )
             written_counts = self._write_group(group)
             for (article, _), written in zip(group, written_counts, strict=True):
                 known = article.doc_id in stored_hashes or article.doc_id in stored_ids
                 if written == 0:  # reported as what it is, never as "added" run after run
-                    report.problems.append(f"{Path(article.path).name}: no passages could "
-                                           "be made from this text; not indexed")
+                    report.problems.append(
+                        f"{Path(article.path).name}: no passages could "
+                        "be made from this text; not indexed"
+                    )
                     continue
                 report.chunks_written += written
                 (report.updated if known else report.added).append(article.doc_id)
@@ -126,8 +144,7 @@ class Ingestor:
         if self.lexical is not None:
             self.lexical.delete(doc_id)
 
-    def _groups(self, todo: Sequence[tuple[Article, str]]
-                ) -> list[list[tuple[Article, str]]]:
+    def _groups(self, todo: Sequence[tuple[Article, str]]) -> list[list[tuple[Article, str]]]:
         """Consecutive articles, about `group_texts` texts to embed per group."""
         groups: list[list[tuple[Article, str]]] = []
         size = self.group_texts
@@ -160,24 +177,40 @@ class Ingestor:
         position = 0
         for (article, digest), chunks in zip(group, chunked, strict=True):
             sentences = sum(len(chunk.sentences) for chunk in chunks)
-            chunk_vectors = vectors[position:position + len(chunks)]
-            sentence_vectors = vectors[position + len(chunks):position + len(chunks) + sentences]
+            chunk_vectors = vectors[position : position + len(chunks)]
+            sentence_vectors = vectors[position + len(chunks) : position + len(chunks) + sentences]
             position += len(chunks) + sentences
             written.append(self._store(article, digest, chunks, chunk_vectors, sentence_vectors))
         return written
 
-    def _store(self, article: Article, digest: str, chunks: Sequence[Chunk],
-               chunk_vectors: Sequence[Sequence[float]],
-               sentence_vectors: Sequence[Sequence[float]]) -> int:
+    def _store(
+        self,
+        article: Article,
+        digest: str,
+        chunks: Sequence[Chunk],
+        chunk_vectors: Sequence[Sequence[float]],
+        sentence_vectors: Sequence[Sequence[float]],
+    ) -> int:
         # always: an interrupted earlier write may have left chunks without a document record
         self.delete(article.doc_id)
         if chunks:
-            self.store.add(chunks, chunk_vectors, sentence_vectors, source=article.text,
-                           title=article.title, content_hash=digest)
+            self.store.add(
+                chunks,
+                chunk_vectors,
+                sentence_vectors,
+                source=article.text,
+                title=article.title,
+                content_hash=digest,
+            )
         if self.lexical is not None and chunks:
-            self.lexical.replace(article.doc_id, digest, [
-                LexicalEntry(chunk.chunk_id, chunk.language, f"{chunk.section} {chunk.text}")
-                for chunk in chunks])
+            self.lexical.replace(
+                article.doc_id,
+                digest,
+                [
+                    LexicalEntry(chunk.chunk_id, chunk.language, f"{chunk.section} {chunk.text}")
+                    for chunk in chunks
+                ],
+            )
         elif self.lexical is not None:
             self.lexical.delete(article.doc_id)
         return len(chunks)
@@ -189,14 +222,20 @@ class Ingestor:
         leaves it as it was (its partial generation is dropped by the next rebuild).
         """
         fresh = self.store.begin_rebuild()
-        builder = Ingestor(fresh, self.embedder, self.splitter, self.count_tokens,
-                           self.chunk_tokens, self.lexical, self.group_texts)
+        builder = Ingestor(
+            fresh,
+            self.embedder,
+            self.splitter,
+            self.count_tokens,
+            self.chunk_tokens,
+            self.lexical,
+            self.group_texts,
+        )
         report = builder.ingest_folder(folder, progress)
         self.store.activate(fresh)
         return report
 
-    def ingest_folder(self, folder: Path, progress: ProgressCallback | None = None
-                      ) -> IngestReport:
+    def ingest_folder(self, folder: Path, progress: ProgressCallback | None = None) -> IngestReport:
         """Sync the store with every readable article of a folder."""
         articles, problems = read_corpus(folder)
         report = self.sync(articles, remove_missing=True, progress=progress)

@@ -13,8 +13,7 @@ from index.errors import ModelError
 class LLMGenerator:
     """Our `Generator` over any llama-index LLM: streams the deltas of a chat completion."""
 
-    def __init__(self, llm: LLM, errors: tuple[type[Exception], ...] = (),
-                 where: str = "") -> None:
+    def __init__(self, llm: LLM, errors: tuple[type[Exception], ...] = (), where: str = "") -> None:
         self.llm = llm
         self.errors = errors
         self.where = where
@@ -35,12 +34,16 @@ class LLMGenerator:
 
     def stream(self, system: str, user: str, max_tokens: int) -> Iterator[str]:
         """Yield the answer text piece by piece."""
-        messages = [ChatMessage(role=MessageRole.SYSTEM, content=system),
-                    ChatMessage(role=MessageRole.USER, content=user)]
+        messages = [
+            ChatMessage(role=MessageRole.SYSTEM, content=system),
+            ChatMessage(role=MessageRole.USER, content=user),
+        ]
         try:
             for response in self.llm.stream_chat(messages, max_tokens=max_tokens):
                 if response.delta:
                     yield response.delta
         except self.errors as error:
-            raise ModelError(f"the LLM server {self.where} failed: {error}. Check "
-                             "NEWSRAG_OPENAI_BASE_URL and that the server runs") from error
+            raise ModelError(
+                f"the LLM server {self.where} failed: {error}. Check "
+                "NEWSRAG_OPENAI_BASE_URL and that the server runs"
+            ) from error

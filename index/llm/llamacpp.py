@@ -31,7 +31,8 @@ from index.errors import ModelError
 
 LLAMA_CPP_HINT = (
     "llama-cpp-python is not installed. Build it with the safe CPU flags: bash scripts/setup.sh "
-    "(see README, 'Set-up'), or use an OpenAI-compatible server: NEWSRAG_LLM_BACKEND=openai")
+    "(see README, 'Set-up'), or use an OpenAI-compatible server: NEWSRAG_LLM_BACKEND=openai"
+)
 
 
 class PrefixStateCache:
@@ -49,8 +50,10 @@ class PrefixStateCache:
 
     def __init__(self, family_tokens: int = 32, max_families: int = 4) -> None:
         if family_tokens <= 0 or max_families <= 0:
-            raise ValueError(f"family_tokens and max_families must be greater than 0; got "
-                             f"{family_tokens} and {max_families}")
+            raise ValueError(
+                f"family_tokens and max_families must be greater than 0; got "
+                f"{family_tokens} and {max_families}"
+            )
         self.family_tokens = family_tokens
         self.max_families = max_families
         self.states: OrderedDict[tuple[int, ...], tuple[tuple[int, ...], Any]] = OrderedDict()
@@ -75,7 +78,7 @@ class PrefixStateCache:
 
     def __setitem__(self, key: Sequence[int], state: Any) -> None:
         tokens = tuple(key)
-        family = tokens[:self.family_tokens]
+        family = tokens[: self.family_tokens]
         scores = getattr(state, "scores", None)
         if scores is not None and getattr(scores, "ndim", 0) == 2 and len(scores) > 1:
             # Only the last row of logits can matter: a restored state is evaluated again
@@ -99,19 +102,29 @@ def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
 def _load_llama(path: Path, context: int, threads: int, cache_families: int) -> Any:
     """A llama_cpp.Llama for the GGUF at `path`, with a cache of prompt states."""
     if not path.is_file():
-        raise ModelError(f"the LLM weights are missing: {path} does not exist. "
-                         "Run: python app.py provision llm")
+        raise ModelError(
+            f"the LLM weights are missing: {path} does not exist. Run: python app.py provision llm"
+        )
     try:
         import llama_cpp
     except ImportError as error:
         raise ModelError(LLAMA_CPP_HINT) from error
     try:
-        llama = llama_cpp.Llama(model_path=str(path), n_ctx=context, n_threads=threads,
-                                n_threads_batch=threads, n_batch=256, seed=0, verbose=False)
+        llama = llama_cpp.Llama(
+            model_path=str(path),
+            n_ctx=context,
+            n_threads=threads,
+            n_threads_batch=threads,
+            n_batch=256,
+            seed=0,
+            verbose=False,
+        )
     except (ValueError, RuntimeError, OSError) as error:  # a truncated or damaged file
-        raise ModelError(f"cannot load the LLM weights {path} ({error}); the file may be "
-                         "truncated or damaged. Delete it and run: python app.py provision "
-                         "llm") from None
+        raise ModelError(
+            f"cannot load the LLM weights {path} ({error}); the file may be "
+            "truncated or damaged. Delete it and run: python app.py provision "
+            "llm"
+        ) from None
     if cache_families > 0:
         # duck-typed: Llama only indexes the cache and tests it for truth
         llama.set_cache(PrefixStateCache(max_families=cache_families))  # type: ignore[arg-type]
@@ -136,8 +149,12 @@ class LlamaCppLLM(CustomLLM):
 
     @property
     def metadata(self) -> LLMMetadata:
-        return LLMMetadata(context_window=self.n_ctx, num_output=self.max_tokens,
-                           is_chat_model=True, model_name=Path(self.model_path).name)
+        return LLMMetadata(
+            context_window=self.n_ctx,
+            num_output=self.max_tokens,
+            is_chat_model=True,
+            model_name=Path(self.model_path).name,
+        )
 
     def load(self) -> None:
         """Load the weights now (they load on first use otherwise)."""
@@ -146,8 +163,9 @@ class LlamaCppLLM(CustomLLM):
 
     def _ensure_loaded(self) -> Any:
         if self._llama is None:
-            self._llama = _load_llama(Path(self.model_path), self.n_ctx, self.n_threads,
-                                      self.cache_families)
+            self._llama = _load_llama(
+                Path(self.model_path), self.n_ctx, self.n_threads, self.cache_families
+            )
         return self._llama
 
     def _options(self, kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -155,14 +173,16 @@ class LlamaCppLLM(CustomLLM):
 
     @staticmethod
     def _messages(messages: Sequence[ChatMessage]) -> list[dict[str, str]]:
-        return [{"role": message.role.value, "content": message.content or ""}
-                for message in messages]
+        return [
+            {"role": message.role.value, "content": message.content or ""} for message in messages
+        ]
 
     @llm_chat_callback()
     def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse:
         with self._lock:
             result = self._ensure_loaded().create_chat_completion(
-                messages=self._messages(messages), stream=False, **self._options(kwargs))
+                messages=self._messages(messages), stream=False, **self._options(kwargs)
+            )
         text = result["choices"][0]["message"].get("content") or ""
         return ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT, content=text))
 
@@ -175,33 +195,37 @@ class LlamaCppLLM(CustomLLM):
             text = ""
             with self._lock:
                 chunks = self._ensure_loaded().create_chat_completion(
-                    messages=payload, stream=True, **options)
+                    messages=payload, stream=True, **options
+                )
                 for chunk in chunks:
                     delta = chunk["choices"][0]["delta"].get("content") or ""
                     if delta:
                         text += delta
-                        yield ChatResponse(message=ChatMessage(role=MessageRole.ASSISTANT,
-                                                               content=text), delta=delta)
+                        yield ChatResponse(
+                            message=ChatMessage(role=MessageRole.ASSISTANT, content=text),
+                            delta=delta,
+                        )
 
         return generate()
 
     @llm_completion_callback()
     def complete(self, prompt: str, formatted: bool = False, **kwargs: Any) -> CompletionResponse:
         with self._lock:
-            result = self._ensure_loaded().create_completion(prompt=prompt,
-                                                             **self._options(kwargs))
+            result = self._ensure_loaded().create_completion(prompt=prompt, **self._options(kwargs))
         return CompletionResponse(text=result["choices"][0]["text"])
 
     @llm_completion_callback()
-    def stream_complete(self, prompt: str, formatted: bool = False,
-                        **kwargs: Any) -> CompletionResponseGen:
+    def stream_complete(
+        self, prompt: str, formatted: bool = False, **kwargs: Any
+    ) -> CompletionResponseGen:
         options = self._options(kwargs)
 
         def generate() -> CompletionResponseGen:
             text = ""
             with self._lock:
-                for chunk in self._ensure_loaded().create_completion(prompt=prompt, stream=True,
-                                                                     **options):
+                for chunk in self._ensure_loaded().create_completion(
+                    prompt=prompt, stream=True, **options
+                ):
                     delta = chunk["choices"][0]["text"]
                     text += delta
                     yield CompletionResponse(text=text, delta=delta)
@@ -213,12 +237,18 @@ _SHARED: dict[tuple[str, int, int, int], LlamaCppLLM] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def shared_llamacpp(path: Path, context: int, threads: int, max_tokens: int,
-                    cache_families: int) -> LlamaCppLLM:
+def shared_llamacpp(
+    path: Path, context: int, threads: int, max_tokens: int, cache_families: int
+) -> LlamaCppLLM:
     """The process-wide LlamaCppLLM for these parameters (the weights load once)."""
     key = (str(path), context, threads, cache_families)
     with _SHARED_LOCK:
         if key not in _SHARED:
-            _SHARED[key] = LlamaCppLLM(model_path=str(path), n_ctx=context, n_threads=threads,
-                                       max_tokens=max_tokens, cache_families=cache_families)
+            _SHARED[key] = LlamaCppLLM(
+                model_path=str(path),
+                n_ctx=context,
+                n_threads=threads,
+                max_tokens=max_tokens,
+                cache_families=cache_families,
+            )
         return _SHARED[key]

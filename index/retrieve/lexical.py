@@ -81,8 +81,9 @@ class LexicalIndex:
             path.parent.mkdir(parents=True, exist_ok=True)
             target = str(path)
         try:
-            self._db = sqlite3.connect(target, check_same_thread=False, timeout=30.0,
-                                       isolation_level=None)
+            self._db = sqlite3.connect(
+                target, check_same_thread=False, timeout=30.0, isolation_level=None
+            )
             if path is not None:
                 self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(_SCHEMA)
@@ -95,15 +96,16 @@ class LexicalIndex:
         name = f"fts_{table_language(language)}"
         if name in self._tables:
             return name
-        exists = self._db.execute("SELECT 1 FROM sqlite_master WHERE name = ?",
-                                  (name,)).fetchone()
+        exists = self._db.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone()
         if not exists:
             if not create:
                 return None
             # Tokens arrive stemmed and space-separated; keep hyphenated compounds whole.
-            self._db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5("
-                             "tokens, tokenize = \"unicode61 remove_diacritics 0 "
-                             "tokenchars '-'\")")
+            self._db.execute(
+                f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5("
+                'tokens, tokenize = "unicode61 remove_diacritics 0 '
+                "tokenchars '-'\")"
+            )
         self._tables.add(name)
         return name
 
@@ -118,12 +120,16 @@ class LexicalIndex:
                 for entry, text in rows:
                     cursor = self._db.execute(
                         "INSERT INTO chunks (chunk_id, doc_id, language) VALUES (?, ?, ?)",
-                        (entry.chunk_id, doc_id, table_language(entry.language)))
+                        (entry.chunk_id, doc_id, table_language(entry.language)),
+                    )
                     table = self._table(entry.language, create=True)
-                    self._db.execute(f"INSERT INTO {table} (rowid, tokens) VALUES (?, ?)",
-                                     (cursor.lastrowid, text))
-                self._db.execute("INSERT INTO docs (doc_id, hash) VALUES (?, ?)",
-                                 (doc_id, content_hash))
+                    self._db.execute(
+                        f"INSERT INTO {table} (rowid, tokens) VALUES (?, ?)",
+                        (cursor.lastrowid, text),
+                    )
+                self._db.execute(
+                    "INSERT INTO docs (doc_id, hash) VALUES (?, ?)", (doc_id, content_hash)
+                )
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -141,8 +147,9 @@ class LexicalIndex:
                 raise
 
     def _delete(self, doc_id: str) -> None:
-        rows = self._db.execute("SELECT id, language FROM chunks WHERE doc_id = ?",
-                                (doc_id,)).fetchall()
+        rows = self._db.execute(
+            "SELECT id, language FROM chunks WHERE doc_id = ?", (doc_id,)
+        ).fetchall()
         for row_id, language in rows:
             table = self._table(language, create=False)
             if table:
@@ -181,7 +188,9 @@ class LexicalIndex:
             rows = self._db.execute(
                 f"SELECT chunks.chunk_id, -bm25({table}) FROM {table} "
                 f"JOIN chunks ON chunks.id = {table}.rowid "
-                f"WHERE {table} MATCH ? ORDER BY rank LIMIT ?", (expression, n)).fetchall()
+                f"WHERE {table} MATCH ? ORDER BY rank LIMIT ?",
+                (expression, n),
+            ).fetchall()
         return {chunk_id: float(score) for chunk_id, score in rows if score > 0}
 
     def sync(self, store: ChunkSource) -> int:
@@ -196,7 +205,7 @@ class LexicalIndex:
             self.delete(doc_id)
         stale = sorted(doc_id for doc_id, digest in wanted.items() if held.get(doc_id) != digest)
         for start in range(0, len(stale), 100):
-            batch = stale[start:start + 100]
+            batch = stale[start : start + 100]
             by_doc: dict[str, list[LexicalEntry]] = {doc_id: [] for doc_id in batch}
             for chunk in store.chunks_of(batch):
                 by_doc[chunk.doc_id].append(LexicalEntry.of(chunk))

@@ -25,8 +25,9 @@ _THIRD_LANGUAGE_CONFIDENCE = 0.6
 def _detector(codes: tuple[str, ...]) -> Any:
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
-    languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper()))
-                 for code in codes]
+    languages = [
+        Language.from_iso_code_639_1(getattr(IsoCode639_1, code.upper())) for code in codes
+    ]
     return LanguageDetectorBuilder.from_languages(*languages).build()
 
 

@@ -52,7 +52,7 @@ def cite(text: str, n: int) -> str:
     match = _CLOSING.search(text)
     if match is None:
         return f"{text} [{n}]"
-    return f"{text[:match.start()]} [{n}]{text[match.start():]}"
+    return f"{text[: match.start()]} [{n}]{text[match.start() :]}"
 
 
 def renumber(text: str, mapping: Mapping[int, int]) -> str:
@@ -62,8 +62,9 @@ def renumber(text: str, mapping: Mapping[int, int]) -> str:
     """
 
     def replace(match: re.Match[str]) -> str:
-        kept = [mapping[n] for n in (int(p) for p in _SEPARATOR.split(match.group(1)))
-                if n in mapping]
+        kept = [
+            mapping[n] for n in (int(p) for p in _SEPARATOR.split(match.group(1))) if n in mapping
+        ]
         unique = list(dict.fromkeys(kept))
         return (" " + "".join(f"[{n}]" for n in unique)) if unique else ""
 

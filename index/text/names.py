@@ -15,23 +15,67 @@ from index.text.tokens import FUNCTION_WORDS, fold, words
 
 # Same thing, different language: spelled differently enough that the key misses.
 EXONYMS: tuple[tuple[str, str], ...] = (
-    ("belarus", "weissrussland"), ("moscow", "moskau"), ("monday", "montag"),
-    ("tuesday", "dienstag"), ("wednesday", "mittwoch"), ("thursday", "donnerstag"),
-    ("friday", "freitag"), ("saturday", "samstag"), ("sunday", "sonntag"),
-    ("march", "maerz"), ("may", "mai"), ("germany", "deutschland"), ("german", "deutsch"),
-    ("foundation", "stiftung"), ("house", "haus"), ("representatives", "repraesentantenhaus"),
-    ("kremlin", "kreml"), ("europe", "europa"), ("america", "amerika"), ("russia", "russland"),
-    ("soviet", "sowjet"), ("poland", "polen"), ("lithuania", "litauen"), ("west", "westen"),
-    ("china", "china"), ("united states", "usa"), ("us", "usa"),
+    ("belarus", "weissrussland"),
+    ("moscow", "moskau"),
+    ("monday", "montag"),
+    ("tuesday", "dienstag"),
+    ("wednesday", "mittwoch"),
+    ("thursday", "donnerstag"),
+    ("friday", "freitag"),
+    ("saturday", "samstag"),
+    ("sunday", "sonntag"),
+    ("march", "maerz"),
+    ("may", "mai"),
+    ("germany", "deutschland"),
+    ("german", "deutsch"),
+    ("foundation", "stiftung"),
+    ("house", "haus"),
+    ("representatives", "repraesentantenhaus"),
+    ("kremlin", "kreml"),
+    ("europe", "europa"),
+    ("america", "amerika"),
+    ("russia", "russland"),
+    ("soviet", "sowjet"),
+    ("poland", "polen"),
+    ("lithuania", "litauen"),
+    ("west", "westen"),
+    ("china", "china"),
+    ("united states", "usa"),
+    ("us", "usa"),
 )
 STANCE_WORDS = frozenset({"yes", "no", "ja", "nein", "doch"})
 _COMMON = FUNCTION_WORDS | STANCE_WORDS
-_GERMAN_NOUN_ENDINGS = ("ung", "heit", "keit", "schaft", "tion", "taet", "nis", "tum", "ismus",
-                        "ment", "ei", "ie", "enz", "anz", "ur")
+_GERMAN_NOUN_ENDINGS = (
+    "ung",
+    "heit",
+    "keit",
+    "schaft",
+    "tion",
+    "taet",
+    "nis",
+    "tum",
+    "ismus",
+    "ment",
+    "ei",
+    "ie",
+    "enz",
+    "anz",
+    "ur",
+)
 _POSSESSIVE = re.compile(r"['’]s$")
 # Ordered: longer German clusters first, so "tsch" is not read as "t" + "sch".
-_KEY_STEPS = (("tsch", "ch"), ("sch", "sh"), ("ck", "k"), ("ph", "f"), ("ue", "u"),
-              ("ae", "a"), ("oe", "o"), ("w", "v"), ("j", "y"), ("z", "s"))
+_KEY_STEPS = (
+    ("tsch", "ch"),
+    ("sch", "sh"),
+    ("ck", "k"),
+    ("ph", "f"),
+    ("ue", "u"),
+    ("ae", "a"),
+    ("oe", "o"),
+    ("w", "v"),
+    ("j", "y"),
+    ("z", "s"),
+)
 
 
 def spelling_key(word: str) -> str:
@@ -48,8 +92,9 @@ def edit_distance(a: str, b: str) -> int:
     for i, char_a in enumerate(a, start=1):
         current = [i]
         for j, char_b in enumerate(b, start=1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1,
-                               previous[j - 1] + (char_a != char_b)))
+            current.append(
+                min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            )
         previous = current
     return previous[-1]
 
@@ -66,8 +111,9 @@ def same_name(a: str, b: str) -> bool:
     shorter = min(len(key_a), len(key_b))
     if shorter < 3:
         return False
-    common = next((i for i, (x, y) in enumerate(zip(key_a, key_b, strict=False))
-                   if x != y), shorter)
+    common = next(
+        (i for i, (x, y) in enumerate(zip(key_a, key_b, strict=False)) if x != y), shorter
+    )
     if common >= 4 and common >= 0.5 * shorter:
         return True
     if shorter < 4 or abs(len(key_a) - len(key_b)) > 2:

@@ -13,21 +13,60 @@ from index.text.tokens import fold, words
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f]\d{3})*(?:[.,]\d+)?")
 _THOUSANDS = re.compile(r"\d{1,3}(?:[.,\u00a0\u202f]\d{3})+")
 NUMBER_WORDS = {
-    "null": "0", "zero": "0", "ein": "1", "eine": "1", "einer": "1", "einem": "1",
-    "einen": "1", "eins": "1", "one": "1", "zwei": "2", "two": "2", "drei": "3", "three": "3",
-    "vier": "4", "four": "4", "fuenf": "5", "five": "5", "sechs": "6", "six": "6",
-    "sieben": "7", "seven": "7", "acht": "8", "eight": "8", "neun": "9", "nine": "9",
-    "zehn": "10", "ten": "10", "elf": "11", "eleven": "11", "zwoelf": "12", "twelve": "12",
-    "beide": "2", "beiden": "2", "beider": "2", "both": "2",
-    "zwanzig": "20", "twenty": "20", "dreissig": "30", "thirty": "30",
-    "hundert": "100", "hundred": "100", "tausend": "1000", "thousand": "1000",
-    "million": "1000000", "millionen": "1000000", "milliarde": "1000000000",
-    "milliarden": "1000000000", "billion": "1000000000",
+    "null": "0",
+    "zero": "0",
+    "ein": "1",
+    "eine": "1",
+    "einer": "1",
+    "einem": "1",
+    "einen": "1",
+    "eins": "1",
+    "one": "1",
+    "zwei": "2",
+    "two": "2",
+    "drei": "3",
+    "three": "3",
+    "vier": "4",
+    "four": "4",
+    "fuenf": "5",
+    "five": "5",
+    "sechs": "6",
+    "six": "6",
+    "sieben": "7",
+    "seven": "7",
+    "acht": "8",
+    "eight": "8",
+    "neun": "9",
+    "nine": "9",
+    "zehn": "10",
+    "ten": "10",
+    "elf": "11",
+    "eleven": "11",
+    "zwoelf": "12",
+    "twelve": "12",
+    "beide": "2",
+    "beiden": "2",
+    "beider": "2",
+    "both": "2",
+    "zwanzig": "20",
+    "twenty": "20",
+    "dreissig": "30",
+    "thirty": "30",
+    "hundert": "100",
+    "hundred": "100",
+    "tausend": "1000",
+    "thousand": "1000",
+    "million": "1000000",
+    "millionen": "1000000",
+    "milliarde": "1000000000",
+    "milliarden": "1000000000",
+    "billion": "1000000000",
 }
 # "one"/"ein" are mostly articles ("one of the", "ein Besuch"), and an answer's "both"
 # mostly joins two named things ("both Putin and Lukashenko"): not claimed numbers.
 _CLAIMED_WORDS = frozenset(
-    word for word, value in NUMBER_WORDS.items() if value != "1" and word != "both")
+    word for word, value in NUMBER_WORDS.items() if value != "1" and word != "both"
+)
 # Words that state an amount without a digit ("half", "a dozen").
 QUANTITY_WORDS = frozenset("half dozen halb haelfte dutzend".split())
 
@@ -51,8 +90,9 @@ def numbers_in(text: str, with_words: bool = False) -> set[str]:
     """The normalised numbers of a text; with_words adds spelled-out ones ("drei" -> 3)."""
     found = digits_in(text)
     if with_words:
-        found |= {NUMBER_WORDS[w] for w in (fold(word) for word in words(text))
-                  if w in NUMBER_WORDS}
+        found |= {
+            NUMBER_WORDS[w] for w in (fold(word) for word in words(text)) if w in NUMBER_WORDS
+        }
     return found
 
 
@@ -63,8 +103,9 @@ def claimed_numbers(text: str, with_both: bool = False) -> set[str]:
     source lacks adds a number ("both data and facts" for "Daten und Fakten").
     """
     claimed = (_CLAIMED_WORDS | {"both"}) if with_both else _CLAIMED_WORDS
-    return digits_in(text) | {NUMBER_WORDS[w] for w in (fold(word) for word in words(text))
-                              if w in claimed}
+    return digits_in(text) | {
+        NUMBER_WORDS[w] for w in (fold(word) for word in words(text)) if w in claimed
+    }
 
 
 def has_quantity(text: str) -> bool:

@@ -19,24 +19,30 @@ _NEGATIONS = _wordset(
     "nein nicht kein keine keinen keinem keiner keines nie niemals nichts niemand weder ohne "
     "kaum wenig wenige bestritt bestritten bestreitet bestreiten dementiert dementierte "
     "lehnte lehnten lehnt abgelehnt ablehnen abtat abgetan "
-    "meiden mied mieden gemieden vermied vermieden avoid avoids avoided avoiding")
+    "meiden mied mieden gemieden vermied vermieden avoid avoids avoided avoiding"
+)
 _ENGLISH_AUXILIARIES = _wordset(
-    "do does did is are was were will would can could has have had should shall may might must")
+    "do does did is are was were will would can could has have had should shall may might must"
+)
 _ENGLISH_WH = _wordset("what who whom whose which when where why how")
 # German yes/no questions start with the verb; every other question has a W-word early.
 _GERMAN_WH = _wordset(
     "wer was wann wo wie warum wieso weshalb weswegen welche welcher welches welchen welchem "
     "wem wen wessen woher wohin womit wofuer worueber wozu worauf wovon woran wodurch wogegen "
-    "inwiefern inwieweit")
+    "inwiefern inwieweit"
+)
 _GERMAN_PREPOSITIONS = _wordset(
-    "fuer in im mit nach von vom seit bei ueber unter auf an aus gegen um laut zu zum zur")
+    "fuer in im mit nach von vom seit bei ueber unter auf an aus gegen um laut zu zum zur"
+)
 
 
 # Negation words in phrases that affirm: "Man dürfe nicht vergessen, dass Belarus der
 # einzige Verbündete ist" says that Belarus is; "not only X but Y" says X and Y.
 _AFFIRMING = re.compile(
     r"\b(nicht (zu )?vergessen|nicht nur|nicht zuletzt|keine?n? zweifel|not (to )?forget|"
-    r"not only|no doubt|not least)\b", re.IGNORECASE)
+    r"not only|no doubt|not least)\b",
+    re.IGNORECASE,
+)
 
 
 def is_negated(text: str) -> bool:
@@ -59,13 +65,17 @@ def is_yes_no_question(question: str) -> bool:
         return False
     if detect_language(question) == "de":
         return found[0] not in _GERMAN_PREPOSITIONS and not any(
-            word in _GERMAN_WH for word in found[:3])
+            word in _GERMAN_WH for word in found[:3]
+        )
     if found[0] in _ENGLISH_AUXILIARIES:
         return True
     head, _, rest = question.partition(",")
     after = [fold(word) for word in words(rest)]
-    return bool(after) and after[0] in _ENGLISH_AUXILIARIES and not any(
-        fold(word) in _ENGLISH_WH for word in words(head))
+    return (
+        bool(after)
+        and after[0] in _ENGLISH_AUXILIARIES
+        and not any(fold(word) in _ENGLISH_WH for word in words(head))
+    )
 
 
 def stance_of(sentence: str) -> str | None:

@@ -12,7 +12,8 @@ _STARTS_SENTENCE = re.compile(r"[\"'“„»«(]?[A-ZÄÖÜ0-9]")
 
 
 _ABBREVIATIONS = frozenset(
-    "dr prof mr mrs ms st nr ca bzw vgl z.b u.a etc usw inkl evtl ggf jr sr vs no".split())
+    "dr prof mr mrs ms st nr ca bzw vgl z.b u.a etc usw inkl evtl ggf jr sr vs no".split()
+)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -47,10 +48,11 @@ def _split_line(line: str) -> list[str]:
             continue
         if rest.strip() and not _STARTS_SENTENCE.match(rest.lstrip()):
             continue
-        before = line[start:match.start()].split()
+        before = line[start : match.start()].split()
         last = before[-1].lower().strip("(\"'„“") if before else ""
         if match.group().startswith(".") and (
-                last in _ABBREVIATIONS or re.fullmatch(r"\d{1,2}|[a-zäöü]", last)):
+            last in _ABBREVIATIONS or re.fullmatch(r"\d{1,2}|[a-zäöü]", last)
+        ):
             continue
         sentences.append(line[start:end].strip())
         start = end

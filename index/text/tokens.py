@@ -20,13 +20,14 @@ GERMAN_WORDS = frozenset(
     "sie es wir ihr mit von zu zum zur im in auf für über unter bei nach vor aus wie was wer "
     "wen wem wessen warum wieso weshalb wann wo woher wohin welche welcher welches welchen "
     "denn auch noch schon nur sehr dass ob sich man dieser diese dieses als am beim ins vom "
-    "bis tritt gibt laut sagt meint".split())
+    "bis tritt gibt laut sagt meint".split()
+)
 ENGLISH_WORDS = frozenset(
     "the a an and or but not no is are was were will would be been being has have had do "
     "does did i you he she it we they with of to in on for about under at after before from "
     "how what who whom whose why when where which this that these those than also only very "
-    "there their his her its say says said think thinks according can could should into"
-    .split())
+    "there their his her its say says said think thinks according can could should into".split()
+)
 FUNCTION_WORDS = GERMAN_WORDS | ENGLISH_WORDS
 
 

@@ -16,8 +16,9 @@ def cosine(a: Sequence[float], b: Sequence[float]) -> float:
     return float(left @ right) / norm if norm else 0.0
 
 
-def cosine_matrix(rows: Sequence[Sequence[float]], columns: Sequence[Sequence[float]]
-                  ) -> list[list[float]]:
+def cosine_matrix(
+    rows: Sequence[Sequence[float]], columns: Sequence[Sequence[float]]
+) -> list[list[float]]:
     """cosine(rows[i], columns[j]) for every pair, as nested lists."""
     if not len(rows) or not len(columns):
         return [[] for _ in rows]

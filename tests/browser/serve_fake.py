@@ -28,14 +28,20 @@ def fake_settings(workdir: Path) -> Any:
     corpus = workdir / "corpus"
     if not corpus.exists():
         shutil.copytree(FIXTURES / "corpus", corpus)
-    return load_settings(corpus_dir=corpus, chroma_path=workdir / "chroma",
-                         collection=f"b{uuid.uuid4().hex[:12]}",
-                         feedback_path=workdir / "feedback.jsonl", abstain_threshold=0.2,
-                         bm25_weight_same_language=0.5, bm25_weight_cross_language=0.0)
+    return load_settings(
+        corpus_dir=corpus,
+        chroma_path=workdir / "chroma",
+        collection=f"b{uuid.uuid4().hex[:12]}",
+        feedback_path=workdir / "feedback.jsonl",
+        abstain_threshold=0.2,
+        bm25_weight_same_language=0.5,
+        bm25_weight_cross_language=0.0,
+    )
 
 
 def fake_loader(settings: Any, delay: float = 0.0, hold: Path | None = None) -> Any:
     """A loader for web.runtime.Runtime: the real pipeline with the test doubles."""
+
     def load(progress: Any) -> Any:
         from index.store import open_ephemeral_client
         from index.wiring import build, ensure_index
@@ -73,8 +79,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     runtime = Runtime()
     runtime.start(fake_loader(settings, args.delay, args.hold))
     # An editor's page: the browser tests add and remove articles (loopback only).
-    launch(build_page(runtime, FeedbackStore(settings.feedback_path), editing=True),
-           args.host, args.port)
+    launch(
+        build_page(runtime, FeedbackStore(settings.feedback_path), editing=True),
+        args.host,
+        args.port,
+    )
     return 0
 
 

@@ -25,17 +25,26 @@ import pytest
 CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 TIMEOUT_MS = 30_000
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(),
-                       reason="needs Debian's chromium at /usr/bin/chromium; "
-                              "run `bash scripts/install_browser.sh`"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs Debian's chromium at /usr/bin/chromium; "
+        "run `bash scripts/install_browser.sh`",
+    ),
 ]
 
 
@@ -68,9 +77,22 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     log = (workdir / "server.log").open("wb")
     hold = workdir / "models-may-load"
     process = subprocess.Popen(
-        [sys.executable, "-m", "tests.browser.serve_fake", "--port", str(port),
-         "--workdir", str(workdir), "--hold", str(hold)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "tests.browser.serve_fake",
+            "--port",
+            str(port),
+            "--workdir",
+            str(workdir),
+            "--hold",
+            str(hold),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_for(url, process)
@@ -110,22 +132,30 @@ def _ask(page: Any, question: str, answers_before: int) -> Any:
     page.wait_for_function(
         "n => document.querySelectorAll('#chat .pending, #chat .cursor').length === 0 &&"
         " document.querySelector('#sources .sources')?.dataset.turn === String(n)",
-        arg=answers_before, timeout=TIMEOUT_MS)
+        arg=answers_before,
+        timeout=TIMEOUT_MS,
+    )
     return page
 
 
 def _in_view(page: Any, selector: str) -> bool:
     """True when the element is inside its scroll box and inside the window."""
-    return bool(page.eval_on_selector(selector, """el => {
+    return bool(
+        page.eval_on_selector(
+            selector,
+            """el => {
         const r = el.getBoundingClientRect();
         const box = el.closest('.article-text').getBoundingClientRect();
         return r.top >= box.top - 1 && r.bottom <= box.bottom + 1
             && r.top >= 0 && r.bottom <= window.innerHeight;
-    }"""))
+    }""",
+        )
+    )
 
 
-def test_reader_asks_sees_highlighted_source_and_adds_an_article(app: dict[str, Any],
-                                                                  browser: Any) -> None:
+def test_reader_asks_sees_highlighted_source_and_adds_an_article(
+    app: dict[str, Any], browser: Any
+) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page, errors = _open(browser, app["url"], DESKTOP)
 
@@ -163,15 +193,17 @@ def test_reader_asks_sees_highlighted_source_and_adds_an_article(app: dict[str, 
     # A citation of the earlier answer brings that answer's sources back.
     page.locator("#chat a.cite-ref[href='#cite-0-1']").first.click()
     page.wait_for_function(
-        "document.querySelector('#sources .sources')?.dataset.turn === '0'", timeout=TIMEOUT_MS)
+        "document.querySelector('#sources .sources')?.dataset.turn === '0'", timeout=TIMEOUT_MS
+    )
     page.wait_for_timeout(700)
     assert _in_view(page, "#cite-0-1")
 
     # All retrieved passages on request.
     cards_before = page.locator("#sources .card").count()
     page.locator("#show-all input").check()
-    page.wait_for_function(f"document.querySelectorAll('#sources .card').length > {cards_before}",
-                           timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        f"document.querySelectorAll('#sources .card').length > {cards_before}", timeout=TIMEOUT_MS
+    )
 
     # Feedback with a comment lands in the JSONL file.
     page.fill("#comment textarea", "Klar belegt")
@@ -185,11 +217,13 @@ def test_reader_asks_sees_highlighted_source_and_adds_an_article(app: dict[str, 
     # A pasted article (with markup that must not run) is searchable at once.
     page.get_by_role("tab", name="Articles").click()
     page.fill("#new-title textarea, #new-title input", "Neuer Radweg am Fluss")
-    page.fill("#new-text textarea",
-              "Die Stadt baut einen neuen Radweg am Fluss. Der Radweg soll im Herbst fertig "
-              "sein und kostet 1,2 Millionen Euro.\n\nDer Bauherr schrieb "
-              "<img src=x onerror=\"window.__xss=1\"><script>window.__xss=2</script> "
-              "in seine Mitteilung.\n")
+    page.fill(
+        "#new-text textarea",
+        "Die Stadt baut einen neuen Radweg am Fluss. Der Radweg soll im Herbst fertig "
+        "sein und kostet 1,2 Millionen Euro.\n\nDer Bauherr schrieb "
+        '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> '
+        "in seine Mitteilung.\n",
+    )
     page.click("#add-text")
     page.wait_for_selector("#article-message :text('Added')", timeout=TIMEOUT_MS)
     assert "Neuer Radweg am Fluss" in page.locator("#articles").inner_text()
