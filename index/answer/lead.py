@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from index.answer.refusal import DURATION_UNIT
 from index.text.numbers import NUMBER_WORDS, claimed_numbers
 from index.text.tokens import fold
 
@@ -67,7 +68,7 @@ _UNITS: dict[str, str] = {  # folded stem -> English plural
 }
 _DURATION = re.compile(
     r"\b(?P<relation>vor|seit|for|since)?\s*\b(?P<number>" + _NUMBER_TOKEN + r")\s+"
-    r"(?P<unit>jahr\w*|monat\w*|woche\w*|tag\w*|stunde\w*|years?|months?|weeks?|days?|hours?)"
+    r"(?P<unit>" + DURATION_UNIT + r")"
     r"(?P<ago>\s+ago)?\b",
     re.IGNORECASE,
 )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from index.text.names import mentions
+from index.text.names import mentions, without_possessive
 from index.text.numbers import QUANTITY_WORDS, claimed_numbers
 from index.text.tokens import FUNCTION_WORDS, fold, words
 
@@ -34,11 +34,11 @@ _TIME_WORDS = frozenset(
     "seit langem anfang ende".split()
 )
 # Units a duration is counted in ("vor drei Jahren", "for two weeks").
-_DURATION_UNITS = re.compile(
-    r"\b(years?|months?|weeks?|days?|hours?|minutes?|decades?|jahr\w*|monat\w*|woche\w*|"
-    r"tage?n?|tages|stunden?|minuten?|jahrzehnt\w*)\b",
-    re.IGNORECASE,
+DURATION_UNIT = (
+    r"years?|months?|weeks?|days?|hours?|minutes?|decades?|jahr\w*|monat\w*|woche\w*|"
+    r"tage?n?|tages|stunden?|minuten?|jahrzehnt\w*"
 )
+_DURATION_UNITS = re.compile(rf"\b({DURATION_UNIT})\b", re.IGNORECASE)
 # "die beiden", "both": the two things already named, not a counted answer.
 _BOTH = re.compile(r"\b(beide[mnrs]?|both)\b", re.IGNORECASE)
 
@@ -81,7 +81,6 @@ _NOT_NAMES = frozenset(
     "april may june july august september october november december german english "
     "mr mrs ms dr".split()
 )
-_POSSESSIVE = re.compile(r"['’]s$")
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z'’-]+")
 _ACRONYM = re.compile(r"\b[A-ZÄÖÜ]{2,}\b")
 
@@ -110,7 +109,7 @@ CAPITALS: dict[str, tuple[str, ...]] = {
 
 def _names_country(text: str, name: str) -> bool:
     """True when `name` is a capital and `text` names its country (CAPITALS)."""
-    stems = CAPITALS.get(fold(_POSSESSIVE.sub("", name)), ())
+    stems = CAPITALS.get(fold(without_possessive(name)), ())
     folded = " " + " ".join(fold(word) for word in words(text))
     return any(f" {stem}" in folded for stem in stems)
 

@@ -78,9 +78,14 @@ _KEY_STEPS = (
 )
 
 
+def without_possessive(word: str) -> str:
+    """The name without an English possessive: "Moscow's" -> "Moscow"."""
+    return _POSSESSIVE.sub("", word)
+
+
 def spelling_key(word: str) -> str:
     """A folded form in which common German/English/transliteration variants coincide."""
-    key = fold(_POSSESSIVE.sub("", word))
+    key = fold(without_possessive(word))
     for old, new in _KEY_STEPS:
         key = key.replace(old, new)
     return re.sub(r"c(?!h)", "k", key)
@@ -160,7 +165,7 @@ def name_candidates(sentence: str, language: str, context: set[str] | None = Non
     """
     found = []
     for position, word in enumerate(words(sentence)):
-        word = _POSSESSIVE.sub("", word)
+        word = without_possessive(word)
         if not word[:1].isupper() or len(word) < 2 or word.lower() in _COMMON:
             continue
         if position == 0 and not (context and name_supported(word, context)):
