@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from index.answer.refusal import unknown_names
@@ -9,7 +10,7 @@ from index.text.language import DEFAULT_LANGUAGE, detect_language, identify_lang
 from index.text.markers import cite, find_markers, markers_of, renumber, without_markers
 from index.text.names import mentions, same_name
 from index.text.numbers import claimed_numbers, normalise_number, numbers_in
-from index.text.vectors import cosine, cosine_matrix
+from index.text.vectors import cosine, cosine_matrix, cosine_rows
 
 
 @pytest.mark.parametrize(
@@ -91,3 +92,8 @@ def test_cosine_helpers_agree() -> None:
     assert [row[0] for row in matrix] == pytest.approx([1.0, 0.7071068])
     with pytest.raises(ValueError, match="differ in length"):
         cosine([1, 0], [1, 0, 0])
+    rows = np.asarray([[1.0, 0.0], [1.0, 1.0], [0.0, 0.0], [0.0, -2.0]])
+    expected = [cosine([1, 1], row) for row in rows]
+    assert cosine_rows([1, 1], rows).tolist() == pytest.approx(expected)
+    with pytest.raises(ValueError, match="differ in length"):
+        cosine_rows([1, 0, 0], rows)

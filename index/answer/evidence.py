@@ -9,7 +9,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from index.text.polarity import is_negated, is_question, is_yes_no_question
-from index.text.vectors import cosine
+from index.text.vectors import cosine_rows
 from index.types import Evidence, Passage, Retrieval, StoredSentence
 
 
@@ -19,14 +19,20 @@ def window_vectors(sentence_rows: Sequence[StoredSentence]) -> list[list[float]]
     A sentence like "Sie seien ... vereint" says little alone; with the sentence before
     it, which names its subject, it can match the question.
     """
-    result = []
-    for index, row in enumerate(sentence_rows):
-        mixed = np.asarray(row.vector, dtype=np.float64).copy()
-        for other in (index - 1, index + 1):
-            if 0 <= other < len(sentence_rows) and (sentence_rows[other].chunk_id == row.chunk_id):
-                mixed += 0.5 * np.asarray(sentence_rows[other].vector, dtype=np.float64)
-        result.append(mixed.tolist())
-    return result
+    if not sentence_rows:
+        return []
+    vectors = np.asarray([row.vector for row in sentence_rows], dtype=np.float64)
+    return _windows(vectors, sentence_rows).tolist()  # type: ignore[no-any-return]
+
+
+def _windows(vectors: np.ndarray, sentence_rows: Sequence[StoredSentence]) -> np.ndarray:
+    """window_vectors as one matrix (row i is sentence i), built with array shifts."""
+    chunks = np.asarray([row.chunk_id for row in sentence_rows], dtype=object)
+    same = chunks[1:] == chunks[:-1]  # same[i]: sentences i and i + 1 share a passage
+    mixed = vectors.copy()
+    mixed[1:] += 0.5 * vectors[:-1] * same[:, None]
+    mixed[:-1] += 0.5 * vectors[1:] * same[:, None]
+    return mixed
 
 
 def score_evidence(
@@ -45,20 +51,22 @@ def score_evidence(
     """
     by_chunk: dict[str, Passage] = {p.chunk_id: p for p in retrieval.passages}
     query = retrieval.query_vector
-    windows = window_vectors(sentence_rows) if window_weight else []
+    if not sentence_rows:
+        return []
+    vectors = np.asarray([row.vector for row in sentence_rows], dtype=np.float64)
+    similarities = cosine_rows(query, vectors)
+    closeness = similarities
+    if window_weight:
+        windowed = cosine_rows(query, _windows(vectors, sentence_rows))
+        closeness = (1 - window_weight) * similarities + window_weight * windowed
     result = []
     for index, row in enumerate(sentence_rows):
         passage = by_chunk.get(row.chunk_id)
         if passage is None:
             continue
         sentence = row.sentence
-        similarity = cosine(query, row.vector)
-        closeness = similarity
-        if window_weight:
-            closeness = (1 - window_weight) * similarity + window_weight * cosine(
-                query, windows[index]
-            )
-        score = (1 - passage_weight) * closeness + passage_weight * passage.score
+        similarity = float(similarities[index])
+        score = (1 - passage_weight) * float(closeness[index]) + passage_weight * passage.score
         result.append(
             Evidence(
                 doc_id=passage.doc_id,

@@ -16,6 +16,16 @@ def cosine(a: Sequence[float], b: Sequence[float]) -> float:
     return float(left @ right) / norm if norm else 0.0
 
 
+def cosine_rows(vector: Sequence[float], matrix: np.ndarray) -> np.ndarray:
+    """cosine(vector, row) for every row of a matrix; 0.0 where either is all zeros."""
+    query = np.asarray(vector, dtype=np.float64)
+    if matrix.ndim != 2 or matrix.shape[1] != query.shape[0]:
+        raise ValueError(f"vectors differ in length: {query.shape[0]} and {matrix.shape[-1]}")
+    norms = np.linalg.norm(matrix, axis=1) * np.linalg.norm(query)
+    dots = matrix @ query
+    return np.divide(dots, norms, out=np.zeros_like(dots), where=norms > 0)
+
+
 def cosine_matrix(
     rows: Sequence[Sequence[float]], columns: Sequence[Sequence[float]]
 ) -> list[list[float]]:
