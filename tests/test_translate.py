@@ -22,6 +22,7 @@ from index.translate.checks import (
 )
 from index.translate.dictionary import Dictionary, parse_line
 from index.translate.renderer import SentenceRenderer
+from index.translate.spelling import reader_spelling
 from index.types import Evidence, Rendering
 from tests.fakes import HashEmbedding, ScriptedGenerator
 
@@ -159,6 +160,35 @@ def test_a_nationality_must_be_kept_in_its_english_spelling(
     found = name_problems(source, rendering, senses_of(dictionary))
     assert any("belarussischen" in problem for problem in found) == missing
     assert not any("roten" in problem for problem in found)  # red is no nationality
+
+
+@pytest.mark.parametrize(
+    ("rendering", "respelled"),
+    [
+        ("He met the belarussian ruler.", "He met the Belarusian ruler."),
+        ("He met the Belarussian ruler.", "He met the Belarusian ruler."),
+        ("He met the belarusian ruler.", "He met the Belarusian ruler."),
+        ("He met two Belarussians.", "He met two Belarusians."),
+        ("He met the ruler of Belarus.", "He met the ruler of Belarus."),  # a country stays
+        ("He met the red ruler.", "He met the red ruler."),  # nothing to respell
+    ],
+)
+def test_nationalities_are_respelled_the_english_way_before_the_checks(
+    dictionary: Dictionary, rendering: str, respelled: str
+) -> None:
+    source = "Er traf den belarussischen Machthaber."
+    assert reader_spelling(source, rendering, senses_of(dictionary)) == respelled
+    assert reader_spelling("Er traf ihn.", rendering, senses_of(dictionary)) == rendering
+
+
+def test_the_renderer_respells_a_nationality_and_then_passes_the_name_check(
+    fake_components: Any, dictionary: Dictionary
+) -> None:
+    source = "Er sah die belarussischen Truppen."
+    llm = ScriptedGenerator("He saw the belarussian troops.", source)
+    rendering = make_renderer(fake_components, llm, dictionary).render(source, "de", "en")
+    assert rendering == Rendering("en", "He saw the Belarusian troops.", True)
+    assert len(llm.prompts) == 2  # the first candidate passed once respelled
 
 
 def test_a_title_before_a_name_belongs_to_it_but_a_genitive_does_not(
@@ -301,6 +331,37 @@ def test_a_close_translation_with_the_glossary_is_the_last_candidate(
     systems = [system for system, _ in llm.prompts]
     assert systems[0] == systems[1] != systems[2]  # another system prompt for the third
     assert "Translate closely" in systems[2] and "Glossary: Finte" in llm.prompts[2][1]
+
+
+def test_a_garbled_round_trip_gets_a_second_closer_back_translation(
+    fake_components: Any,
+) -> None:
+    llm = ScriptedGenerator(
+        "The organisers rejected a cancellation.",
+        "Die Ausrichter verwarfen eine Wartung.",  # the first way back garbles it
+        SOURCE,  # the close one comes back to the source
+    )
+    renderer = make_renderer(fake_components, llm, min_round_trip=0.99)
+    rendering = renderer.render(SOURCE, "de", "en")
+    assert rendering.checked and rendering.text == "The organisers rejected a cancellation."
+    assert "Wort für Wort" in llm.prompts[2][0]  # the second back-translation's own prompt
+
+
+def test_a_rendering_far_from_the_source_both_ways_back_is_rejected(
+    fake_components: Any,
+) -> None:
+    garbled = "Die Ausrichter verwarfen eine Wartung."
+    llm = ScriptedGenerator(
+        "The organisers rejected a cancellation.",
+        garbled,
+        garbled,
+        "The organisers rejected a cancellation.",
+        garbled,
+        garbled,
+    )
+    rendering = make_renderer(fake_components, llm, min_round_trip=0.99).render(SOURCE, "de", "en")
+    assert not rendering.checked and "round trip drifted" in rendering.problems[0]
+    assert rendering.problems[0].count(repr(garbled)) == 2  # both ways back are reported
 
 
 def test_low_similarity_rejects_a_rendering(fake_components: Any) -> None:
