@@ -66,6 +66,14 @@ def test_detect_language(text: str, language: str) -> None:
         ("Wie lange ist der Besuch her?", "Er war zuletzt vor drei Jahren dort.", True),
         ("How long has he ruled?", "He has ruled since 1994.", True),
         ("When was he born?", "He said so today.", False),
+        # a count of days is not answered by a number of years ...
+        ("How many days did he stay?", "Es war sein erster Besuch seit drei Jahren.", False),
+        ("How many days did the trip last?", "Die Reise dauerte zwei Tage.", True),
+        # ... nor a count of one group by the number of another
+        ("How many Belarusian soldiers?", "Bis zu 9000 russische Soldaten.", False),
+        ("Wie viele belarussische Soldaten?", "Bis zu 9000 russische Soldaten.", False),
+        ("How many Russian soldiers?", "Bis zu 9000 russische Soldaten.", True),
+        ("How many Belarusian soldiers?", "Up to 9,000 soldiers could join.", True),
     ],
 )
 def test_quantity_and_time_questions_need_such_a_value(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from index.text.names import mentions, without_possessive
+from index.text.names import mentions, same_name, without_possessive
 from index.text.numbers import QUANTITY_WORDS, claimed_numbers
 from index.text.tokens import FUNCTION_WORDS, fold, words
 
@@ -41,6 +41,22 @@ DURATION_UNIT = (
 _DURATION_UNITS = re.compile(rf"\b({DURATION_UNIT})\b", re.IGNORECASE)
 # "die beiden", "both": the two things already named, not a counted answer.
 _BOTH = re.compile(r"\b(beide[mnrs]?|both)\b", re.IGNORECASE)
+# What a quantity question counts: the (up to three) words after "how many".
+_COUNTED = re.compile(r"\b(?:how many|wie ?viele?|wieviele?)\s+((?:[\w-]+\s+){0,2}[\w-]+)", re.I)
+# A duration unit's family, by its folded English or German stem.
+_UNIT_FAMILIES = (
+    ("decade", "jahrzehnt"),
+    ("year", "jahr"),
+    ("month", "monat"),
+    ("week", "woche"),
+    ("day", "tag"),
+    ("hour", "stunde"),
+    ("minute", "minute"),
+)
+# A nationality-like adjective: English, capitalised in -an, -ese, -ish, -i (Russian,
+# Belarusian, Chinese, Polish, Israeli); German, lower-case in -sch (russische,
+# belarussischen, deutschen).
+_NATIONALITY = re.compile(r"^([A-Z][a-z]+(an|ese|ish|i)|[a-zäöüß]+sch(e[mnrs]?)?)$")
 
 
 def expected_answer_kind(question: str) -> str:
@@ -60,13 +76,59 @@ def _amounts(text: str) -> set[str]:
     return claimed_numbers(text) | ({fold(word) for word in words(text)} & QUANTITY_WORDS)
 
 
+def _unit_family(word: str) -> str:
+    """'day', 'year', ... for a duration unit word (Tagen, years); '' for any other."""
+    folded = fold(word)
+    return next(
+        (english for english, german in _UNIT_FAMILIES if folded.startswith((english, german))),
+        "",
+    )
+
+
+def _qualifiers(phrase: str) -> list[str]:
+    """The nationality-like adjectives of a short phrase ("Belarusian", "russische")."""
+    return [word for word in words(phrase) if _NATIONALITY.match(word)]
+
+
+def _counts_something_else(question: str, evidence: str) -> bool:
+    """True when every number of the evidence counts another thing than the question does.
+
+    Two kinds, both near-topic unanswerables: another unit ("how many days" against
+    "seit drei Jahren") and another group ("how many Belarusian soldiers" against
+    "9000 russische Soldaten": the adjective before the counted noun names another one).
+    """
+    counted = _COUNTED.search(question)
+    if counted is None:
+        return False
+    phrase = counted.group(1)
+    unit = _unit_family(words(phrase)[0])
+    if unit:
+        return not any(_unit_family(word) == unit for word in words(evidence))
+    asked = _qualifiers(phrase)
+    if not asked:
+        return False
+    tokens = evidence.split()
+    stated = [
+        " ".join(tokens[position + 1 : position + 4])
+        for position, token in enumerate(tokens)
+        if claimed_numbers(token) - _amounts(question)
+    ]
+    if not stated:
+        return False
+    return all(
+        (found := _qualifiers(following)) and not any(same_name(a, b) for a in asked for b in found)
+        for following in stated
+    )
+
+
 def offers_answer_kind(kind: str, question: str, evidence: str) -> bool:
-    """Whether `evidence` holds a quantity / time the question does not already contain."""
+    """Whether `evidence` holds a quantity / time the question does not already contain
+    (and, for a count, one of the thing the question counts)."""
     if not kind:
         return True
     new_numbers = _amounts(evidence) - _amounts(question)
     if kind == "quantity":
-        return bool(new_numbers)
+        return bool(new_numbers) and not _counts_something_else(question, evidence)
     if kind == "duration":  # a number of years, weeks ...; or "seit" + a point in time
         return bool(new_numbers and _DURATION_UNITS.search(evidence)) or (
             offers_answer_kind("time", question, evidence)
