@@ -74,6 +74,12 @@ def test_detect_language(text: str, language: str) -> None:
         ("Wie viele belarussische Soldaten?", "Bis zu 9000 russische Soldaten.", False),
         ("How many Russian soldiers?", "Bis zu 9000 russische Soldaten.", True),
         ("How many Belarusian soldiers?", "Up to 9,000 soldiers could join.", True),
+        # the asked-for thing is a measure: a rate, a population, a price
+        ("What interest rate does Russia charge?", "Belarus depends on cheap credit.", False),
+        ("Welchen Zinssatz verlangt Russland?", "Belarus hängt von günstigen Krediten ab.", False),
+        ("What is the population of Belarus?", "Belarus has 9.2 million inhabitants.", True),
+        ("What is the population of Belarus?", "The population of Belarus is opposed.", False),
+        ("What does the population think of the war?", "The population is opposed.", True),
     ],
 )
 def test_quantity_and_time_questions_need_such_a_value(

@@ -20,6 +20,16 @@ _QUANTITY_QUESTION = re.compile(
     r"wie ?(viele?|alt|hoch|gro(ß|ss)|weit)|wieviele?)\b",
     re.IGNORECASE,
 )
+# "What interest rate ...", "What is the population of ...", "Welchen Zinssatz ...": the
+# asked-for thing is itself a measure (one adjective may stand before it).
+_MEASURE_QUESTION = re.compile(
+    r"\b(?:(?:what|which)(?: is| was| are| were)?(?: the| its| their| his| her)?"
+    r"(?: \w+)? (?:rates?|percentages?|share|prices?|population|amount|number|sum|costs?|"
+    r"salary|budget)|(?:welche[nmrs]?|was (?:ist|war)|wie hoch (?:ist|war))"
+    r"(?: der| die| das| den)?(?: \w+)? (?:zinssatz|zinsen|zins|prozentsatz|anteil|preis|"
+    r"einwohnerzahl|bevölkerungszahl|anzahl|zahl|summe|betrag|kosten|budget))\b",
+    re.IGNORECASE,
+)
 _TIME_QUESTION = re.compile(
     r"\b(when|what (year|date|day)|in which (year|month)|since when|"
     r"wann|seit wann|in welchem (jahr|monat)|an welchem tag)\b",
@@ -63,7 +73,7 @@ def expected_answer_kind(question: str) -> str:
     """'duration', 'quantity', 'time' or '' for the kind of answer a question asks for."""
     if _DURATION_QUESTION.search(question):
         return "duration"
-    if _QUANTITY_QUESTION.search(question):
+    if _QUANTITY_QUESTION.search(question) or _MEASURE_QUESTION.search(question):
         return "quantity"
     if _TIME_QUESTION.search(question):
         return "time"
