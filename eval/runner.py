@@ -151,14 +151,19 @@ def run_items(
 def build_components(mode: str | None = None, **overrides: object) -> Any:
     """The real pipeline from settings (as the app builds it), index ensured."""
     from index.settings import load_settings
-    from index.wiring import build, ensure_index, prerender
+    from index.wiring import build, ensure_index, prerender, warm_up
 
     if mode:
         overrides["mode"] = mode
     settings = load_settings(**overrides)
     components = build(settings)
     ensure_index(components)
-    prerender(components)  # as the page does after start-up: answers read cached renderings
+    # As the page does after start-up: answers read cached renderings, and for generative
+    # runs the LLM is loaded and has read its constant prompts (the page's warm-up).
+    if (mode or settings.mode) == "generative":
+        warm_up(components)
+    else:
+        prerender(components)
     return components
 
 

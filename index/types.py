@@ -319,6 +319,16 @@ class Generator(Protocol):
 
 
 @runtime_checkable
+class Primable(Protocol):
+    """A part that sends an LLM a constant system prompt per language, and can have the
+    LLM read those prompts ahead of the first request (page start-up): with llama.cpp's
+    prompt-state cache, the first answer in each language then reads only its own tokens.
+    """
+
+    def prime(self, languages: Sequence[str]) -> None: ...
+
+
+@runtime_checkable
 class Rewriter(Protocol):
     """Turns a follow-up question into a standalone one, given the conversation."""
 

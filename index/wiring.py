@@ -324,10 +324,13 @@ def prerender(
 
 
 def warm_up(components: Components, progress: ProgressCallback | None = None) -> None:
-    """Load the LLM now and render every sentence for English readers (page start-up, in
-    the background): the first generative answer and every cited rendering are then warm.
+    """Load the LLM now, render every sentence for English readers, and have the LLM read
+    the answer and rewrite prompts of both languages (page start-up, in the background):
+    the first generative answer and every cited rendering are then warm.
     """
     loader = getattr(components.generator, "load", None)
     if callable(loader):
         loader()
     prerender(components, progress=progress)
+    if components.generator is not None:
+        components.answerer.prime(("en", "de"))

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from index.answer.extractive import ExtractiveComposer
+from index.answer.followup import LLMRewriter
 from index.answer.generative import GenerativeComposer, select_evidence
 from index.answer.pipeline import AnswerPipeline
 from index.answer.verify import Verifier
@@ -341,3 +342,18 @@ def test_prefix_state_cache_keeps_only_the_last_row_of_logits() -> None:
     cache = PrefixStateCache(family_tokens=2)
     cache[(1, 2, 3)] = state
     assert cache[(1, 2, 9)].scores.shape == (1, 8)
+
+
+def test_priming_has_the_llm_read_each_constant_system_prompt_once(fake_components: Any) -> None:
+    llm = ScriptedGenerator("x", "x", "x", "x")
+    answerer = make_answerer(fake_components, llm)
+    answerer.llm_rewriter = LLMRewriter(llm, Prompts())
+    answerer.prime(("en", "de"))
+    systems = [system for system, _ in llm.prompts]
+    prompts = Prompts()
+    assert systems == [
+        prompts.render("answer_system", "en").strip(),
+        prompts.render("answer_system", "de").strip(),
+        prompts.render("rewrite_system", "en").strip(),
+        prompts.render("rewrite_system", "de").strip(),
+    ]

@@ -100,6 +100,14 @@ class LLMRewriter:
         self.max_tokens = max_tokens
         self.max_chars = max_chars
 
+    def prime(self, languages: Sequence[str]) -> None:
+        """Have the LLM read each language's constant system prompt (Primable)."""
+        for language in languages:
+            system = self.prompts.render("rewrite_system", language).strip()
+            user = self.prompts.render("rewrite_user", language, history="", question="?")
+            for _ in self.generator.stream(system, user.strip(), 1):
+                pass  # one token: the prompt's state is what is kept
+
     def rewrite(self, question: str, history: Sequence[Turn]) -> str:
         """A standalone version of `question`; the question itself when it needs none."""
         if not history or not is_follow_up(question):

@@ -73,6 +73,13 @@ class GenerativeComposer:
         if callable(loader):
             loader()
 
+    def prime(self, languages: Sequence[str]) -> None:
+        """Load the LLM and have it read each language's constant system prompt (Primable)."""
+        self.load()
+        for language in languages:
+            for _ in self.generator.stream(*self.prompt("?", language, []), 1):
+                pass  # one token: the prompt's state is what is kept
+
     def prompt(self, question: str, language: str, given: Sequence[Evidence]) -> tuple[str, str]:
         """System and user message; the system message is constant per language."""
         lines = "\n".join(

@@ -18,7 +18,16 @@ from index.answer.questions import check_question
 from index.answer.refusal import expected_answer_kind, offers_answer_kind, unknown_names
 from index.errors import QuestionError
 from index.text.language import detect_language
-from index.types import Answer, Composed, Composer, Retriever, Rewriter, Store, Turn
+from index.types import (
+    Answer,
+    Composed,
+    Composer,
+    Primable,
+    Retriever,
+    Rewriter,
+    Store,
+    Turn,
+)
 
 
 class AnswerPipeline:
@@ -72,6 +81,12 @@ class AnswerPipeline:
         """The question cleaned; QuestionError when it is empty, too long or not a question
         this assistant can take (see index.answer.questions)."""
         return check_question(question, self.max_question_chars)
+
+    def prime(self, languages: Sequence[str]) -> None:
+        """Have the LLM read the constant prompts of every part that uses it (Primable)."""
+        for part in (*self.composers.values(), self.llm_rewriter):
+            if isinstance(part, Primable):
+                part.prime(languages)
 
     def answer(
         self,

@@ -138,7 +138,7 @@ class LlamaCppLLM(CustomLLM):
     n_ctx: int = 2048
     n_threads: int = 2
     max_tokens: int = 160
-    cache_families: int = 4
+    cache_families: int = 8  # answer and rewrite x 2 languages, render x 2, back x 2
 
     _llama: Any = PrivateAttr(default=None)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
