@@ -69,6 +69,7 @@ def test_detect_language(text: str, language: str) -> None:
         # a count of days is not answered by a number of years ...
         ("How many days did he stay?", "Es war sein erster Besuch seit drei Jahren.", False),
         ("How many days did the trip last?", "Die Reise dauerte zwei Tage.", True),
+        ("Wie viele Tagungen gab es?", "Es gab drei Treffen.", True),  # no unit
         # ... nor a count of one group by the number of another
         ("How many Belarusian soldiers?", "Bis zu 9000 russische Soldaten.", False),
         ("Wie viele belarussische Soldaten?", "Bis zu 9000 russische Soldaten.", False),

@@ -87,7 +87,10 @@ def _amounts(text: str) -> set[str]:
 
 
 def _unit_family(word: str) -> str:
-    """'day', 'year', ... for a duration unit word (Tagen, years); '' for any other."""
+    """'day', 'year', ... for a duration unit word (Tagen, years); '' for any other word
+    (Tagung, Tagesschau)."""
+    if not _DURATION_UNITS.fullmatch(word):
+        return ""
     folded = fold(word)
     return next(
         (english for english, german in _UNIT_FAMILIES if folded.startswith((english, german))),
