@@ -139,11 +139,14 @@ def load_embedder(
     threads: int = 0,
     batch_threads: int = 0,
     int8: bool = False,
+    onnx: bool = False,
 ) -> SentenceTransformerEmbedding:
     """Load the embedding model offline; raise ModelError with the fix when it cannot.
 
     `int8`: quantise the linear layers (the "torch-int8" backend); the model name gets
     an "+int8" suffix, so a store built with the other vectors is not mixed with these.
+    `onnx`: run the model's ONNX export with onnxruntime on `threads` threads (exported
+    beside the model on first use); the model name gets an "+onnx" suffix likewise.
     """
     target = resolve_embed_model(name, cache_dir)
     local = Path(target).exists()
@@ -152,6 +155,17 @@ def load_embedder(
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    model_name = Path(target).name if local else target
+    if onnx:
+        from index.models.onnx_embedder import load_onnx_model
+
+        return SentenceTransformerEmbedding(
+            load_onnx_model(target, local, cache_dir, threads),
+            model_name=model_name + "+onnx",
+            query_prompt=query_prompt,
+            document_prompt=document_prompt,
+            embed_batch_size=batch_size,
+        )
     try:
         import torch
         from sentence_transformers import SentenceTransformer
@@ -168,7 +182,6 @@ def load_embedder(
             f"cannot load the embedding model from {target}: {error}. If the "
             "files are damaged, delete the folder and run: python app.py provision"
         ) from None
-    model_name = Path(target).name if local else target
     if int8:
         model = quantize_int8(model)
         model_name += "+int8"

@@ -1,0 +1,310 @@
+"""The embedding model through ONNX Runtime: sentence-transformers' vectors, faster on CPU.
+
+The whole sentence-transformers forward (transformer, pooling, dense layers, normalisation)
+is exported once with `torch.onnx` into `<model folder>-onnx/model.onnx` (the weights in
+`model.onnx.data`) beside the model (temporary files, then renames), checked against
+torch, and run with onnxruntime from then on. `OnnxSentenceModel` looks like the few
+parts of a SentenceTransformer that `SentenceTransformerEmbedding` uses (`encode`,
+`tokenizer`, `prompts`, `max_seq_length`), so the backend sits behind the same seam.
+
+EmbeddingGemma builds its attention masks with `torch.vmap`, which the exporter cannot
+trace; the export wrapper passes the two masks (bidirectional, and bidirectional within
+the sliding window) ready-made, as transformers allows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.errors import ModelError
+
+ONNX_FILE = "model.onnx"
+DATA_SUFFIX = ".data"  # the weights, beside the graph
+EXPORT_FORMAT = 2  # 2: weights in model.onnx.data; a stamp of another format re-exports
+STAMP_FILE = "export.json"
+MIN_EXPORT_COSINE = 0.999
+_CHECK_TEXTS = (
+    "Wie viele Menschen leben in der Stadt?",
+    "The council approved the new budget on Tuesday after a long debate about schools.",
+)
+
+
+def onnx_dir(target: str, cache_dir: Path) -> Path:
+    """Where the exported model of `target` (a folder or a hub id) is kept."""
+    path = Path(target)
+    if path.exists():
+        return path.resolve().parent / f"{path.resolve().name}-onnx"
+    return cache_dir / "models" / (target.replace("/", "--") + "-onnx")
+
+
+def source_stamp(target: str) -> dict[str, Any]:
+    """What the export was made from: the model and the sizes and times of its weights."""
+    path = Path(target)
+    if not path.exists():
+        return {"format": EXPORT_FORMAT, "source": target}
+    weights = sorted(
+        item
+        for pattern in ("*.safetensors", "*.bin", "*/*.safetensors", "*/*.bin")
+        for item in path.glob(pattern)
+    )
+    return {
+        "format": EXPORT_FORMAT,
+        "source": str(path.resolve()),
+        "weights": {
+            str(item.relative_to(path)): [item.stat().st_size, int(item.stat().st_mtime)]
+            for item in weights
+        },
+    }
+
+
+def _read_stamp(folder: Path) -> dict[str, Any] | None:
+    try:
+        stamp = json.loads((folder / STAMP_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return stamp if isinstance(stamp, dict) else None
+
+
+def sentence_forward(model: Any) -> Any:
+    """A torch module: (input_ids, attention_mask) -> the model's normalised sentence vector."""
+    import torch
+
+    backbone = model[0].auto_model
+    config = backbone.config
+    window = int(getattr(config, "sliding_window", 0) or 0)
+    bidirectional = bool(getattr(config, "use_bidirectional_attention", False))
+
+    class SentenceForward(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.backbone = backbone
+            self.heads = torch.nn.ModuleList(list(model)[1:])
+
+        def forward(self, input_ids: Any, attention_mask: Any) -> Any:
+            mask: Any = attention_mask
+            if bidirectional:
+                batch, length = input_ids.shape
+                full = attention_mask.bool()[:, None, None, :].expand(batch, 1, length, length)
+                positions = torch.arange(length, device=input_ids.device)
+                near = (positions[None, :] - positions[:, None]).abs() < window
+                mask = {"full_attention": full, "sliding_attention": full & near[None, None]}
+            output = self.backbone(input_ids=input_ids, attention_mask=mask, use_cache=False)
+            features = {
+                "input_ids": input_ids,
+                "attention_mask": attention_mask,
+                "token_embeddings": output.last_hidden_state,
+            }
+            for head in self.heads:
+                features = head(features)
+            return features["sentence_embedding"]
+
+    return SentenceForward().eval()
+
+
+def export_onnx(model: Any, path: Path) -> None:
+    """Export a SentenceTransformer's whole forward to `path`, weights in `path`.data.
+
+    Weights in a separate file are memory-mapped by onnxruntime: a process loads in
+    about 2 s and keeps only the pages it touches (most of the 262k-token embedding
+    table stays on disk). Both files are written in a temporary folder first, then
+    renamed into place, the weights before the graph that names them.
+    """
+    import onnx
+    import torch
+
+    forward = sentence_forward(model)
+    sample = model.tokenizer(list(_CHECK_TEXTS), padding=True, return_tensors="pt")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
+    dynamic = {
+        "input_ids": {0: "batch", 1: "tokens"},
+        "attention_mask": {0: "batch", 1: "tokens"},
+        "sentence_embedding": {0: "batch"},
+    }
+    data = path.name + DATA_SUFFIX
+    try:
+        with torch.no_grad():
+            torch.onnx.export(
+                forward,
+                (sample["input_ids"], sample["attention_mask"]),
+                str(temporary / "whole.onnx"),
+                input_names=["input_ids", "attention_mask"],
+                output_names=["sentence_embedding"],
+                dynamic_axes=dynamic,
+                opset_version=17,
+                dynamo=False,
+            )
+        graph = onnx.load(str(temporary / "whole.onnx"))
+        (temporary / "whole.onnx").unlink()
+        onnx.save_model(
+            graph,
+            str(temporary / path.name),
+            save_as_external_data=True,
+            all_tensors_to_one_file=True,
+            location=data,
+            size_threshold=1024,
+        )
+        del graph
+        os.replace(temporary / data, path.with_name(data))
+        os.replace(temporary / path.name, path)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+
+
+class OnnxSentenceModel:
+    """An exported sentence-transformers model run by onnxruntime; encodes like `encode`."""
+
+    def __init__(
+        self,
+        session: Any,
+        tokenizer: Any,
+        prompts: dict[str, str],
+        max_seq_length: int,
+    ) -> None:
+        self.session = session
+        self.tokenizer = tokenizer
+        self.prompts = prompts
+        self.max_seq_length = max_seq_length
+
+    def encode(
+        self,
+        texts: Sequence[str],
+        prompt_name: str | None = None,
+        batch_size: int = 16,
+        **_: Any,
+    ) -> np.ndarray:
+        """Normalised vectors of `texts`, the prompt put before each, longest batched first."""
+        prompt = self.prompts.get(prompt_name, "") if prompt_name else ""
+        inputs = [prompt + text for text in texts]
+        order = sorted(range(len(inputs)), key=lambda index: -len(inputs[index]))
+        vectors: list[np.ndarray] = [np.empty(0)] * len(inputs)
+        size = max(1, batch_size)
+        for begin in range(0, len(order), size):
+            indices = order[begin : begin + size]
+            encoded = self.tokenizer(
+                [inputs[index] for index in indices],
+                padding=True,
+                truncation=True,
+                max_length=self.max_seq_length,
+                return_tensors="np",
+            )
+            (batch,) = self.session.run(
+                None,
+                {
+                    "input_ids": encoded["input_ids"].astype(np.int64),
+                    "attention_mask": encoded["attention_mask"].astype(np.int64),
+                },
+            )
+            for index, vector in zip(indices, batch, strict=True):
+                vectors[index] = vector
+        if not vectors:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.stack(vectors)
+
+
+def onnx_session(path: Path, threads: int) -> Any:
+    """An onnxruntime CPU session on `threads` threads (0: onnxruntime decides)."""
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    if threads > 0:
+        options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    # no busy-waiting between operators: the cores are shared with other work
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return onnxruntime.InferenceSession(
+        str(path), sess_options=options, providers=["CPUExecutionProvider"]
+    )
+
+
+def _export_checked(
+    target: str, local: bool, folder: Path, stamp: dict[str, Any], say: Callable[[str], None]
+) -> None:
+    """Export `target` into `folder`, check it against torch, then write the stamp."""
+    try:
+        import onnx  # noqa: F401  (torch.onnx writes the file with it)
+    except ImportError:
+        raise ModelError(
+            "exporting the embedding model for the onnx backend needs the onnx package, "
+            "which is not installed; run: pip install onnx (or pip install -e .)"
+        ) from None
+    from sentence_transformers import SentenceTransformer
+
+    say(f"exporting the embedding model to ONNX once (about a minute): {folder}")
+    model = SentenceTransformer(target, device="cpu", local_files_only=local)
+    path = folder / ONNX_FILE
+    export_onnx(model, path)
+    prompts = dict(getattr(model, "prompts", {}) or {})
+    max_seq_length = int(getattr(model, "max_seq_length", 512) or 512)
+    exported = OnnxSentenceModel(onnx_session(path, 0), model.tokenizer, prompts, max_seq_length)
+    expected = model.encode(list(_CHECK_TEXTS), normalize_embeddings=True, convert_to_numpy=True)
+    cosine = float(np.min(np.sum(expected * exported.encode(list(_CHECK_TEXTS)), axis=1)))
+    if cosine < MIN_EXPORT_COSINE:
+        raise ModelError(
+            f"the ONNX export of {target} does not reproduce its vectors (cosine {cosine:.4f}); "
+            "use NEWSRAG_EMBED_BACKEND=torch for this model"
+        )
+    stamp = {**stamp, "prompts": prompts, "max_seq_length": max_seq_length, "cosine": cosine}
+    temporary = folder / f"{STAMP_FILE}.tmp-{os.getpid()}"
+    temporary.write_text(json.dumps(stamp, indent=2), encoding="utf-8")
+    os.replace(temporary, folder / STAMP_FILE)
+
+
+def load_onnx_model(
+    target: str,
+    local: bool,
+    cache_dir: Path,
+    threads: int = 0,
+    say: Callable[[str], None] | None = None,
+) -> OnnxSentenceModel:
+    """The ONNX model of `target`: exported on first use, loaded with onnxruntime after."""
+    try:
+        import onnxruntime  # noqa: F401
+    except ImportError:
+        raise ModelError(
+            "the onnx embedding backend needs ONNX Runtime, which is not installed; run: "
+            "pip install onnxruntime (or pip install -e .), or set NEWSRAG_EMBED_BACKEND=torch"
+        ) from None
+    folder = onnx_dir(target, cache_dir)
+    stamp = source_stamp(target)
+    saved = _read_stamp(folder)
+    current = saved is not None and all(saved.get(key) == value for key, value in stamp.items())
+    files = (folder / ONNX_FILE, folder / (ONNX_FILE + DATA_SUFFIX))
+    if not current or not all(file.is_file() for file in files):
+        report = say or (lambda message: print(message, file=sys.stderr, flush=True))
+        try:
+            _export_checked(target, local, folder, stamp, report)
+        except ModelError:
+            raise
+        except Exception as error:
+            raise ModelError(
+                f"cannot export the embedding model {target} to ONNX: {error}. "
+                "Use NEWSRAG_EMBED_BACKEND=torch"
+            ) from None
+        saved = _read_stamp(folder) or {}
+    assert saved is not None
+    from transformers import AutoTokenizer
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(target, local_files_only=local)
+        session = onnx_session(folder / ONNX_FILE, threads)
+    except Exception as error:
+        raise ModelError(
+            f"cannot load the ONNX embedding model from {folder}: {error}. Delete that folder "
+            "to export it again"
+        ) from None
+    return OnnxSentenceModel(
+        session,
+        tokenizer,
+        dict(saved.get("prompts") or {}),
+        int(saved.get("max_seq_length") or 512),
+    )

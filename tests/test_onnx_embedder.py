@@ -1,0 +1,115 @@
+"""The onnx embedding backend: settings, the missing-runtime message, batching order."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from index.errors import ModelError, SettingsError
+from index.models.onnx_embedder import OnnxSentenceModel, load_onnx_model, onnx_dir
+from index.settings import load_settings
+
+
+def test_the_onnx_backend_is_a_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSRAG_EMBED_BACKEND", "onnx")
+    assert load_settings().embed_backend == "onnx"
+
+
+def test_an_unknown_backend_is_named_with_the_choices(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSRAG_EMBED_BACKEND", "onnx-int8")
+    with pytest.raises(SettingsError) as caught:
+        load_settings()
+    text = str(caught.value)
+    assert "NEWSRAG_EMBED_BACKEND" in text and "'onnx'" in text and "\n" not in text
+
+
+def test_a_missing_onnxruntime_names_the_fix(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # import raises ImportError
+    with pytest.raises(ModelError, match="pip install onnxruntime"):
+        load_onnx_model(str(tmp_path), True, tmp_path)
+    assert not (tmp_path.parent / f"{tmp_path.name}-onnx").exists()
+
+
+def test_a_missing_onnx_package_names_the_fix(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    pytest.importorskip("onnxruntime")
+    monkeypatch.setitem(sys.modules, "onnx", None)
+    with pytest.raises(ModelError, match="pip install onnx"):
+        load_onnx_model(str(tmp_path), True, tmp_path, say=lambda message: None)
+
+
+def test_the_export_lives_beside_the_model(tmp_path: Path) -> None:
+    model = tmp_path / "embeddinggemma-300m"
+    model.mkdir()
+    assert onnx_dir(str(model), tmp_path / "cache") == tmp_path / "embeddinggemma-300m-onnx"
+    assert onnx_dir("org/model", tmp_path) == tmp_path / "models" / "org--model-onnx"
+
+
+class _Tokenizer:
+    def __call__(self, texts: list[str], **_: Any) -> dict[str, np.ndarray]:
+        width = max(len(text) for text in texts)
+        ids = np.array([[len(text)] + [0] * (width - 1) for text in texts])
+        return {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+
+
+class _Session:
+    def __init__(self) -> None:
+        self.batches: list[int] = []
+
+    def run(self, _: Any, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
+        ids = feeds["input_ids"]
+        self.batches.append(len(ids))
+        return [np.stack([[float(row[0]), 1.0] for row in ids])]
+
+
+def test_vectors_come_back_in_the_order_of_the_texts() -> None:
+    session = _Session()
+    model = OnnxSentenceModel(session, _Tokenizer(), {"document": "d: "}, 64)
+    texts = ["a", "ccc", "bb", "dddd", "e"]
+    vectors = model.encode(texts, prompt_name="document", batch_size=2)
+    assert [int(vector[0]) for vector in vectors] == [len("d: " + text) for text in texts]
+    assert session.batches == [2, 2, 1]
+    assert model.encode([], prompt_name="document").shape[0] == 0
+
+
+@pytest.mark.slow
+def test_onnx_vectors_are_the_torch_vectors(real_embedder: Any) -> None:
+    """Exports on first use (about a minute), then loads; cosine >= 0.999 against torch."""
+    from index.models.embedder import load_embedder
+
+    settings = load_settings()
+    onnx = load_embedder(
+        settings.embed_model,
+        settings.cache_dir,
+        settings.embed_query_prompt,
+        settings.embed_document_prompt,
+        settings.embed_batch_size,
+        threads=1,
+        onnx=True,
+    )
+    assert onnx.model_name == real_embedder.model_name + "+onnx"
+    passages = [
+        "Am Montag traf sich Kreml-Chef Wladimir Putin mit Alexander Lukaschenko in Minsk.",
+        "Die Kampftruppe könnten bis zu 9000 russische Soldaten bilden.",
+        "Short.",
+    ]
+    questions = ["Who met Putin in Minsk?", "Wie viele Soldaten könnten dazu gehören?"]
+    pairs = [
+        (onnx.get_text_embedding_batch(passages), real_embedder.get_text_embedding_batch(passages)),
+        (
+            [onnx.get_query_embedding(question) for question in questions],
+            [real_embedder.get_query_embedding(question) for question in questions],
+        ),
+    ]
+    for mine, theirs in pairs:
+        cosines = np.sum(np.array(mine) * np.array(theirs), axis=1)
+        assert cosines.min() >= 0.999
+    assert onnx.count_tokens(passages[0]) == real_embedder.count_tokens(passages[0])
+    assert onnx.max_tokens == real_embedder.max_tokens
