@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     # and run by onnxruntime: the same vectors, faster on CPU; eval/bench_onnx.py), or
     # "openai" (an OpenAI-compatible /v1/embeddings server, e.g. Text Embeddings Inference
     # or Infinity on a GPU machine).
-    embed_backend: Literal["torch", "torch-int8", "onnx", "openai"] = "torch"
+    embed_backend: Literal["torch", "torch-int8", "onnx", "openai"] = "onnx"
     embed_server_url: str = "http://127.0.0.1:8081/v1"
     embed_server_model: str = "embeddinggemma-300m"
     embed_server_api_key_env: str = "EMBED_API_KEY"

@@ -146,7 +146,8 @@ def load_embedder(
     `int8`: quantise the linear layers (the "torch-int8" backend); the model name gets
     an "+int8" suffix, so a store built with the other vectors is not mixed with these.
     `onnx`: run the model's ONNX export with onnxruntime on `threads` threads (exported
-    beside the model on first use); the model name gets an "+onnx" suffix likewise.
+    beside the model on first use, and refused unless it reproduces the torch vectors to
+    cosine 0.999): the same vectors, so the model name stays and one index serves both.
     """
     target = resolve_embed_model(name, cache_dir)
     local = Path(target).exists()
@@ -161,7 +162,7 @@ def load_embedder(
 
         return SentenceTransformerEmbedding(
             load_onnx_model(target, local, cache_dir, threads),
-            model_name=model_name + "+onnx",
+            model_name=model_name,
             query_prompt=query_prompt,
             document_prompt=document_prompt,
             embed_batch_size=batch_size,
