@@ -66,12 +66,10 @@ def cmd_provision(args: argparse.Namespace) -> int:
         return 1
     for name in names:
         provision(SPECS[name], settings.cache_dir)
-    if "embedder" in names and settings.embed_backend == "onnx" and not settings.embed_model:
-        from index.models.embedder import resolve_embed_model
-        from index.models.onnx_embedder import load_onnx_model
+    if "embedder" in names and settings.embed_backend == "onnx":
+        from index.wiring import build_embedder
 
-        # the onnx backend's one-time export (about a minute), here rather than at first use
-        load_onnx_model(resolve_embed_model("", settings.cache_dir), True, settings.cache_dir)
+        build_embedder(settings)  # the onnx backend's one-time export, here, not at first use
     return 0
 
 
