@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index.answer.evidence import score_evidence, window_vectors
@@ -77,7 +78,8 @@ def _row(chunk: str, start: int, vector: list[float]) -> StoredSentence:
 
 def test_a_sentence_window_adds_half_of_each_neighbour_in_the_same_passage() -> None:
     rows = [_row("c1", 0, [1.0, 0.0]), _row("c1", 10, [0.0, 1.0]), _row("c2", 20, [1.0, 1.0])]
-    assert window_vectors(rows) == [[1.0, 0.5], [0.5, 1.0], [1.0, 1.0]]
+    vectors = np.asarray([row.vector for row in rows])
+    assert window_vectors(vectors, rows).tolist() == [[1.0, 0.5], [0.5, 1.0], [1.0, 1.0]]
 
 
 def test_window_weight_lets_a_sentence_win_with_its_neighbours_subject() -> None:

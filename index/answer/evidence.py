@@ -13,20 +13,13 @@ from index.text.vectors import cosine_rows
 from index.types import Evidence, Passage, Retrieval, StoredSentence
 
 
-def window_vectors(sentence_rows: Sequence[StoredSentence]) -> list[list[float]]:
-    """Each sentence's vector plus half of each neighbour's in the same passage.
+def window_vectors(vectors: np.ndarray, sentence_rows: Sequence[StoredSentence]) -> np.ndarray:
+    """Each sentence's vector (row i of `vectors` is sentence i) plus half of each
+    neighbour's in the same passage, as one matrix built with array shifts.
 
     A sentence like "Sie seien ... vereint" says little alone; with the sentence before
     it, which names its subject, it can match the question.
     """
-    if not sentence_rows:
-        return []
-    vectors = np.asarray([row.vector for row in sentence_rows], dtype=np.float64)
-    return _windows(vectors, sentence_rows).tolist()  # type: ignore[no-any-return]
-
-
-def _windows(vectors: np.ndarray, sentence_rows: Sequence[StoredSentence]) -> np.ndarray:
-    """window_vectors as one matrix (row i is sentence i), built with array shifts."""
     chunks = np.asarray([row.chunk_id for row in sentence_rows], dtype=object)
     same = chunks[1:] == chunks[:-1]  # same[i]: sentences i and i + 1 share a passage
     mixed = vectors.copy()
@@ -57,7 +50,7 @@ def score_evidence(
     similarities = cosine_rows(query, vectors)
     closeness = similarities
     if window_weight:
-        windowed = cosine_rows(query, _windows(vectors, sentence_rows))
+        windowed = cosine_rows(query, window_vectors(vectors, sentence_rows))
         closeness = (1 - window_weight) * similarities + window_weight * windowed
     result = []
     for index, row in enumerate(sentence_rows):
