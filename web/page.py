@@ -428,12 +428,6 @@ def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
     if problem:
         print(f"warning: {problem}", file=sys.stderr, flush=True)
     runtime = Runtime(retry_seconds=settings.load_retry_seconds)
-    print(
-        "loading models in the background; the page is usable when the status says Ready",
-        file=sys.stderr,
-        flush=True,
-    )
-    runtime.start(lambda progress: load_components(settings, progress))
     page = build_page(
         runtime,
         feedback,
@@ -441,4 +435,13 @@ def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
         extractive_limit=settings.extractive_concurrency,
         generative_limit=settings.generative_concurrency,
     )
-    launch(page, host, port, auth=access.auth, queue_size=settings.queue_size)
+    launch(page, host, port, block=False, auth=access.auth, queue_size=settings.queue_size)
+    # Loading starts once the page is served: its imports would otherwise compete with
+    # building and starting the page for the same two cores and the GIL.
+    print(
+        "loading models in the background; the page is usable when the status says Ready",
+        file=sys.stderr,
+        flush=True,
+    )
+    runtime.start(lambda progress: load_components(settings, progress))
+    page.block_thread()

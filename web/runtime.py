@@ -156,12 +156,15 @@ class Runtime:
 
 def load_components(settings: Any, progress: Progress) -> Any:
     """Build the components from settings (index.wiring) and index the corpus on first run."""
+    from index.text.tokens import stem
     from index.wiring import build, ensure_index
 
     progress(0.05, "loading the embedding model")
     components = build(settings)
     progress(0.5, "checking the index")
     ensure_index(components, lambda fraction, message: progress(0.5 + fraction / 2, message))
+    progress(0.99, "loading the text tools")
+    stem("warm")  # imports NLTK's stemmer (about 2 s): here, not in the first answer
     # The page is ready now; the LLM and the renderings warm up behind it.
     threading.Thread(
         target=_warm_up, args=(components,), name="newsrag-warm-up", daemon=True

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from index.errors import ModelError
+from index.models.fast_tokenizer import load_fast_tokenizer
 
 ONNX_FILE = "model.onnx"
 DATA_SUFFIX = ".data"  # the weights, beside the graph
@@ -259,6 +260,18 @@ def _export_checked(
     os.replace(temporary, folder / STAMP_FILE)
 
 
+def load_tokenizer(target: str, local: bool) -> Any:
+    """The model's tokenizer: read from its `tokenizer.json` when the folder has one (no
+    torch import), else transformers' AutoTokenizer."""
+    if Path(target).is_dir():
+        fast = load_fast_tokenizer(Path(target))
+        if fast is not None:
+            return fast
+    from transformers import AutoTokenizer
+
+    return AutoTokenizer.from_pretrained(target, local_files_only=local)
+
+
 def load_onnx_model(
     target: str,
     local: bool,
@@ -292,10 +305,8 @@ def load_onnx_model(
             ) from None
         saved = _read_stamp(folder) or {}
     assert saved is not None
-    from transformers import AutoTokenizer
-
     try:
-        tokenizer = AutoTokenizer.from_pretrained(target, local_files_only=local)
+        tokenizer = load_tokenizer(target, local)
         session = onnx_session(folder / ONNX_FILE, threads)
     except Exception as error:
         raise ModelError(
