@@ -1,11 +1,14 @@
 """Cold start: seconds from `python app.py serve` to the page, and to the first answer.
 
     python -m eval.cold --chroma var/bench/1/chroma --corpus corpus [--runs 3] [--json FILE]
+        [--generative]
 
 Starts the app as a plain process on a free port against an existing store (so the
 index is checked, not built), times the first HTTP 200 of the page and the first
 extractive answer through the `/ask` API, stops the process, and repeats. Reports each
-run and the median, and the worker's memory after its first answer.
+run and the median, and the worker's memory after its first answer. `--generative` also
+times the first generative answer (the English headline question, asked right after the
+first extractive one) and whether it came back generative or fell back.
 """
 
 from __future__ import annotations
@@ -15,20 +18,29 @@ import json
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 from eval.procs import free_port, rss_mb, start_worker, stop, wait_http
 
+HEADLINE_QUESTION = "Does Belarus enter the war?"
 
-def first_answer(url: str, timeout: float, started: float) -> float:
-    """Seconds from `started` until the `/ask` API answers a question."""
+
+def first_answer(
+    url: str,
+    timeout: float,
+    started: float,
+    question: str = "Wer ist Lisa Gürth?",
+    mode: str = "extractive",
+) -> tuple[float, str]:
+    """Seconds from `started` until the `/ask` API answers `question`, and the answer's mode."""
     from gradio_client import Client
 
     client = None
     while time.monotonic() - started < timeout:
         try:
             client = client or Client(url, verbose=False)
-            client.predict("Wer ist Lisa Gürth?", 0, "extractive", api_name="/ask")
-            return time.monotonic() - started
+            answer = client.predict(question, 0, mode, api_name="/ask")
+            return time.monotonic() - started, str(answer.get("mode", ""))
         except Exception:  # still loading
             time.sleep(0.1)
     raise TimeoutError(f"no answer from {url} within {timeout:.0f} s")
@@ -46,12 +58,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--timeout", type=float, default=300)
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--generative", action="store_true", help="also time the first generative answer"
+    )
     args = parser.parse_args(argv)
     env = {
         "NEWSRAG_CHROMA_PATH": str(args.chroma.resolve()),
         "NEWSRAG_CORPUS_DIR": str(args.corpus.resolve()),
     }
-    runs = []
+    runs: list[dict[str, Any]] = []
     for _ in range(args.runs):
         port = free_port()
         url = f"http://127.0.0.1:{port}/"
@@ -59,20 +74,30 @@ def main(argv: list[str] | None = None) -> int:
         process = start_worker(port, env, args.chroma.parent / f"cold-{port}.log")
         try:
             page = wait_http(url, args.timeout)
-            answer = first_answer(url, args.timeout, started)
+            answer, _ = first_answer(url, args.timeout, started)
             memory = rss_mb(process.pid)
-        finally:
-            stop(process)
-        runs.append(
-            {
+            run: dict[str, Any] = {
                 "page_s": round(page, 2),
                 "first_answer_s": round(answer, 2),
                 "rss_mb": round(memory.get("rss_mb", 0)),
             }
-        )
+            if args.generative:
+                generative, mode = first_answer(
+                    url, args.timeout, started, HEADLINE_QUESTION, "generative"
+                )
+                run |= {"first_generative_s": round(generative, 2), "generative_mode": mode}
+        finally:
+            stop(process)
+        runs.append(run)
         print(
             f"page {page:.1f} s, first extractive answer {answer:.1f} s, "
-            f"RSS {memory.get('rss_mb', 0):.0f} MB",
+            f"RSS {memory.get('rss_mb', 0):.0f} MB"
+            + (
+                f", first generative answer {run['first_generative_s']} s "
+                f"(mode {run['generative_mode']})"
+                if args.generative
+                else ""
+            ),
             flush=True,
         )
     result = {
@@ -80,6 +105,10 @@ def main(argv: list[str] | None = None) -> int:
         "page_s_median": statistics.median(run["page_s"] for run in runs),
         "first_answer_s_median": statistics.median(run["first_answer_s"] for run in runs),
     }
+    if args.generative:
+        result["first_generative_s_median"] = statistics.median(
+            run["first_generative_s"] for run in runs
+        )
     print(
         f"median: page {result['page_s_median']} s, first answer "
         f"{result['first_answer_s_median']} s"
