@@ -79,6 +79,7 @@ def build_embedder(settings: Settings, http_client: Any = None) -> Embedder:
         batch_threads=settings.ingest_torch_threads,
         int8=settings.embed_backend == "torch-int8",
         onnx=settings.embed_backend == "onnx",
+        query_int8=settings.embed_query_int8,
     )
 
 

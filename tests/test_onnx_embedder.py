@@ -79,6 +79,46 @@ def test_vectors_come_back_in_the_order_of_the_texts() -> None:
     assert model.encode([], prompt_name="document").shape[0] == 0
 
 
+def test_questions_run_on_the_query_session_and_passages_on_the_other() -> None:
+    passages, questions = _Session(), _Session()
+    model = OnnxSentenceModel(
+        passages, _Tokenizer(), {"query": "q: ", "document": "d: "}, 64, query_session=questions
+    )
+    model.encode(["a", "b", "c"], prompt_name="document")
+    model.encode(["who?"], prompt_name="query")
+    model.encode(["plain"])
+    assert passages.batches == [3, 1] and questions.batches == [1]
+
+
+@pytest.mark.slow
+def test_int8_question_vectors_stay_close_to_fp32() -> None:
+    """The int8 copy is made on first use (about 10 s) and used for questions only."""
+    from index.models.embedder import load_embedder
+
+    settings = load_settings()
+    int8, fp32 = (
+        load_embedder(
+            settings.embed_model,
+            settings.cache_dir,
+            settings.embed_query_prompt,
+            settings.embed_document_prompt,
+            settings.embed_batch_size,
+            threads=1,
+            onnx=True,
+            query_int8=quantized,
+        )
+        for quantized in (True, False)
+    )
+    assert int8._model.query_session is not None and fp32._model.query_session is None
+    questions = ["Who met Putin in Minsk?", "Wie viele Soldaten könnten dazu gehören?"]
+    mine = np.array([int8.get_query_embedding(question) for question in questions])
+    theirs = np.array([fp32.get_query_embedding(question) for question in questions])
+    cosines = np.sum(mine * theirs, axis=1)
+    assert 0.95 <= cosines.min() < 0.99999  # close, and really the other model
+    passage = "Die Kampftruppe könnten bis zu 9000 russische Soldaten bilden."
+    assert int8.get_text_embedding(passage) == fp32.get_text_embedding(passage)
+
+
 @pytest.mark.slow
 def test_onnx_vectors_are_the_torch_vectors() -> None:
     """Exports on first use (about a minute), then loads; cosine >= 0.999 against torch."""

@@ -156,6 +156,7 @@ class Runtime:
 
 def load_components(settings: Any, progress: Progress) -> Any:
     """Build the components from settings (index.wiring) and index the corpus on first run."""
+    from index.text.language import load_detectors
     from index.text.tokens import stem
     from index.wiring import build, ensure_index
 
@@ -164,7 +165,9 @@ def load_components(settings: Any, progress: Progress) -> Any:
     progress(0.5, "checking the index")
     ensure_index(components, lambda fraction, message: progress(0.5 + fraction / 2, message))
     progress(0.99, "loading the text tools")
-    stem("warm")  # imports NLTK's stemmer (about 2 s): here, not in the first answer
+    # NLTK's stemmer import and lingua's models (about 2 s each): here, not in the first answer
+    stem("warm")
+    load_detectors()
     # The page is ready now; the LLM and the renderings warm up behind it.
     threading.Thread(
         target=_warm_up, args=(components,), name="newsrag-warm-up", daemon=True

@@ -140,6 +140,7 @@ def load_embedder(
     batch_threads: int = 0,
     int8: bool = False,
     onnx: bool = False,
+    query_int8: bool = False,
 ) -> SentenceTransformerEmbedding:
     """Load the embedding model offline; raise ModelError with the fix when it cannot.
 
@@ -148,6 +149,7 @@ def load_embedder(
     `onnx`: run the model's ONNX export with onnxruntime on `threads` threads (exported
     beside the model on first use, and refused unless it reproduces the torch vectors to
     cosine 0.999): the same vectors, so the model name stays and one index serves both.
+    `query_int8` (onnx only): questions through an int8 copy of the export, passages fp32.
     """
     target = resolve_embed_model(name, cache_dir)
     local = Path(target).exists()
@@ -161,7 +163,9 @@ def load_embedder(
         from index.models.onnx_embedder import load_onnx_model
 
         return SentenceTransformerEmbedding(
-            load_onnx_model(target, local, cache_dir, threads),
+            load_onnx_model(
+                target, local, cache_dir, threads, query_int8=query_int8, query_prompt=query_prompt
+            ),
             model_name=model_name,
             query_prompt=query_prompt,
             document_prompt=document_prompt,

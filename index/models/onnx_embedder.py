@@ -33,6 +33,11 @@ DATA_SUFFIX = ".data"  # the weights, beside the graph
 EXPORT_FORMAT = 2  # 2: weights in model.onnx.data; a stamp of another format re-exports
 STAMP_FILE = "export.json"
 MIN_EXPORT_COSINE = 0.999
+INT8_FILE = "model.int8.onnx"  # question vectors: the export's MatMuls quantised to int8
+INT8_STAMP_FILE = "int8.json"
+# An int8 question vector is checked against the fp32 one; dev questions gave 0.98-0.99
+# with the same retrieval (BENCHMARKS.md). Below this the int8 copy is not used.
+MIN_INT8_COSINE = 0.95
 _CHECK_TEXTS = (
     "Wie viele Menschen leben in der Stadt?",
     "The council approved the new budget on Tuesday after a long debate about schools.",
@@ -68,11 +73,7 @@ def source_stamp(target: str) -> dict[str, Any]:
 
 
 def _read_stamp(folder: Path) -> dict[str, Any] | None:
-    try:
-        stamp = json.loads((folder / STAMP_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return stamp if isinstance(stamp, dict) else None
+    return _read_stamp_file(folder / STAMP_FILE)
 
 
 def sentence_forward(model: Any) -> Any:
@@ -170,11 +171,15 @@ class OnnxSentenceModel:
         tokenizer: Any,
         prompts: dict[str, str],
         max_seq_length: int,
+        query_session: Any = None,
+        query_prompt: str = "query",
     ) -> None:
         self.session = session
         self.tokenizer = tokenizer
         self.prompts = prompts
         self.max_seq_length = max_seq_length
+        self.query_session = query_session  # texts encoded with `query_prompt` run here
+        self.query_prompt = query_prompt
 
     def encode(
         self,
@@ -185,6 +190,9 @@ class OnnxSentenceModel:
     ) -> np.ndarray:
         """Normalised vectors of `texts`, the prompt put before each, longest batched first."""
         prompt = self.prompts.get(prompt_name, "") if prompt_name else ""
+        session = self.session
+        if self.query_session is not None and prompt_name and prompt_name == self.query_prompt:
+            session = self.query_session
         inputs = [prompt + text for text in texts]
         order = sorted(range(len(inputs)), key=lambda index: -len(inputs[index]))
         vectors: list[np.ndarray] = [np.empty(0)] * len(inputs)
@@ -198,7 +206,7 @@ class OnnxSentenceModel:
                 max_length=self.max_seq_length,
                 return_tensors="np",
             )
-            (batch,) = self.session.run(
+            (batch,) = session.run(
                 None,
                 {
                     "input_ids": encoded["input_ids"].astype(np.int64),
@@ -260,6 +268,70 @@ def _export_checked(
     os.replace(temporary, folder / STAMP_FILE)
 
 
+def quantize_for_queries(folder: Path) -> None:
+    """Write the int8 copy of `folder`'s export (onnxruntime's dynamic quantisation of the
+    MatMul weights, about 10 s), weights beside it; temporary files, then renames."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    temporary = Path(tempfile.mkdtemp(prefix=f".{INT8_FILE}.tmp-", dir=folder))
+    try:
+        quantize_dynamic(
+            str(folder / ONNX_FILE),
+            str(temporary / INT8_FILE),
+            weight_type=QuantType.QInt8,
+            op_types_to_quantize=["MatMul"],
+            use_external_data_format=True,
+        )
+        data = INT8_FILE + DATA_SUFFIX
+        if (temporary / data).is_file():
+            os.replace(temporary / data, folder / data)
+        os.replace(temporary / INT8_FILE, folder / INT8_FILE)
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+
+
+def query_session(
+    folder: Path,
+    model: OnnxSentenceModel,
+    threads: int,
+    query_prompt: str,
+    say: Callable[[str], None],
+) -> Any:
+    """The int8 session for question vectors, made on first use and checked against the
+    fp32 model (cosine >= MIN_INT8_COSINE); None, with a warning, when it fails that."""
+    export_stamp = _read_stamp(folder)
+    saved = _read_stamp_file(folder / INT8_STAMP_FILE)
+    if saved is None or saved.get("export") != export_stamp or not (folder / INT8_FILE).is_file():
+        say("making the int8 copy of the embedding model for questions once (about 10 s)")
+        quantize_for_queries(folder)
+        fresh = onnx_session(folder / INT8_FILE, threads)
+        texts = list(_CHECK_TEXTS)
+        expected = model.encode(texts, prompt_name=query_prompt)
+        quantized = OnnxSentenceModel(fresh, model.tokenizer, model.prompts, model.max_seq_length)
+        got = quantized.encode(texts, prompt_name=query_prompt)
+        cosine = float(np.min(np.sum(expected * got, axis=1)))
+        saved = {"export": export_stamp, "cosine": cosine}
+        temporary = folder / f"{INT8_STAMP_FILE}.tmp-{os.getpid()}"
+        temporary.write_text(json.dumps(saved, indent=2), encoding="utf-8")
+        os.replace(temporary, folder / INT8_STAMP_FILE)
+    cosine = float(saved.get("cosine", 0.0))
+    if cosine < MIN_INT8_COSINE:
+        say(
+            f"warning: the int8 question model is too far from fp32 (cosine {cosine:.3f} < "
+            f"{MIN_INT8_COSINE}); questions use fp32"
+        )
+        return None
+    return onnx_session(folder / INT8_FILE, threads)
+
+
+def _read_stamp_file(path: Path) -> dict[str, Any] | None:
+    try:
+        stamp = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return stamp if isinstance(stamp, dict) else None
+
+
 def load_tokenizer(target: str, local: bool) -> Any:
     """The model's tokenizer: read from its `tokenizer.json` when the folder has one (no
     torch import), else transformers' AutoTokenizer."""
@@ -278,8 +350,14 @@ def load_onnx_model(
     cache_dir: Path,
     threads: int = 0,
     say: Callable[[str], None] | None = None,
+    query_int8: bool = False,
+    query_prompt: str = "query",
 ) -> OnnxSentenceModel:
-    """The ONNX model of `target`: exported on first use, loaded with onnxruntime after."""
+    """The ONNX model of `target`: exported on first use, loaded with onnxruntime after.
+
+    `query_int8`: texts encoded with `query_prompt` (questions) run through an int8 copy
+    (made on first use, checked against fp32); other texts through the fp32 export.
+    """
     try:
         import onnxruntime  # noqa: F401
     except ImportError:
@@ -292,8 +370,8 @@ def load_onnx_model(
     saved = _read_stamp(folder)
     current = saved is not None and all(saved.get(key) == value for key, value in stamp.items())
     files = (folder / ONNX_FILE, folder / (ONNX_FILE + DATA_SUFFIX))
+    report = say or (lambda message: print(message, file=sys.stderr, flush=True))
     if not current or not all(file.is_file() for file in files):
-        report = say or (lambda message: print(message, file=sys.stderr, flush=True))
         try:
             _export_checked(target, local, folder, stamp, report)
         except ModelError:
@@ -313,9 +391,16 @@ def load_onnx_model(
             f"cannot load the ONNX embedding model from {folder}: {error}. Delete that folder "
             "to export it again"
         ) from None
-    return OnnxSentenceModel(
+    model = OnnxSentenceModel(
         session,
         tokenizer,
         dict(saved.get("prompts") or {}),
         int(saved.get("max_seq_length") or 512),
+        query_prompt=query_prompt,
     )
+    if query_int8:
+        try:
+            model.query_session = query_session(folder, model, threads, query_prompt, report)
+        except Exception as error:  # questions still work in fp32
+            report(f"warning: no int8 question model ({error}); questions use fp32")
+    return model

@@ -81,3 +81,10 @@ def identify_language(text: str) -> str | None:
     if code in SUPPORTED:
         return code
     return code if best.value >= _THIRD_LANGUAGE_CONFIDENCE else None
+
+
+def load_detectors() -> None:
+    """Load lingua's language models now (about 2.5 s on 2 cores) rather than in the
+    first question a process answers (servers call this while starting)."""
+    detect_language("Lädt die Modelle")
+    identify_language("Loading the language models")
