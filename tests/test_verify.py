@@ -287,6 +287,10 @@ def test_negation_and_question_shape() -> None:
     assert not is_negated("Man dürfe nicht vergessen, dass Belarus der einzige Verbündete ist.")
     assert not is_negated("Not only Minsk but also Moscow agreed.")
     assert is_negated("Man darf nicht vergessen: Minsk trat nicht in den Krieg ein.")
+    # English renderings of "nicht vergessen, dass" say it in more ways
+    for affirming in ("It is not permissible to forget", "You cannot forget", "Don't forget"):
+        assert not is_negated(f"{affirming} that Belarus is the only ally of Russia.")
+    assert is_negated("They never forgot it, and Minsk did not enter the war.")
     assert is_yes_no_question("Does Belarus enter the war?")
     assert is_yes_no_question("Tritt Belarus in den Krieg ein?")
     assert is_yes_no_question("According to the expert, should the trip be seen as a big deal?")

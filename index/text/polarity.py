@@ -38,9 +38,12 @@ _GERMAN_PREPOSITIONS = _wordset(
 
 # Negation words in phrases that affirm: "Man dürfe nicht vergessen, dass Belarus der
 # einzige Verbündete ist" says that Belarus is; "not only X but Y" says X and Y.
+# English says it in more ways ("must not forget", "cannot forget", "don't forget", "it
+# is not permissible to forget"): a negation up to two words before "forget".
 _AFFIRMING = re.compile(
-    r"\b(nicht (zu )?vergessen|nicht nur|nicht zuletzt|keine?n? zweifel|not (to )?forget|"
-    r"not only|no doubt|not least)\b",
+    r"\b(nicht (zu )?vergessen|nicht nur|nicht zuletzt|keine?n? zweifel|"
+    r"(not|never|cannot)( \w+){0,2} forget|not only|no doubt|not least)\b"
+    r"|n['’]t( \w+)? forget\b",
     re.IGNORECASE,
 )
 
