@@ -153,6 +153,7 @@ def build_generator(settings: Settings, http_client: Any = None) -> Generator:
             settings.llm_threads,
             settings.llm_max_tokens,
             settings.llm_cached_prompts,
+            settings.cache_dir / "llm-states",
         )
     )
 
@@ -336,3 +337,6 @@ def warm_up(components: Components, progress: ProgressCallback | None = None) ->
     prerender(components, progress=progress)
     if components.generator is not None:
         components.answerer.prime(("en", "de"))
+        saver = getattr(components.generator, "save_prompt_states", None)
+        if callable(saver):
+            saver()  # the next start reads them instead of the prompts (tens of seconds)

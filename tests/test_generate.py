@@ -8,6 +8,7 @@ Absage ab" is the denial (like "bestritt ..., in den Krieg einzutreten").
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -342,6 +343,54 @@ def test_prefix_state_cache_keeps_only_the_last_row_of_logits() -> None:
     cache = PrefixStateCache(family_tokens=2)
     cache[(1, 2, 3)] = state
     assert cache[(1, 2, 9)].scores.shape == (1, 8)
+
+
+class _State:
+    """The fields of llama_cpp's LlamaState."""
+
+    def __init__(self, **fields: Any) -> None:
+        self.__dict__.update(fields)
+
+
+def _state(first: int) -> _State:
+    import numpy as np
+
+    return _State(
+        input_ids=np.arange(first, first + 4, dtype=np.intc),
+        scores=np.full((3, 5), float(first), dtype=np.single),
+        n_tokens=4,
+        llama_state=bytes([first, 0, 255]),
+        llama_state_size=3,
+        seed=7,
+    )
+
+
+def test_prompt_states_are_saved_and_read_back_by_the_next_process(tmp_path: Path) -> None:
+    import numpy as np
+
+    cache = PrefixStateCache(family_tokens=2)
+    cache[(1, 2, 3)] = _state(1)
+    cache[(8, 9, 10, 11)] = _state(8)
+    assert cache.save(tmp_path, "weights-a") == 2
+    fresh = PrefixStateCache(family_tokens=2)
+    assert fresh.load(tmp_path, "weights-b", _State) == 0  # other weights: nothing
+    assert fresh.load(tmp_path, "weights-a", _State) == 2
+    restored = fresh[(8, 9, 99)]
+    assert restored.llama_state == bytes([8, 0, 255]) and restored.n_tokens == 4
+    assert restored.input_ids.tolist() == [8, 9, 10, 11] and restored.seed == 7
+    assert np.array_equal(restored.scores, np.full((1, 5), 8.0))  # the last row, as kept
+    assert fresh[(1, 2, 99)].llama_state == bytes([1, 0, 255])
+    cache.states.clear()
+    cache[(1, 2, 4)] = _state(2)
+    assert cache.save(tmp_path, "weights-a") == 1  # replaces what was saved before
+    assert len(list(tmp_path.glob("weights-a-*.npz"))) == 1
+
+
+def test_a_damaged_prompt_state_file_is_dropped(tmp_path: Path) -> None:
+    (tmp_path / "weights-a-0.npz").write_bytes(b"not an npz file")
+    cache = PrefixStateCache(family_tokens=2)
+    assert cache.load(tmp_path, "weights-a", _State) == 0
+    assert not (tmp_path / "weights-a-0.npz").exists()
 
 
 def test_priming_has_the_llm_read_each_constant_system_prompt_once(fake_components: Any) -> None:

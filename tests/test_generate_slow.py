@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from index.llm.generator import LLMGenerator
 from index.text.language import detect_language
 from index.text.markers import markers_of
 from index.text.sentences import split_sentences
@@ -85,3 +86,22 @@ def test_headline_question_in_english_opens_with_no_in_english(
     )
     assert answer.mode in ("extractive", "generative")
     _assert_cited_exactly(real_generative, answer)
+
+
+def test_a_saved_prompt_state_is_read_by_a_new_llama_and_answers_alike(tmp_path: Any) -> None:
+    """llama.cpp's state of a primed prompt survives the process: a new instance reads it
+    from disk and gives the same tokens as the instance that evaluated the prompt."""
+    from index.llm.llamacpp import LlamaCppLLM
+    from index.settings import load_settings
+    from index.wiring import default_llm_path
+
+    path = default_llm_path(load_settings())
+    system = "You answer in one word. " * 12
+    first = LlamaCppLLM(model_path=str(path), n_ctx=512, states_dir=str(tmp_path))
+    generator = LLMGenerator(first)
+    expected = "".join(generator.stream(system, "What colour is the sky?", 4))
+    assert generator.save_prompt_states() == 1
+    second = LlamaCppLLM(model_path=str(path), n_ctx=512, states_dir=str(tmp_path))
+    second.load()
+    assert len(second._llama.cache.states) == 1  # read from disk, nothing evaluated yet
+    assert "".join(LLMGenerator(second).stream(system, "What colour is the sky?", 4)) == expected

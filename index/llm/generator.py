@@ -32,6 +32,11 @@ class LLMGenerator:
         if callable(loader):
             loader()
 
+    def save_prompt_states(self) -> int:
+        """Keep the primed prompts for the next process when the backend can (else 0)."""
+        saver = getattr(self.llm, "save_prompt_states", None)
+        return int(saver()) if callable(saver) else 0
+
     def stream(self, system: str, user: str, max_tokens: int) -> Iterator[str]:
         """Yield the answer text piece by piece."""
         messages = [

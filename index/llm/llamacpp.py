@@ -8,12 +8,16 @@ questions do not start cold.
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from llama_index.core.base.llms.types import (
     ChatMessage,
     ChatResponse,
@@ -28,6 +32,8 @@ from llama_index.core.llms.callbacks import llm_chat_callback, llm_completion_ca
 from pydantic import PrivateAttr
 
 from index.errors import ModelError
+
+log = logging.getLogger(__name__)
 
 LLAMA_CPP_HINT = (
     "llama-cpp-python is not installed. Build it with the safe CPU flags: bash scripts/setup.sh "
@@ -89,6 +95,51 @@ class PrefixStateCache:
         while len(self.states) > self.max_families:
             self.states.popitem(last=False)
 
+    def save(self, folder: Path, key: str) -> int:
+        """Write every kept state to `folder` as `<key>-<n>.npz` (no pickle: arrays and
+        bytes only), replacing the ones saved before under `key`; the number written."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob(f"{key}-*.npz"):
+            old.unlink(missing_ok=True)
+        for number, (tokens, state) in enumerate(self.states.values()):
+            temporary = folder / f".{key}-{number}.{os.getpid()}.tmp.npz"
+            np.savez(
+                temporary,
+                tokens=np.asarray(tokens, dtype=np.int64),
+                input_ids=np.asarray(state.input_ids),
+                scores=np.asarray(state.scores),
+                n_tokens=np.int64(state.n_tokens),
+                llama_state=np.frombuffer(state.llama_state, dtype=np.uint8),
+                llama_state_size=np.int64(state.llama_state_size),
+                seed=np.int64(state.seed),
+            )
+            os.replace(temporary, folder / f"{key}-{number}.npz")
+        return len(self.states)
+
+    def load(self, folder: Path, key: str, make_state: Callable[..., Any]) -> int:
+        """Read the states saved under `key` (made with `make_state`, llama_cpp's
+        LlamaState); a damaged file is removed and skipped. The number read."""
+        read = 0
+        for path in sorted(folder.glob(f"{key}-*.npz")):
+            try:
+                with np.load(path, allow_pickle=False) as saved:
+                    state = make_state(
+                        input_ids=saved["input_ids"],
+                        scores=saved["scores"],
+                        n_tokens=int(saved["n_tokens"]),
+                        llama_state=saved["llama_state"].tobytes(),
+                        llama_state_size=int(saved["llama_state_size"]),
+                        seed=int(saved["seed"]),
+                    )
+                    tokens = [int(token) for token in saved["tokens"]]
+            except (OSError, ValueError, KeyError) as error:
+                log.warning("dropping a damaged prompt state %s: %s", path, error)
+                path.unlink(missing_ok=True)
+                continue
+            self[tokens] = state
+            read += 1
+        return read
+
 
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
     length = 0
@@ -99,8 +150,27 @@ def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
     return length
 
 
-def _load_llama(path: Path, context: int, threads: int, cache_families: int) -> Any:
-    """A llama_cpp.Llama for the GGUF at `path`, with a cache of prompt states."""
+N_BATCH = 256
+
+
+def states_key(path: Path, context: int) -> str:
+    """What saved prompt states are valid for: these weights (path, size, time), this
+    llama.cpp build and context size."""
+    import llama_cpp
+
+    stat = path.stat()
+    raw = (
+        f"{path.resolve()}|{stat.st_size}|{int(stat.st_mtime)}|"
+        f"{getattr(llama_cpp, '__version__', '')}|{context}|{N_BATCH}"
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def _load_llama(
+    path: Path, context: int, threads: int, cache_families: int, states_dir: Path | None = None
+) -> Any:
+    """A llama_cpp.Llama for the GGUF at `path`, with a cache of prompt states (read from
+    `states_dir` when states of these weights were saved there)."""
     if not path.is_file():
         raise ModelError(
             f"the LLM weights are missing: {path} does not exist. Run: python app.py provision llm"
@@ -115,7 +185,7 @@ def _load_llama(path: Path, context: int, threads: int, cache_families: int) -> 
             n_ctx=context,
             n_threads=threads,
             n_threads_batch=threads,
-            n_batch=256,
+            n_batch=N_BATCH,
             seed=0,
             verbose=False,
         )
@@ -126,8 +196,13 @@ def _load_llama(path: Path, context: int, threads: int, cache_families: int) -> 
             "llm"
         ) from None
     if cache_families > 0:
+        cache = PrefixStateCache(max_families=cache_families)
+        if states_dir is not None and states_dir.is_dir():
+            from llama_cpp.llama import LlamaState
+
+            cache.load(states_dir, states_key(path, context), LlamaState)
         # duck-typed: Llama only indexes the cache and tests it for truth
-        llama.set_cache(PrefixStateCache(max_families=cache_families))  # type: ignore[arg-type]
+        llama.set_cache(cache)  # type: ignore[arg-type]
     return llama
 
 
@@ -139,6 +214,8 @@ class LlamaCppLLM(CustomLLM):
     n_threads: int = 2
     max_tokens: int = 160
     cache_families: int = 8  # answer and rewrite x 2 languages, render x 2, back x 2
+    # where the primed prompt states are saved for the next process ("" = nowhere)
+    states_dir: str = ""
 
     _llama: Any = PrivateAttr(default=None)
     _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
@@ -164,9 +241,27 @@ class LlamaCppLLM(CustomLLM):
     def _ensure_loaded(self) -> Any:
         if self._llama is None:
             self._llama = _load_llama(
-                Path(self.model_path), self.n_ctx, self.n_threads, self.cache_families
+                Path(self.model_path),
+                self.n_ctx,
+                self.n_threads,
+                self.cache_families,
+                Path(self.states_dir) if self.states_dir else None,
             )
         return self._llama
+
+    def save_prompt_states(self) -> int:
+        """Save the kept prompt states (the primed system prompts) to `states_dir`, so
+        the next process starts with them read; the number saved (0: nothing to save)."""
+        with self._lock:
+            cache = getattr(self._llama, "cache", None)
+            if not self.states_dir or not isinstance(cache, PrefixStateCache):
+                return 0
+            try:
+                key = states_key(Path(self.model_path), self.n_ctx)
+                return cache.save(Path(self.states_dir), key)
+            except OSError as error:  # a read-only cache folder costs speed, not answers
+                log.warning("cannot save the LLM's prompt states: %s", error)
+                return 0
 
     def _options(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         return {"temperature": 0.0, "max_tokens": int(kwargs.get("max_tokens", self.max_tokens))}
@@ -238,7 +333,12 @@ _SHARED_LOCK = threading.Lock()
 
 
 def shared_llamacpp(
-    path: Path, context: int, threads: int, max_tokens: int, cache_families: int
+    path: Path,
+    context: int,
+    threads: int,
+    max_tokens: int,
+    cache_families: int,
+    states_dir: Path | None = None,
 ) -> LlamaCppLLM:
     """The process-wide LlamaCppLLM for these parameters (the weights load once)."""
     key = (str(path), context, threads, cache_families)
@@ -250,5 +350,6 @@ def shared_llamacpp(
                 n_threads=threads,
                 max_tokens=max_tokens,
                 cache_families=cache_families,
+                states_dir=str(states_dir) if states_dir else "",
             )
         return _SHARED[key]
