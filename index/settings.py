@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     embed_backend: Literal["torch", "torch-int8", "onnx", "openai"] = "onnx"
     # onnx backend: question vectors from an int8 copy of the export (its matrix products
     # quantised once by onnxruntime.quantization); passages stay fp32, so the index is
-    # unchanged. Dev: same hit@5, MRR +0.002, extractive p50 130 -> 49 ms (BENCHMARKS.md).
+    # unchanged. Dev: same hit@5, MRR +0.002, extractive p50 130 -> 51 ms (BENCHMARKS.md).
     embed_query_int8: bool = True
     embed_server_url: str = "http://127.0.0.1:8081/v1"
     embed_server_model: str = "embeddinggemma-300m"

@@ -104,4 +104,8 @@ def test_a_saved_prompt_state_is_read_by_a_new_llama_and_answers_alike(tmp_path:
     second = LlamaCppLLM(model_path=str(path), n_ctx=512, states_dir=str(tmp_path))
     second.load()
     assert len(second._llama.cache.states) == 1  # read from disk, nothing evaluated yet
+    evaluated: list[int] = []
+    evaluate = second._llama.eval
+    second._llama.eval = lambda tokens: (evaluated.append(len(tokens)), evaluate(tokens))[1]
     assert "".join(LLMGenerator(second).stream(system, "What colour is the sky?", 4)) == expected
+    assert evaluated and evaluated[0] <= 2  # the prompt came from the state, not read again

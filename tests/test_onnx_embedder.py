@@ -90,6 +90,40 @@ def test_questions_run_on_the_query_session_and_passages_on_the_other() -> None:
     assert passages.batches == [3, 1] and questions.batches == [1]
 
 
+def _int8_folder(tmp_path: Path, cosine: float) -> Path:
+    import json
+
+    from index.models.onnx_embedder import INT8_FILE, INT8_STAMP_FILE, STAMP_FILE
+
+    export = {"format": 2, "source": "model"}
+    (tmp_path / STAMP_FILE).write_text(json.dumps(export), encoding="utf-8")
+    stamp = {"export": export, "cosine": cosine}
+    (tmp_path / INT8_STAMP_FILE).write_text(json.dumps(stamp), encoding="utf-8")
+    for name in (INT8_FILE, INT8_FILE + ".data"):
+        (tmp_path / name).write_bytes(b"not a model")
+    return tmp_path
+
+
+def test_an_int8_copy_too_far_from_fp32_is_not_used(tmp_path: Path) -> None:
+    from index.models.onnx_embedder import query_session
+
+    said: list[str] = []
+    model = OnnxSentenceModel(_Session(), _Tokenizer(), {"query": "q: "}, 64)
+    assert query_session(_int8_folder(tmp_path, 0.9), model, 1, "query", said.append) is None
+    assert "questions use fp32" in said[0]
+
+
+def test_a_damaged_int8_copy_is_made_again_at_the_next_start(tmp_path: Path) -> None:
+    pytest.importorskip("onnxruntime")
+    from index.models.onnx_embedder import INT8_STAMP_FILE, query_session
+
+    model = OnnxSentenceModel(_Session(), _Tokenizer(), {"query": "q: "}, 64)
+    folder = _int8_folder(tmp_path, 0.99)
+    with pytest.raises(Exception):  # noqa: B017 (onnxruntime's own error type)
+        query_session(folder, model, 1, "query", lambda message: None)
+    assert not (folder / INT8_STAMP_FILE).exists()  # so the next start makes it anew
+
+
 @pytest.mark.slow
 def test_int8_question_vectors_stay_close_to_fp32() -> None:
     """The int8 copy is made on first use (about 10 s) and used for questions only."""

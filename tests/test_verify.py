@@ -290,7 +290,7 @@ def test_negation_and_question_shape() -> None:
     # English renderings of "nicht vergessen, dass" say it in more ways
     for affirming in ("It is not permissible to forget", "You cannot forget", "Don't forget"):
         assert not is_negated(f"{affirming} that Belarus is the only ally of Russia.")
-    assert is_negated("They never forgot it, and Minsk did not enter the war.")
+    assert is_negated("Minsk never forgot it.")  # a negated "forgot" is no such phrase
     assert is_yes_no_question("Does Belarus enter the war?")
     assert is_yes_no_question("Tritt Belarus in den Krieg ein?")
     assert is_yes_no_question("According to the expert, should the trip be seen as a big deal?")

@@ -8,6 +8,7 @@ questions do not start cold.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -97,28 +98,36 @@ class PrefixStateCache:
 
     def save(self, folder: Path, key: str) -> int:
         """Write every kept state to `folder` as `<key>-<n>.npz` (no pickle: arrays and
-        bytes only), replacing the ones saved before under `key`; the number written."""
+        bytes only), then remove what was saved before (under any key: other weights'
+        states are never read again); the number written."""
         folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob(f"{key}-*.npz"):
-            old.unlink(missing_ok=True)
+        written = set()
         for number, (tokens, state) in enumerate(self.states.values()):
             temporary = folder / f".{key}-{number}.{os.getpid()}.tmp.npz"
-            np.savez(
-                temporary,
-                tokens=np.asarray(tokens, dtype=np.int64),
-                input_ids=np.asarray(state.input_ids),
-                scores=np.asarray(state.scores),
-                n_tokens=np.int64(state.n_tokens),
-                llama_state=np.frombuffer(state.llama_state, dtype=np.uint8),
-                llama_state_size=np.int64(state.llama_state_size),
-                seed=np.int64(state.seed),
-            )
-            os.replace(temporary, folder / f"{key}-{number}.npz")
-        return len(self.states)
+            try:
+                np.savez(
+                    temporary,
+                    tokens=np.asarray(tokens, dtype=np.int64),
+                    input_ids=np.asarray(state.input_ids),
+                    scores=np.asarray(state.scores),
+                    n_tokens=np.int64(state.n_tokens),
+                    llama_state=np.frombuffer(state.llama_state, dtype=np.uint8),
+                    llama_state_size=np.int64(state.llama_state_size),
+                    seed=np.int64(state.seed),
+                )
+                os.replace(temporary, folder / f"{key}-{number}.npz")
+            finally:
+                temporary.unlink(missing_ok=True)
+            written.add(f"{key}-{number}.npz")
+        for old in folder.glob("*.npz"):
+            if old.name not in written:
+                old.unlink(missing_ok=True)
+        return len(written)
 
     def load(self, folder: Path, key: str, make_state: Callable[..., Any]) -> int:
         """Read the states saved under `key` (made with `make_state`, llama_cpp's
-        LlamaState); a damaged file is removed and skipped. The number read."""
+        LlamaState); a damaged file is skipped (and removed when it can be). The number
+        read."""
         read = 0
         for path in sorted(folder.glob(f"{key}-*.npz")):
             try:
@@ -132,9 +141,10 @@ class PrefixStateCache:
                         seed=int(saved["seed"]),
                     )
                     tokens = [int(token) for token in saved["tokens"]]
-            except (OSError, ValueError, KeyError) as error:
-                log.warning("dropping a damaged prompt state %s: %s", path, error)
-                path.unlink(missing_ok=True)
+            except Exception as error:  # zip, npz or field damage: the state is optional
+                log.warning("skipping a damaged prompt state %s: %s", path, error)
+                with contextlib.suppress(OSError):  # a read-only folder: skipped each start
+                    path.unlink(missing_ok=True)
                 continue
             self[tokens] = state
             read += 1
@@ -198,12 +208,29 @@ def _load_llama(
     if cache_families > 0:
         cache = PrefixStateCache(max_families=cache_families)
         if states_dir is not None and states_dir.is_dir():
-            from llama_cpp.llama import LlamaState
-
-            cache.load(states_dir, states_key(path, context), LlamaState)
+            _read_states(llama, cache, states_dir, states_key(path, context))
         # duck-typed: Llama only indexes the cache and tests it for truth
         llama.set_cache(cache)  # type: ignore[arg-type]
     return llama
+
+
+def _read_states(llama: Any, cache: PrefixStateCache, folder: Path, key: str) -> None:
+    """Fill `cache` with the states saved under `key`, keeping only those this llama.cpp
+    context accepts (a state it rejects would fail every answer of its prompt family)."""
+    from llama_cpp.llama import LlamaState
+
+    try:
+        cache.load(folder, key, LlamaState)
+    except OSError as error:
+        log.warning("cannot read the LLM's saved prompt states: %s", error)
+        return
+    for family, (_tokens, state) in list(cache.states.items()):
+        try:
+            llama.load_state(state)
+        except Exception as error:
+            log.warning("dropping a saved prompt state llama.cpp rejects: %s", error)
+            del cache.states[family]
+    llama.reset()
 
 
 class LlamaCppLLM(CustomLLM):

@@ -164,7 +164,13 @@ def load_embedder(
 
         return SentenceTransformerEmbedding(
             load_onnx_model(
-                target, local, cache_dir, threads, query_int8=query_int8, query_prompt=query_prompt
+                target,
+                local,
+                cache_dir,
+                threads,
+                # only questions may take the int8 path: passages (the index) stay fp32
+                query_int8=query_int8 and bool(query_prompt) and query_prompt != document_prompt,
+                query_prompt=query_prompt,
             ),
             model_name=model_name,
             query_prompt=query_prompt,

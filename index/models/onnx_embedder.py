@@ -19,7 +19,8 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,7 @@ STAMP_FILE = "export.json"
 MIN_EXPORT_COSINE = 0.999
 INT8_FILE = "model.int8.onnx"  # question vectors: the export's MatMuls quantised to int8
 INT8_STAMP_FILE = "int8.json"
+INT8_LOCK_FILE = ".int8.lock"
 # An int8 question vector is checked against the fp32 one; dev questions gave 0.98-0.99
 # with the same retrieval (BENCHMARKS.md). Below this the int8 copy is not used.
 MIN_INT8_COSINE = 0.95
@@ -270,7 +272,12 @@ def _export_checked(
 
 def quantize_for_queries(folder: Path) -> None:
     """Write the int8 copy of `folder`'s export (onnxruntime's dynamic quantisation of the
-    MatMul weights, about 10 s), weights beside it; temporary files, then renames."""
+    MatMul weights, about 10 s), weights beside it; temporary files, then renames.
+
+    onnxruntime writes a shape-inferred graph beside the model it reads (`model-
+    inferred.onnx`, about 2 MB, removed after), so callers hold the folder's int8 lock
+    (`query_session`). onnx refuses weights behind a link, so it reads the export itself.
+    """
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     temporary = Path(tempfile.mkdtemp(prefix=f".{INT8_FILE}.tmp-", dir=folder))
@@ -290,6 +297,31 @@ def quantize_for_queries(folder: Path) -> None:
         shutil.rmtree(temporary, ignore_errors=True)
 
 
+@contextmanager
+def _folder_lock(path: Path) -> Iterator[None]:
+    """An exclusive lock between processes (flock; none where fcntl does not exist)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: two processes may both do the work, each safely
+        yield
+        return
+    with open(path, "a+b") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _current_int8(folder: Path, export_stamp: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The int8 copy's stamp when the copy was made from this export and is complete."""
+    saved = _read_stamp_file(folder / INT8_STAMP_FILE)
+    files = (folder / INT8_FILE, folder / (INT8_FILE + DATA_SUFFIX))
+    if saved is None or saved.get("export") != export_stamp:
+        return None
+    return saved if all(file.is_file() for file in files) else None
+
+
 def query_session(
     folder: Path,
     model: OnnxSentenceModel,
@@ -297,23 +329,32 @@ def query_session(
     query_prompt: str,
     say: Callable[[str], None],
 ) -> Any:
-    """The int8 session for question vectors, made on first use and checked against the
-    fp32 model (cosine >= MIN_INT8_COSINE); None, with a warning, when it fails that."""
+    """The int8 session for question vectors, made on first use (one process at a time)
+    and checked against the fp32 model (cosine >= MIN_INT8_COSINE); None, with a
+    warning, when it fails that check."""
     export_stamp = _read_stamp(folder)
-    saved = _read_stamp_file(folder / INT8_STAMP_FILE)
-    if saved is None or saved.get("export") != export_stamp or not (folder / INT8_FILE).is_file():
-        say("making the int8 copy of the embedding model for questions once (about 10 s)")
-        quantize_for_queries(folder)
-        fresh = onnx_session(folder / INT8_FILE, threads)
-        texts = list(_CHECK_TEXTS)
-        expected = model.encode(texts, prompt_name=query_prompt)
-        quantized = OnnxSentenceModel(fresh, model.tokenizer, model.prompts, model.max_seq_length)
-        got = quantized.encode(texts, prompt_name=query_prompt)
-        cosine = float(np.min(np.sum(expected * got, axis=1)))
-        saved = {"export": export_stamp, "cosine": cosine}
-        temporary = folder / f"{INT8_STAMP_FILE}.tmp-{os.getpid()}"
-        temporary.write_text(json.dumps(saved, indent=2), encoding="utf-8")
-        os.replace(temporary, folder / INT8_STAMP_FILE)
+    saved = _current_int8(folder, export_stamp)
+    session = None
+    if saved is None:
+        with _folder_lock(folder / INT8_LOCK_FILE):
+            saved = _current_int8(folder, export_stamp)  # made by another process meanwhile
+            if saved is None:
+                say("making the int8 copy of the embedding model for questions once (about 10 s)")
+                (folder / INT8_STAMP_FILE).unlink(missing_ok=True)
+                for stale in folder.glob(f".{INT8_FILE}.tmp-*"):  # left by a killed process
+                    shutil.rmtree(stale, ignore_errors=True)
+                quantize_for_queries(folder)
+                session = onnx_session(folder / INT8_FILE, threads)
+                texts = list(_CHECK_TEXTS)
+                expected = model.encode(texts, prompt_name=query_prompt)
+                quantized = OnnxSentenceModel(
+                    session, model.tokenizer, model.prompts, model.max_seq_length
+                )
+                got = quantized.encode(texts, prompt_name=query_prompt)
+                saved = {"export": export_stamp, "cosine": float(np.min(np.sum(expected * got, 1)))}
+                temporary = folder / f"{INT8_STAMP_FILE}.tmp-{os.getpid()}"
+                temporary.write_text(json.dumps(saved, indent=2), encoding="utf-8")
+                os.replace(temporary, folder / INT8_STAMP_FILE)
     cosine = float(saved.get("cosine", 0.0))
     if cosine < MIN_INT8_COSINE:
         say(
@@ -321,7 +362,13 @@ def query_session(
             f"{MIN_INT8_COSINE}); questions use fp32"
         )
         return None
-    return onnx_session(folder / INT8_FILE, threads)
+    if session is not None:
+        return session
+    try:
+        return onnx_session(folder / INT8_FILE, threads)
+    except Exception:
+        (folder / INT8_STAMP_FILE).unlink(missing_ok=True)  # damaged: made again next start
+        raise
 
 
 def _read_stamp_file(path: Path) -> dict[str, Any] | None:
