@@ -23,6 +23,10 @@ from typing import Any
 from eval.procs import free_port, rss_mb, start_worker, stop, wait_http
 
 HEADLINE_QUESTION = "Does Belarus enter the war?"
+# Between tries while the models load. Every try is a whole gradio_client call that the
+# loading server refuses: at 0.1 s the tries themselves slowed loading from about 6 s to
+# 11 s on 2 cores. A reader clicks far less often; an answer is at most this late.
+POLL_SECONDS = 0.5
 
 
 def first_answer(
@@ -42,7 +46,7 @@ def first_answer(
             answer = client.predict(question, 0, mode, api_name="/ask")
             return time.monotonic() - started, str(answer.get("mode", ""))
         except Exception:  # still loading
-            time.sleep(0.1)
+            time.sleep(POLL_SECONDS)
     raise TimeoutError(f"no answer from {url} within {timeout:.0f} s")
 
 

@@ -156,7 +156,6 @@ class Runtime:
 
 def load_components(settings: Any, progress: Progress) -> Any:
     """Build the components from settings (index.wiring) and index the corpus on first run."""
-    from index.text.language import load_detectors
     from index.text.tokens import stem
     from index.wiring import build, ensure_index
 
@@ -165,10 +164,9 @@ def load_components(settings: Any, progress: Progress) -> Any:
     progress(0.5, "checking the index")
     ensure_index(components, lambda fraction, message: progress(0.5 + fraction / 2, message))
     progress(0.99, "loading the text tools")
-    # NLTK's stemmer import and lingua's models (about 2 s each): here, not in the first answer
-    stem("warm")
-    load_detectors()
-    # The page is ready now; the LLM and the renderings warm up behind it.
+    stem("warm")  # NLTK's stemmer, used by every answer (its import takes about 2 s)
+    # The page is ready now; lingua's models (needed by few questions), the LLM and the
+    # renderings warm up behind it.
     threading.Thread(
         target=_warm_up, args=(components,), name="newsrag-warm-up", daemon=True
     ).start()
@@ -176,8 +174,10 @@ def load_components(settings: Any, progress: Progress) -> Any:
 
 
 def _warm_up(components: Any) -> None:
+    from index.text.language import load_detectors
     from index.wiring import warm_up
 
+    load_detectors()  # about 2.4 s; only questions with few function words need them
     try:
         warm_up(components, lambda fraction, message: None)
         print("language model loaded; renderings ready", file=sys.stderr, flush=True)
