@@ -381,3 +381,39 @@ def test_a_yes_is_never_moved(lenient: Verifier) -> None:
         anchors=given[1:],
     )
     assert not result.ok
+
+
+def test_a_sentence_restating_another_given_sentence_is_cited_to_it() -> None:
+    verifier = Verifier(HashEmbedding(), min_similarity=0.3)
+    texts = [
+        "Russland und Belarus sind im Krieg enger zusammengerückt.",
+        "Belarus ist der einzige Verbündete Russlands in der Organisation.",
+    ]
+    answer = "Belarus ist der einzige Verbündete Russlands in der Organisation [1]."
+    result = verifier.verify("Warum rückten sie zusammen?", "de", answer, evidence(*texts))
+    assert result.text == "Belarus ist der einzige Verbündete Russlands in der Organisation [1]."
+    assert [citation.text for citation in result.citations] == [texts[1]]  # moved to [2]
+    assert result.checks[0].moved_from == (1,)
+
+
+def test_a_restated_sentence_that_fails_where_it_belongs_is_dropped() -> None:
+    verifier = Verifier(HashEmbedding(), min_similarity=0.3)
+    texts = [
+        "Russland und Belarus sind im Krieg enger zusammengerückt, hieß es 2022.",
+        "Belarus ist der einzige Verbündete Russlands in der Organisation.",
+    ]
+    # restates [2] but adds the year of [1]: supported by neither alone
+    answer = "Belarus ist 2022 der einzige Verbündete Russlands in der Organisation [1]."
+    result = verifier.verify("Warum rückten sie zusammen?", "de", answer, evidence(*texts))
+    assert not result.ok
+    assert any("restates [2]" in problem for problem in result.checks[0].problems)
+
+
+def test_a_citation_moves_only_for_a_clear_margin(lenient: Verifier) -> None:
+    result = lenient.verify(
+        "Who could join the unit?",
+        "en",
+        "Up to 9000 Russian soldiers could join the unit [2].",
+        evidence(*BELARUS),
+    )
+    assert result.ok and result.checks[0].moved_from == ()  # all equally close: it stays

@@ -85,7 +85,8 @@ class SentenceCheck:
     cited: tuple[int, ...]  # numbers of the given sentences it cites (1-based)
     similarity: float
     problems: tuple[str, ...]
-    moved_from: tuple[int, ...] = ()  # a "No" verdict moved here from these citations
+    moved_from: tuple[int, ...] = ()  # the citation was moved here from these (a restated
+    # sentence, or a "No" verdict to the denial)
 
     @property
     def supported(self) -> bool:
@@ -115,13 +116,21 @@ class Verifier:
     """Keeps the answer sentences that their cited sentences support."""
 
     def __init__(
-        self, embedder: Embedder, min_similarity: float = 0.5, check_language: bool = True
+        self,
+        embedder: Embedder,
+        min_similarity: float = 0.5,
+        check_language: bool = True,
+        move_margin: float = 0.15,
     ) -> None:
         if not -1.0 <= min_similarity <= 1.0:
             raise ValueError(f"min_similarity must be in [-1, 1]; got {min_similarity}")
+        if not 0.0 <= move_margin <= 2.0:
+            raise ValueError(f"move_margin must be in [0, 2]; got {move_margin}")
         self.embedder = embedder
         self.min_similarity = min_similarity
         self.check_language = check_language
+        # how much closer another given sentence must be for a citation to move there
+        self.move_margin = move_margin
 
     def verify(
         self,
@@ -163,6 +172,16 @@ class Verifier:
                 question, language, bodies[index], cited, similarity, evidence, context
             )
             check = SentenceCheck(sentence, cited, similarity, tuple(problems))
+            check = self._closer_source(
+                check,
+                question,
+                language,
+                bodies[index],
+                similarities[index],
+                evidence,
+                valid,
+                context,
+            )
             if yes_no and index == 0:
                 check = self._verdict_check(
                     check,
@@ -177,6 +196,40 @@ class Verifier:
                 )
             checks.append(check)
         return self._assemble(checks, evidence)
+
+    def _closer_source(
+        self,
+        check: SentenceCheck,
+        question: str,
+        language: str,
+        body: str,
+        similarities: list[float],
+        evidence: Sequence[Evidence],
+        valid: set[int],
+        context: set[str],
+    ) -> SentenceCheck:
+        """A sentence that cites one given sentence but restates another (much closer to
+        it, by MOVE_MARGIN) is cited to that one when it passes every check there, and is
+        dropped otherwise: the 1.5B model copies sentence [2] and writes "[1]", and a
+        wrong citation that shares the topic words can pass the checks where it points.
+        """
+        if len(check.cited) != 1:
+            return check
+        best = max(valid, key=lambda n: similarities[n - 1], default=None)
+        if best is None or best in check.cited:
+            return check
+        if similarities[best - 1] - check.similarity < self.move_margin:
+            return check
+        problems = self._problems(
+            question, language, body, (best,), similarities[best - 1], evidence, context
+        )
+        if problems:
+            return replace(
+                check, problems=(*check.problems, f"restates [{best}] rather than {check.cited}")
+            )
+        return SentenceCheck(
+            cite(body, best), (best,), similarities[best - 1], (), moved_from=check.cited
+        )
 
     def _verdict_check(
         self,
