@@ -208,8 +208,8 @@ class Verifier:
         valid: set[int],
         context: set[str],
     ) -> SentenceCheck:
-        """A sentence that cites one given sentence but restates another (much closer to
-        it, by MOVE_MARGIN) is cited to that one when it passes every check there, and is
+        """A sentence that cites one given sentence but restates another (closer to it by
+        `move_margin`) is cited to that one when it passes every check there, and is
         dropped otherwise: the 1.5B model copies sentence [2] and writes "[1]", and a
         wrong citation that shares the topic words can pass the checks where it points.
         """
@@ -225,7 +225,8 @@ class Verifier:
         )
         if problems:
             return replace(
-                check, problems=(*check.problems, f"restates [{best}] rather than {check.cited}")
+                check,
+                problems=(*check.problems, f"restates [{best}] rather than [{check.cited[0]}]"),
             )
         return SentenceCheck(
             cite(body, best), (best,), similarities[best - 1], (), moved_from=check.cited
