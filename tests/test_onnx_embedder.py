@@ -124,25 +124,27 @@ def test_a_damaged_int8_copy_is_made_again_at_the_next_start(tmp_path: Path) -> 
     assert not (folder / INT8_STAMP_FILE).exists()  # so the next start makes it anew
 
 
-@pytest.mark.slow
-def test_int8_question_vectors_stay_close_to_fp32() -> None:
-    """The int8 copy is made on first use (about 10 s) and used for questions only."""
+def _real_embedder(onnx: bool, query_int8: bool = False) -> Any:
+    """The provisioned embedding model from the default settings, on 1 thread."""
     from index.models.embedder import load_embedder
 
     settings = load_settings()
-    int8, fp32 = (
-        load_embedder(
-            settings.embed_model,
-            settings.cache_dir,
-            settings.embed_query_prompt,
-            settings.embed_document_prompt,
-            settings.embed_batch_size,
-            threads=1,
-            onnx=True,
-            query_int8=quantized,
-        )
-        for quantized in (True, False)
+    return load_embedder(
+        settings.embed_model,
+        settings.cache_dir,
+        settings.embed_query_prompt,
+        settings.embed_document_prompt,
+        settings.embed_batch_size,
+        threads=1,
+        onnx=onnx,
+        query_int8=query_int8,
     )
+
+
+@pytest.mark.slow
+def test_int8_question_vectors_stay_close_to_fp32() -> None:
+    """The int8 copy is made on first use (about 10 s) and used for questions only."""
+    int8, fp32 = (_real_embedder(True, query_int8=quantized) for quantized in (True, False))
     assert int8._model.query_session is not None and fp32._model.query_session is None
     questions = ["Who met Putin in Minsk?", "Wie viele Soldaten könnten dazu gehören?"]
     mine = np.array([int8.get_query_embedding(question) for question in questions])
@@ -156,21 +158,7 @@ def test_int8_question_vectors_stay_close_to_fp32() -> None:
 @pytest.mark.slow
 def test_onnx_vectors_are_the_torch_vectors() -> None:
     """Exports on first use (about a minute), then loads; cosine >= 0.999 against torch."""
-    from index.models.embedder import load_embedder
-
-    settings = load_settings()
-    onnx, torch = (
-        load_embedder(
-            settings.embed_model,
-            settings.cache_dir,
-            settings.embed_query_prompt,
-            settings.embed_document_prompt,
-            settings.embed_batch_size,
-            threads=1,
-            onnx=backend,
-        )
-        for backend in (True, False)
-    )
+    onnx, torch = (_real_embedder(backend) for backend in (True, False))
     assert type(onnx._model).__name__ == "OnnxSentenceModel"
     assert type(torch._model).__name__ == "SentenceTransformer"
     assert onnx.model_name == torch.model_name  # the same vectors: one index serves both
