@@ -327,10 +327,13 @@ def prerender(
 
 
 def warm_up(components: Components, progress: ProgressCallback | None = None) -> None:
-    """Load the LLM now, render every sentence for English readers, and have the LLM read
-    the answer and rewrite prompts of both languages (page start-up, in the background):
-    the first generative answer and every cited rendering are then warm.
+    """Load the passage model and the LLM now, render every sentence for English readers,
+    and have the LLM read the answer and rewrite prompts of both languages (page start-up,
+    in the background): the first generative answer and every cited rendering are warm.
     """
+    # the passage model (renderings' checks, the verifier, articles added on the page):
+    # the ONNX backend with int8 questions loads it on first use, so do it here
+    components.embedder.get_text_embedding_batch(["warm-up"])
     loader = getattr(components.generator, "load", None)
     if callable(loader):
         loader()

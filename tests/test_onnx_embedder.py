@@ -90,6 +90,36 @@ def test_questions_run_on_the_query_session_and_passages_on_the_other() -> None:
     assert passages.batches == [3, 1] and questions.batches == [1]
 
 
+def test_a_lazy_session_is_made_once_at_first_run_from_any_thread() -> None:
+    import threading
+
+    from index.models.onnx_embedder import LazySession
+
+    made: list[_Session] = []
+
+    def make() -> _Session:
+        made.append(_Session())
+        return made[-1]
+
+    lazy = LazySession(make)
+    model = OnnxSentenceModel(
+        lazy, _Tokenizer(), {"query": "q: ", "document": "d: "}, 64, query_session=_Session()
+    )
+    model.encode(["who?"], prompt_name="query")
+    assert not lazy.loaded and made == []  # questions alone never make the passage session
+    threads = [
+        threading.Thread(
+            target=model.encode, args=(["a", "b"],), kwargs={"prompt_name": "document"}
+        )
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert lazy.loaded and len(made) == 1 and made[0].batches == [2, 2, 2, 2]
+
+
 def _int8_folder(tmp_path: Path, cosine: float) -> Path:
     import json
 

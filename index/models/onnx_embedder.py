@@ -19,6 +19,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -222,6 +223,37 @@ class OnnxSentenceModel:
         return np.stack(vectors)
 
 
+class LazySession:
+    """An onnxruntime session made on first `run`, once, under a lock.
+
+    With int8 question vectors a serving process embeds questions only; the fp32 model
+    (passages: ingest, renderings, the verifier) then loads on first use or in the
+    page's background warm-up, not before the first answer (about 1.5 s on 2 cores).
+    """
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self._session: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the session has been made."""
+        return self._session is not None
+
+    def get(self) -> Any:
+        """The session, made now if it was not yet."""
+        if self._session is None:
+            with self._lock:
+                if self._session is None:
+                    self._session = self._make()
+        return self._session
+
+    def run(self, output_names: Any, feeds: dict[str, Any]) -> Any:
+        """`InferenceSession.run` on the session (made first if needed)."""
+        return self.get().run(output_names, feeds)
+
+
 def onnx_session(path: Path, threads: int) -> Any:
     """An onnxruntime CPU session on `threads` threads (0: onnxruntime decides)."""
     import onnxruntime
@@ -403,7 +435,9 @@ def load_onnx_model(
     """The ONNX model of `target`: exported on first use, loaded with onnxruntime after.
 
     `query_int8`: texts encoded with `query_prompt` (questions) run through an int8 copy
-    (made on first use, checked against fp32); other texts through the fp32 export.
+    (made on first use, checked against fp32); other texts through the fp32 export, whose
+    session is then made on first use (`LazySession`): a process that only answers
+    questions does not wait for it.
     """
     try:
         import onnxruntime  # noqa: F401
@@ -430,14 +464,25 @@ def load_onnx_model(
             ) from None
         saved = _read_stamp(folder) or {}
     assert saved is not None
+
+    def fp32_session() -> Any:
+        try:
+            return onnx_session(folder / ONNX_FILE, threads)
+        except Exception as error:
+            raise ModelError(
+                f"cannot load the ONNX embedding model from {folder}: {error}. Delete that "
+                "folder to export it again"
+            ) from None
+
     try:
         tokenizer = load_tokenizer(target, local)
-        session = onnx_session(folder / ONNX_FILE, threads)
     except Exception as error:
         raise ModelError(
-            f"cannot load the ONNX embedding model from {folder}: {error}. Delete that folder "
-            "to export it again"
+            f"cannot load the tokenizer of {target}: {error}. If the files are damaged, "
+            "delete the folder and run: python app.py provision"
         ) from None
+    # With int8 questions the fp32 model (passages) loads on first use (LazySession).
+    session: Any = LazySession(fp32_session) if query_int8 else fp32_session()
     model = OnnxSentenceModel(
         session,
         tokenizer,
@@ -448,6 +493,10 @@ def load_onnx_model(
     if query_int8:
         try:
             model.query_session = query_session(folder, model, threads, query_prompt, report)
+        except ModelError:
+            raise  # the fp32 model itself failed to load (made for the int8 check)
         except Exception as error:  # questions still work in fp32
             report(f"warning: no int8 question model ({error}); questions use fp32")
+        if model.query_session is None:
+            session.get()  # questions take the fp32 path: loaded now, as before
     return model
