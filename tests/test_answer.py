@@ -84,6 +84,16 @@ def test_is_follow_up() -> None:
     assert not is_follow_up("Was schrieb der Bauherr in seine Mitteilung?")
 
 
+def test_german_das_as_a_pronoun_marks_a_follow_up_and_as_an_article_does_not() -> None:
+    # a noun after "das" is capitalised: the article; a verb or nothing after it: the pronoun
+    assert is_follow_up("Wer hat das angekündigt?")
+    assert is_follow_up("Was bedeutet das?")
+    assert is_follow_up("Warum ist dies wichtig?")
+    assert not is_follow_up("Wer hat das Gesetz angekündigt?")
+    assert not is_follow_up("Wer hat das neue Gesetz beschlossen?")
+    assert not is_follow_up("Wann war das Treffen?")
+
+
 def test_choose_evidence_abstains_below_threshold_and_adds_close_runner_up() -> None:
     from index.types import Evidence
 

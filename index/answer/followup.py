@@ -32,6 +32,11 @@ _FOLLOW_UP_WORDS = frozenset(
     "er sie es ihm ihr ihn ihnen dazu darüber davon daran darauf dort damit".split()
 )
 _FOLLOW_UP_OPENERS = ("and ", "but ", "what about", "und ", "aber ", "was ist mit", "wie ist")
+# German "das" / "dies" as a pronoun, not an article: German nouns are capitalised, so
+# "das" that ends the question or stands before its last, lower-case word (a participle
+# or verb) points back ("Wer hat das angekündigt?", "Was bedeutet das?"); "das neue
+# Gesetz" and "das Treffen" do not.
+_GERMAN_DEMONSTRATIVE = re.compile(r"\b(?:das|dies|dieses)(?:\s+[a-zäöüß]\w*)?\s*[?.!]*\s*$")
 
 
 def is_follow_up(question: str) -> bool:
@@ -40,7 +45,11 @@ def is_follow_up(question: str) -> bool:
     found = [word.lower() for word in words(question)]
     if lowered.startswith(_FOLLOW_UP_OPENERS):
         return True
-    return len(found) <= 10 and any(word in _FOLLOW_UP_WORDS for word in found)
+    if len(found) > 10:
+        return False
+    return any(word in _FOLLOW_UP_WORDS for word in found) or bool(
+        _GERMAN_DEMONSTRATIVE.search(question.strip())
+    )
 
 
 _PERSONAL_PRONOUN = re.compile(r"\b(he|she|him|her|er|sie|ihm|ihn|ihr)\b", re.IGNORECASE)
