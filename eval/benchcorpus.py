@@ -172,8 +172,9 @@ def write_corpus(
 ) -> int:
     """Write `count` articles into `out`, cycling through `pages` when there are fewer.
 
-    A page used a second time is written under a new id with "(copy N)" in its title:
-    the same prose, labelled, to reach a size the packages alone do not.
+    A page used a second time is written under a new id with "(copy N)" in its title
+    and a first line saying so: the same prose, labelled, to reach a size the packages
+    alone do not (the line also keeps the corpus reader from skipping it as a duplicate).
     """
     if not pages:
         raise ValueError("no manual pages found: extract the .deb packages first")
@@ -189,7 +190,8 @@ def write_corpus(
                 page.language,
                 page.package,
                 page.licence,
-                page.text,
+                f"Copy {copy} of the manual page {page.name}, for the benchmark's size.\n\n"
+                + page.text,
             )
         (out / f"{stem}.txt").write_text(article_file(page, max_chars), encoding="utf-8")
     return count

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from eval.bench import percentile
-from eval.benchcorpus import ManPage, article_file, cut, interleave, roff_to_text
+from eval.benchcorpus import ManPage, article_file, cut, interleave, roff_to_text, write_corpus
 from eval.derived import DerivedEmbedding
 from tests.fakes import HashEmbedding
 
@@ -37,6 +37,21 @@ def test_cut_ends_at_a_paragraph_and_the_header_names_language_and_licence() -> 
     assert cut("one\n\ntwo\n\nthree", 9) == "one\n\ntwo"
     page = ManPage("ls.1", "de", "manpages-de", "GPL-3+", "Text.")
     assert article_file(page, 100).startswith("---\ntitle: ls.1 (de)\nlanguage: de\n")
+
+
+def test_copies_of_pages_are_labelled_and_read_as_articles_of_their_own(tmp_path) -> None:
+    from index.ingest.corpus import read_corpus
+
+    text = "Beschreibung\n\nDer Befehl listet Dateien auf, sortiert nach Namen."
+    pages = [ManPage("ls.1", "de", "manpages-de", "GPL-3+", text)]
+    assert write_corpus(pages, tmp_path, 3, max_chars=10**9) == 3
+    articles, problems = read_corpus(tmp_path)
+    assert problems == [] and len(articles) == 3  # no copy is skipped as a duplicate
+    assert sorted(article.title for article in articles) == [
+        "ls.1 (de)",
+        "ls.1 copy 1 (de)",
+        "ls.1 copy 2 (de)",
+    ]
 
 
 def test_interleave_mixes_languages_in_proportion() -> None:
