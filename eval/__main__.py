@@ -92,6 +92,14 @@ def cmd_translations(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    shown = summary["shown_rate"] or 0.0
+    if shown < args.min_shown:
+        print(
+            f"only {summary['shown']} of {summary['sentences']} sentences ({shown:.0%}) have a "
+            f"shown rendering (minimum: {args.min_shown:.0%})",
+            file=sys.stderr,
+        )
+        return 1
     if failures:
         print(
             f"{failures} shown rendering check(s) failed, within the allowed "
@@ -149,6 +157,12 @@ def parser() -> argparse.ArgumentParser:
         type=int,
         default=0,
         help="shown renderings allowed to fail a check before exit 1 (CI: the measured level)",
+    )
+    translate.add_argument(
+        "--min-shown",
+        type=float,
+        default=0.0,
+        help="share of sentences that must have a shown, checked rendering (0-1), else exit 1",
     )
     translate.set_defaults(run=cmd_translations)
     return main_parser

@@ -208,6 +208,12 @@ def test_the_translations_command_writes_results_and_fails_on_a_bad_shown_render
     assert main(args) == 1
     assert "1 shown rendering check(s) failed" in capsys.readouterr().err
 
+    # a sentence without a checked rendering is not shown: coverage under the minimum fails
+    renderer.renderings[SOURCE] = FakeRendering("en", REFERENCE, False)
+    assert main(args) == 0
+    assert main([*args, "--min-shown", "0.5"]) == 1
+    assert "only 0 of 1 sentences (0%) have a shown rendering" in capsys.readouterr().err
+
     path.write_text(
         json.dumps({"id": "t9", "source": "Nicht im Artikel.", "reference": "Not in the article."})
         + "\n",
