@@ -19,7 +19,6 @@ from index.translate.checks import (
     number_problems,
     rendering_problems,
     source_names,
-    state_forms,
 )
 from index.translate.dictionary import Dictionary, parse_line
 from index.translate.renderer import SentenceRenderer
@@ -36,7 +35,6 @@ Moskau (Hauptstadt von Russland) [geogr.] :: Moscow (capital of Russia) <Moskva>
 Truppe {f} | Truppen {pl} :: troop | troops
 Treffen {n} | Treffen {pl} :: meeting | meetings
 Republik {f} [pol.] | Republiken {pl} :: republic | republics
-Präsident {m} | Präsidenten {pl} :: president | presidents
 Belarus {n} [geogr.] :: Belarus
 belarussisch {adj} [geogr.] :: Belarusian
 rot {adj}; Rote {m,f} | roten :: red; Red | Reds
@@ -197,32 +195,16 @@ def test_a_title_before_a_name_belongs_to_it_but_a_genitive_does_not(
     dictionary: Dictionary,
 ) -> None:
     senses = senses_of(dictionary)
-    source = "Die Truppen von Präsident Putin kamen zum Treffen."
-    assert name_titles(source, senses) == ["Präsident"]
-    kept = "The troops of President Putin came to the meeting."
-    assert name_problems(source, kept, senses) == []
-    assert name_problems(source, "The troops of Putin came to the meeting.", senses) == [
-        "title 'Präsident' of a name is missing"
+    source = "Die Truppen der Republik Belarus kamen zum Treffen."
+    assert name_titles(source, senses) == ["Republik"]
+    assert (
+        name_problems(source, "The troops of the Republic of Belarus came to the meeting.", senses)
+        == []
+    )
+    assert name_problems(source, "The troops of Belarus came to the meeting.", senses) == [
+        "title 'Republik' of a name is missing"
     ]
     assert name_titles("Es war die erste Reise Putins nach Minsk.", senses) == []
-
-
-def test_a_state_form_before_a_name_may_be_left_out(dictionary: Dictionary) -> None:
-    # "Belarus" names the same state as "Republik Belarus"; the name itself must stay
-    senses = senses_of(dictionary)
-    source = "Die Truppen der Republik Belarus kamen zum Treffen."
-    assert name_titles(source, senses) == [] and state_forms(source, senses) == {"Republik"}
-    for rendering in (
-        "The troops of the Republic of Belarus came to the meeting.",
-        "The troops of Belarus came to the meeting.",
-    ):
-        assert rendering_problems(source, rendering, senses) == []
-    dropped = rendering_problems(source, "The troops came to the meeting.", senses)
-    assert "name 'Belarus' of the source is missing" in dropped
-    # elsewhere "Republik" is a cognate a rendering must keep
-    assert cognate_problems("Sie lobten die Republik.", "They praised the state.", senses) == [
-        "'Republik' of the source is missing (as republic)"
-    ]
 
 
 def test_a_dropped_cognate_is_caught(dictionary: Dictionary) -> None:

@@ -146,26 +146,7 @@ def _same_stem(first: str, second: str) -> bool:
     return shorter >= 4 and a[: shorter - 1] == b[: shorter - 1]
 
 
-# The form of a state before its name ("Republik Belarus"): the short name ("Belarus")
-# names the same state, so a rendering may leave the form out.
-STATE_FORMS = frozenset(
-    "republik bundesrepublik volksrepublik königreich föderation fürstentum "
-    "großherzogtum emirat sultanat".split()
-)
-
-
 def name_titles(source: str, senses: Senses) -> list[str]:
-    """Nouns a rendering must keep before a name: titles (Präsident Putin, Kreml-Chef
-    Wladimir Putin); a state's form (Republik Belarus) may go (`state_forms`)."""
-    return [title for title in _titles(source, senses) if fold(title) not in STATE_FORMS]
-
-
-def state_forms(source: str, senses: Senses) -> set[str]:
-    """The state forms before a name in the source ("Republik" of "Republik Belarus")."""
-    return {title for title in _titles(source, senses) if fold(title) in STATE_FORMS}
-
-
-def _titles(source: str, senses: Senses) -> list[str]:
     """Nouns directly before a name, which belong to it: a title or the head of an official
     name (Präsident Putin, Republik Belarus, Kreml-Chef Wladimir Putin).
 
@@ -254,9 +235,8 @@ def cognate_problems(source: str, rendering: str, senses: Senses) -> list[str]:
     """
     rendered = vocabulary(rendering)
     problems = []
-    optional = state_forms(source, senses)  # "Belarus" for "Republik Belarus" is the name
     for word in dict.fromkeys(words(source)):
-        if len(word) < 5 or fold(word) in FUNCTION_WORDS or word in optional:
+        if len(word) < 5 or fold(word) in FUNCTION_WORDS:
             continue
         known = senses(word)
         if not any(len(words(sense)) == 1 and _is_cognate(word, sense) for sense in known):

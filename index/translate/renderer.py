@@ -30,7 +30,7 @@ from index.types import Embedder, Generator, Rendering, Store
 log = logging.getLogger(__name__)
 
 # Bump when a prompt, a check or a threshold changes: cached renderings are made again.
-RENDERING_VERSION = "r7"
+RENDERING_VERSION = "r6"
 Progress = Callable[[float, str], None]
 # The candidates, tried in order as (system prompt, with the glossary): the first that
 # passes every check is kept, so a sentence that passes early costs no more. A candidate
