@@ -19,10 +19,12 @@ rm -rf var/eval/dev
 "$PY" -m eval gate var/eval/dev --thresholds eval/thresholds.json
 echo "==> translation set: shown renderings that change a number, a name or a negation" >&2
 # The target is 0, measured on 2026-11-27 (renderings r5: 0 of 36-37 shown failed the evaluation's
-# independent checks); gate at 1 for run-to-run differences of the LLM.
+# independent checks); gate at 1 for run-to-run differences of the LLM. Coverage: 36-38 of 51
+# sentences had a shown rendering in every run (r5, r6); the gate wants 34 (0.66), two or three
+# sentences of slack for the LLM's run-to-run differences (the target is 0.80).
 rm -rf var/eval/translations
 "$PY" -m eval translations --set eval/questions/translations.jsonl --out var/eval/translations \
-  --max-failures 1
+  --max-failures 1 --min-shown 0.66
 echo "==> evaluation gate: first 40 dev items, generative mode (local LLM, 10-20 minutes)" >&2
 # 40 of 97 items: on 2 cores a generative answer takes 10-30 s, and CI has 90 minutes.
 rm -rf var/eval/dev-generative
