@@ -109,6 +109,17 @@ def cmd_translations(args: argparse.Namespace) -> int:
     return 0
 
 
+def _share(text: str) -> float:
+    """A share between 0 and 1 (argparse type)."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1 (a share); got {value}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     """The `python -m eval` interface."""
     main_parser = argparse.ArgumentParser(
@@ -160,7 +171,7 @@ def parser() -> argparse.ArgumentParser:
     )
     translate.add_argument(
         "--min-shown",
-        type=float,
+        type=_share,
         default=0.0,
         help="share of sentences that must have a shown, checked rendering (0-1), else exit 1",
     )

@@ -7,6 +7,7 @@ Tests build the same objects with fakes by passing them in (`embedder=`, `client
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 from index.answer.extractive import ExtractiveComposer
 from index.answer.followup import HeuristicRewriter, LLMRewriter
 from index.answer.pipeline import AnswerPipeline
-from index.errors import ModelError
+from index.errors import ModelError, NewsragError
 from index.ingest.chunking import punkt_splitter, word_count_tokens
 from index.ingest.library import Library
 from index.ingest.pipeline import Ingestor, IngestReport
@@ -29,6 +30,8 @@ from index.translate.dictionary import SCHEMA_VERSION, Dictionary
 from index.translate.renderer import SentenceRenderer
 from index.translate.terms import TermExtractor
 from index.types import Composer, Embedder, Generator
+
+log = logging.getLogger(__name__)
 
 ProgressCallback = Callable[[float, str], None]
 
@@ -331,9 +334,14 @@ def warm_up(components: Components, progress: ProgressCallback | None = None) ->
     and have the LLM read the answer and rewrite prompts of both languages (page start-up,
     in the background): the first generative answer and every cited rendering are warm.
     """
-    # the passage model (renderings' checks, the verifier, articles added on the page):
-    # the ONNX backend with int8 questions loads it on first use, so do it here
-    components.embedder.get_text_embedding_batch(["warm-up"])
+    # The passage model (the renderings' checks, the verifier): the ONNX backend with
+    # int8 questions loads it on first use, so do it here when something will use it. A
+    # failure is said, and the LLM still warms up (answers report the fault themselves).
+    if components.renderer is not None or components.generator is not None:
+        try:
+            components.embedder.get_text_embedding_batch(["warm-up"])
+        except NewsragError as error:
+            log.warning("the passage embedding model did not load: %s", error)
     loader = getattr(components.generator, "load", None)
     if callable(loader):
         loader()

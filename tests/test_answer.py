@@ -92,6 +92,7 @@ def test_german_das_as_a_pronoun_marks_a_follow_up_and_as_an_article_does_not() 
     assert not is_follow_up("Wer hat das Gesetz angekündigt?")
     assert not is_follow_up("Wer hat das neue Gesetz beschlossen?")
     assert not is_follow_up("Wann war das Treffen?")
+    assert not is_follow_up("What happens if the pope dies?")  # an English verb
 
 
 def test_choose_evidence_abstains_below_threshold_and_adds_close_runner_up() -> None:

@@ -213,6 +213,9 @@ def test_the_translations_command_writes_results_and_fails_on_a_bad_shown_render
     assert main(args) == 0
     assert main([*args, "--min-shown", "0.5"]) == 1
     assert "only 0 of 1 sentences (0%) have a shown rendering" in capsys.readouterr().err
+    with pytest.raises(SystemExit):  # a share, not a percentage
+        main([*args, "--min-shown", "66"])
+    assert "must be between 0 and 1" in capsys.readouterr().err
 
     path.write_text(
         json.dumps({"id": "t9", "source": "Nicht im Artikel.", "reference": "Not in the article."})

@@ -120,6 +120,23 @@ def test_a_lazy_session_is_made_once_at_first_run_from_any_thread() -> None:
     assert lazy.loaded and len(made) == 1 and made[0].batches == [2, 2, 2, 2]
 
 
+def test_a_lazy_session_that_failed_to_load_is_not_tried_again() -> None:
+    from index.errors import ModelError
+    from index.models.onnx_embedder import LazySession
+
+    calls: list[int] = []
+
+    def broken() -> Any:
+        calls.append(1)
+        raise ModelError("cannot load the ONNX embedding model: damaged")
+
+    lazy = LazySession(broken)
+    for _ in range(2):
+        with pytest.raises(ModelError, match="damaged"):
+            lazy.run(None, {})
+    assert len(calls) == 1 and not lazy.loaded
+
+
 def _int8_folder(tmp_path: Path, cosine: float) -> Path:
     import json
 

@@ -160,15 +160,16 @@ def load_components(settings: Any, progress: Progress) -> Any:
     from index.wiring import build, ensure_index
 
     # NLTK's stemmer, used by every answer: its import (about 2 s of Python) runs beside
-    # the embedding model's load, which is mostly native code that releases the GIL
+    # the embedding model's load, whose ONNX sessions are native code that releases the
+    # GIL. Joined before the index check, which may import NLTK's sentence splitter.
     stemmer = threading.Thread(target=stem, args=("warm",), name="newsrag-stemmer", daemon=True)
     stemmer.start()
     progress(0.05, "loading the embedding model")
     components = build(settings)
+    stemmer.join()
+    stem("warm")  # cached when the thread succeeded; raises here when it failed
     progress(0.5, "checking the index")
     ensure_index(components, lambda fraction, message: progress(0.5 + fraction / 2, message))
-    progress(0.99, "loading the text tools")
-    stemmer.join()
     # The page is ready now; lingua's models (needed by few questions), the LLM and the
     # renderings warm up behind it.
     threading.Thread(

@@ -47,8 +47,11 @@ def is_follow_up(question: str) -> bool:
         return True
     if len(found) > 10:
         return False
-    return any(word in _FOLLOW_UP_WORDS for word in found) or bool(
-        _GERMAN_DEMONSTRATIVE.search(question.strip())
+    if any(word in _FOLLOW_UP_WORDS for word in found):
+        return True
+    # "dies" is also an English verb ("What happens if the pope dies?")
+    return bool(_GERMAN_DEMONSTRATIVE.search(question.strip())) and (
+        detect_language(question) == "de"
     )
 
 

@@ -234,6 +234,7 @@ class LazySession:
     def __init__(self, make: Callable[[], Any]) -> None:
         self._make = make
         self._session: Any = None
+        self._error: BaseException | None = None  # a failed load is not tried again
         self._lock = threading.Lock()
 
     @property
@@ -245,8 +246,14 @@ class LazySession:
         """The session, made now if it was not yet."""
         if self._session is None:
             with self._lock:
+                if self._error is not None:
+                    raise self._error
                 if self._session is None:
-                    self._session = self._make()
+                    try:
+                        self._session = self._make()
+                    except Exception as error:
+                        self._error = error
+                        raise
         return self._session
 
     def run(self, output_names: Any, feeds: dict[str, Any]) -> Any:
@@ -478,8 +485,8 @@ def load_onnx_model(
         tokenizer = load_tokenizer(target, local)
     except Exception as error:
         raise ModelError(
-            f"cannot load the tokenizer of {target}: {error}. If the files are damaged, "
-            "delete the folder and run: python app.py provision"
+            f"cannot load the tokenizer of {target}: {error}. If its files are damaged, "
+            f"delete {target} and run: python app.py provision"
         ) from None
     # With int8 questions the fp32 model (passages) loads on first use (LazySession).
     session: Any = LazySession(fp32_session) if query_int8 else fp32_session()
