@@ -173,19 +173,12 @@ def test_a_damaged_int8_copy_is_made_again_at_the_next_start(tmp_path: Path) -> 
 
 def _real_embedder(onnx: bool, query_int8: bool = False) -> Any:
     """The provisioned embedding model from the default settings, on 1 thread."""
-    from index.models.embedder import load_embedder
+    from index.wiring import build_embedder
 
-    settings = load_settings()
-    return load_embedder(
-        settings.embed_model,
-        settings.cache_dir,
-        settings.embed_query_prompt,
-        settings.embed_document_prompt,
-        settings.embed_batch_size,
-        threads=1,
-        onnx=onnx,
-        query_int8=query_int8,
+    settings = load_settings(
+        embed_backend="onnx" if onnx else "torch", torch_threads=1, embed_query_int8=query_int8
     )
+    return build_embedder(settings)
 
 
 @pytest.mark.slow
