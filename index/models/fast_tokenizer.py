@@ -1,26 +1,56 @@
-"""The embedding model's tokenizer read straight from its `tokenizer.json` (Hugging Face
-`tokenizers`), for the onnx backend.
+"""The embedding model's tokenizer without transformers, for the onnx backend.
 
 `transformers.AutoTokenizer` gives the same word pieces but imports torch and
 transformers first: about 5 s of a cold start on 2 cores, for a process that runs the
-model with onnxruntime and never needs torch. This adapter answers the one call shape
+model with onnxruntime and never needs torch. Two adapters answer the one call shape
 the embedder makes (`tokenizer(texts, padding=..., truncation=..., max_length=...,
 return_tensors="np")` and `tokenizer(text, add_special_tokens=False)["input_ids"]`),
-with the padding token and side from `tokenizer_config.json`. A test compares its ids
-with AutoTokenizer's on the real model.
+with the padding token and side from `tokenizer_config.json`:
+
+- `FastTokenizer` reads `tokenizer.json` with Hugging Face `tokenizers`. For
+  EmbeddingGemma that file is 33 MB (262,144 pieces and their merges): 2.2-2.8 s to
+  parse on these cores, holding the GIL, so nothing else of a starting server runs.
+- `PieceTokenizer` reads the same vocabulary from the model's SentencePiece file
+  (`tokenizer.model`, 4.7 MB) in about 0.2 s, and adds the special tokens that
+  `tokenizer.json`'s template adds (<bos> ... <eos>). It is used only after a check
+  on first load: both give the same ids for `PROBE_TEXTS` (with and without special
+  tokens, padded and truncated); the verdict is kept in a stamp beside the ONNX export,
+  keyed by the two files' sizes and times, so later starts skip `tokenizer.json`.
+  Known difference: `tokenizer.json` turns the literal text "<eos>" (and the other
+  special tokens' names) inside a text into the special token itself; SentencePiece
+  reads it as text, which is what a news text means by it.
+
+Tests compare the ids with AutoTokenizer's on the real model.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 TOKENIZER_FILE = "tokenizer.json"
+PIECES_FILE = "tokenizer.model"  # SentencePiece: the same vocabulary, quicker to read
 CONFIG_FILE = "tokenizer_config.json"
+PIECES_STAMP_FILE = "tokenizer-pieces.json"
+# Texts both tokenizers must agree on before the SentencePiece one is used: German and
+# English prose, quotes, umlauts, runs of spaces, tabs, new lines, digits, a mark-up
+# tag, an emoji, a prompt prefix like the embedder's, and one long enough to truncate.
+PROBE_TEXTS = (
+    "task: search result | query: Tritt Belarus in den Krieg ein?",
+    "title: none | text: Die Kampftruppe könnten bis zu 9000 russische Soldaten angehören.",
+    "Ünïcödé — „Anführungszeichen“ und «Guillemets»\nzwei  Leerzeichen\tund Tab",
+    "The council approved the new budget (€1.2bn, +3.5%) on Tuesday, 19 December 2022.",
+    "  leading and trailing spaces  ",
+    "<b>Mark-up</b> &amp; entities, an emoji 😀, CJK 北京 and Cyrillic Лукашенко.",
+    "x",
+    "Straßenbahn-Haltestelle; Nuklearwaffen-Einsätze; Flugzeugbesatzungen. " * 12,
+)
 
 
 class FastTokenizer:
@@ -76,12 +106,60 @@ class FastTokenizer:
         return {"input_ids": ids, "attention_mask": masks}
 
 
-def load_fast_tokenizer(folder: Path) -> FastTokenizer | None:
-    """The tokenizer of a local model folder, or None when it has no `tokenizer.json` or
-    no padding token (the caller then loads transformers' tokenizer)."""
-    path = folder / TOKENIZER_FILE
-    if not path.is_file():
-        return None
+class PieceTokenizer:
+    """A SentencePiece processor with the special tokens of `tokenizer.json`'s template,
+    called like the transformers tokenizer the embedder uses."""
+
+    def __init__(
+        self,
+        processor: Any,
+        prefix: Sequence[int],
+        suffix: Sequence[int],
+        pad_id: int,
+        padding_side: str,
+    ) -> None:
+        self._processor = processor  # encode() is thread-safe and keeps no settings
+        self._prefix = list(prefix)
+        self._suffix = list(suffix)
+        self._pad_id = pad_id
+        self._padding_side = padding_side
+
+    def __call__(
+        self,
+        texts: str | list[str],
+        padding: bool = False,
+        truncation: bool = False,
+        max_length: int | None = None,
+        return_tensors: str | None = None,
+        add_special_tokens: bool = True,
+    ) -> dict[str, Any]:
+        """Word-piece ids and attention masks of `texts` (one text: lists, not a batch)."""
+        batch = [texts] if isinstance(texts, str) else list(texts)
+        prefix, suffix = (self._prefix, self._suffix) if add_special_tokens else ([], [])
+        room = max_length - len(prefix) - len(suffix) if truncation and max_length else None
+        ids = [
+            prefix + (pieces[: max(room, 0)] if room is not None else pieces) + suffix
+            for pieces in self._processor.encode(batch, out_type=int)
+        ]
+        masks = [[1] * len(row) for row in ids]
+        if padding and ids:
+            longest = max(len(row) for row in ids)
+            for row, mask in zip(ids, masks, strict=True):
+                fill = longest - len(row)
+                if self._padding_side == "left":
+                    row[:0], mask[:0] = [self._pad_id] * fill, [0] * fill
+                else:
+                    row += [self._pad_id] * fill
+                    mask += [0] * fill
+        if isinstance(texts, str):
+            return {"input_ids": ids[0], "attention_mask": masks[0]}
+        if return_tensors == "np":
+            return {"input_ids": np.array(ids), "attention_mask": np.array(masks)}
+        return {"input_ids": ids, "attention_mask": masks}
+
+
+def _padding(folder: Path) -> tuple[str, str] | None:
+    """(pad token, padding side) from the folder's tokenizer_config.json; None without one."""
     try:
         config = json.loads((folder / CONFIG_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -91,13 +169,111 @@ def load_fast_tokenizer(folder: Path) -> FastTokenizer | None:
         pad_token = pad_token.get("content")
     if not isinstance(pad_token, str):
         return None
+    side = config.get("padding_side", "right")
+    return pad_token, side if side in ("left", "right") else "right"
+
+
+def _signature(folder: Path) -> dict[str, list[int]]:
+    """Sizes and modification times of both tokenizer files: what a stamp is valid for."""
+    found = {}
+    for name in (TOKENIZER_FILE, PIECES_FILE):
+        stat = (folder / name).stat()
+        found[name] = [stat.st_size, stat.st_mtime_ns]
+    return found
+
+
+def _template(tokenizer: Any) -> tuple[list[int], list[int]]:
+    """The ids `tokenizer.json`'s template puts before and after a text's own pieces."""
+    plain = tokenizer.encode("x", add_special_tokens=False).ids
+    full = tokenizer.encode("x", add_special_tokens=True).ids
+    start = next(i for i in range(len(full)) if full[i : i + len(plain)] == plain)
+    return full[:start], full[start + len(plain) :]
+
+
+def _agree(first: Any, second: Any) -> bool:
+    """True when two adapters give the same ids and masks for every probe call."""
+    texts = list(PROBE_TEXTS)
+    calls: list[dict[str, Any]] = [
+        {"padding": True},
+        {"padding": True, "truncation": True, "max_length": 16},
+        {"add_special_tokens": False},
+    ]
+    for arguments in calls:
+        if first(texts, **arguments) != second(texts, **arguments):
+            return False
+    return all(first(text) == second(text) for text in texts)
+
+
+def _pieces(folder: Path) -> Any:
+    """The folder's SentencePiece processor, or None (no file, or no library)."""
+    if not (folder / PIECES_FILE).is_file():
+        return None
+    try:
+        import sentencepiece
+    except ImportError:
+        return None
+    return sentencepiece.SentencePieceProcessor(model_file=str(folder / PIECES_FILE))
+
+
+def _read_stamp(path: Path) -> dict[str, Any]:
+    try:
+        stamp = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return stamp if isinstance(stamp, dict) else {}
+
+
+def _write_stamp(path: Path, stamp: dict[str, Any]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.tmp-{os.getpid()}")
+        temporary.write_text(json.dumps(stamp, indent=2), encoding="utf-8")
+        os.replace(temporary, path)
+    except OSError:
+        pass  # a read-only cache: the check runs again next start, nothing breaks
+
+
+def load_fast_tokenizer(
+    folder: Path, stamp_dir: Path | None = None
+) -> FastTokenizer | PieceTokenizer | None:
+    """The tokenizer of a local model folder, or None when it has no `tokenizer.json` or
+    no padding token (the caller then loads transformers' tokenizer).
+
+    With `stamp_dir`, the SentencePiece file is used instead of `tokenizer.json` once a
+    check has shown that both give the same ids (see the module's docstring).
+    """
+    path = folder / TOKENIZER_FILE
+    padding = _padding(folder)
+    if not path.is_file() or padding is None:
+        return None
+    pad_token, side = padding
+    stamp_path = stamp_dir / PIECES_STAMP_FILE if stamp_dir is not None else None
+    stamp = _read_stamp(stamp_path) if stamp_path is not None else {}
+    pieces = _pieces(folder) if stamp_path is not None else None
+    if pieces is not None and stamp.get("files") == _signature(folder):
+        if stamp.get("same_ids"):
+            return PieceTokenizer(pieces, stamp["prefix"], stamp["suffix"], stamp["pad_id"], side)
+        pieces = None  # checked before: the two differ, so tokenizer.json it is
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(path))
     pad_id = tokenizer.token_to_id(pad_token)
     if pad_id is None:
         return None
-    side = config.get("padding_side", "right")
-    return FastTokenizer(
-        tokenizer, pad_id, pad_token, side if side in ("left", "right") else "right"
+    fast = FastTokenizer(tokenizer, pad_id, pad_token, side)
+    if pieces is None or stamp_path is None:
+        return fast
+    prefix, suffix = _template(tokenizer)
+    quick = PieceTokenizer(pieces, prefix, suffix, pad_id, side)
+    same = _agree(fast, quick)
+    _write_stamp(
+        stamp_path,
+        {
+            "files": _signature(folder),
+            "same_ids": same,
+            "prefix": prefix,
+            "suffix": suffix,
+            "pad_id": pad_id,
+        },
     )
+    return quick if same else fast

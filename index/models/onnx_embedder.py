@@ -418,11 +418,12 @@ def _read_stamp_file(path: Path) -> dict[str, Any] | None:
     return stamp if isinstance(stamp, dict) else None
 
 
-def load_tokenizer(target: str, local: bool) -> Any:
-    """The model's tokenizer: read from its `tokenizer.json` when the folder has one (no
-    torch import), else transformers' AutoTokenizer."""
+def load_tokenizer(target: str, local: bool, stamp_dir: Path | None = None) -> Any:
+    """The model's tokenizer: read from its own files when the folder has `tokenizer.json`
+    (no torch import; its SentencePiece file once checked, with the verdict kept in
+    `stamp_dir`: index.models.fast_tokenizer), else transformers' AutoTokenizer."""
     if Path(target).is_dir():
-        fast = load_fast_tokenizer(Path(target))
+        fast = load_fast_tokenizer(Path(target), stamp_dir)
         if fast is not None:
             return fast
     from transformers import AutoTokenizer
@@ -482,7 +483,7 @@ def load_onnx_model(
             ) from None
 
     try:
-        tokenizer = load_tokenizer(target, local)
+        tokenizer = load_tokenizer(target, local, folder)
     except Exception as error:
         raise ModelError(
             f"cannot load the tokenizer of {target}: {error}. If its files are damaged, "
