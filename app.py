@@ -87,7 +87,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         if counts:
             print(
                 f"renderings: {counts['checked']} checked, {counts['unchecked']} without a "
-                f"passing rendering, {counts['cached']} already cached",
+                f"passing rendering, {counts['cached']} already cached; "
+                f"{counts['articles_done']} articles were rendered before",
                 file=sys.stderr,
             )
     return 0

@@ -101,6 +101,11 @@ def open_ephemeral_client() -> Any:
     return chromadb.EphemeralClient(settings=ChromaSettings(anonymized_telemetry=False))
 
 
+def _mark_key(name: str) -> str:
+    """The metadata key of an article mark."""
+    return f"mark_{name}"
+
+
 class ChromaStore:
     """Chunks and sentences of all articles, with their vectors, in two collections."""
 
@@ -266,10 +271,52 @@ class ChromaStore:
         return sorted(result, key=lambda chunk: (chunk.doc_id, chunk.start))
 
     @_guarded
-    def sentence_texts(self) -> list[str]:
-        """The text of every stored sentence (for pre-rendering), read in pages."""
-        got = self._get_all(self.sentences, ["documents"])
-        return [str(text) for text in got["documents"] if text]
+    def sentence_texts(self, doc_ids: Sequence[str] | None = None) -> list[str]:
+        """The text of every stored sentence (for pre-rendering), read in pages; only of
+        the articles `doc_ids` when given."""
+        if doc_ids is None:
+            got = self._get_all(self.sentences, ["documents"])
+            return [str(text) for text in got["documents"] if text]
+        texts: list[str] = []
+        wanted = list(dict.fromkeys(doc_ids))
+        for start in range(0, len(wanted), 100):  # bounded `$in` lists, paged reads
+            where = {"doc_id": {"$in": wanted[start : start + 100]}}
+            offset = 0
+            while True:
+                got = self.sentences.get(
+                    where=where, include=["documents"], limit=PAGE, offset=offset
+                )
+                texts.extend(str(text) for text in got["documents"] or [] if text)
+                if len(got["ids"]) < PAGE:
+                    break
+                offset += PAGE
+        return texts
+
+    @_guarded
+    def document_marks(self, name: str) -> dict[str, str]:
+        """The value of the mark `name` on every stored article ("" where unset), by id.
+
+        A mark lives in the article's own record, which adding the article again
+        replaces: a changed article loses its marks (pre-rendering uses one per reader
+        language, so a start checks one small record per article, not every sentence).
+        """
+        got = self._get_all(self.documents_collection, ["metadatas"])
+        key = _mark_key(name)
+        return {
+            item_id: str((meta or {}).get(key, ""))
+            for item_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
+        }
+
+    @_guarded
+    def set_document_marks(self, name: str, values: Mapping[str, str]) -> None:
+        """Set the mark `name` of these articles (by id; ids no longer stored are skipped).
+        The rest of each record is kept (Chroma merges metadata on update)."""
+        ids = list(values)
+        for start in range(0, len(ids), PAGE):
+            batch = ids[start : start + PAGE]
+            self.documents_collection.update(
+                ids=batch, metadatas=[{_mark_key(name): values[item]} for item in batch]
+            )
 
     @_guarded
     def chunks_of(self, doc_ids: Sequence[str]) -> list[StoredChunk]:
@@ -399,23 +446,23 @@ class ChromaStore:
     @_guarded
     def renderings(self, keys: Sequence[str]) -> dict[str, Rendering]:
         """Cached renderings by key (keys without one are left out)."""
-        if not keys:
-            return {}
-        got = self.renderings_collection.get(
-            ids=list(dict.fromkeys(keys)), include=["metadatas", "documents"]
-        )
+        wanted = list(dict.fromkeys(keys))
         result = {}
-        for item_id, metadata, text in zip(
-            got["ids"], got["metadatas"] or [], got["documents"] or [], strict=True
-        ):
-            meta = metadata or {}
-            problems = tuple(json.loads(str(meta.get("problems", "[]"))))
-            result[item_id] = Rendering(
-                language=str(meta.get("language", "")),
-                text=str(text or ""),
-                checked=bool(meta.get("checked")),
-                problems=problems,
+        for start in range(0, len(wanted), PAGE):  # SQLite limits the variables of one query
+            got = self.renderings_collection.get(
+                ids=wanted[start : start + PAGE], include=["metadatas", "documents"]
             )
+            for item_id, metadata, text in zip(
+                got["ids"], got["metadatas"] or [], got["documents"] or [], strict=True
+            ):
+                meta = metadata or {}
+                problems = tuple(json.loads(str(meta.get("problems", "[]"))))
+                result[item_id] = Rendering(
+                    language=str(meta.get("language", "")),
+                    text=str(text or ""),
+                    checked=bool(meta.get("checked")),
+                    problems=problems,
+                )
         return result
 
     # ---- writing -------------------------------------------------------------------

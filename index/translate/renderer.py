@@ -88,6 +88,12 @@ class SentenceRenderer:
         raw = f"{RENDERING_VERSION}|{self.model_id}|{source}|{target}|{' '.join(text.split())}"
         return hashlib.sha256(raw.encode()).hexdigest()
 
+    def article_mark(self, content_hash: str, target: str) -> str:
+        """What marks an article as rendered for readers of `target`: the article's content
+        hash with the model and prompt version (a change of either renders it again)."""
+        raw = f"{RENDERING_VERSION}|{self.model_id}|{target}|{content_hash}"
+        return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
     def cached(self, texts: Sequence[str], source: str, target: str) -> dict[str, Rendering]:
         """The cached renderings of these texts, by text (texts without one are left out)."""
         keys = {self.key(text, source, target): text for text in texts}
