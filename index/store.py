@@ -244,6 +244,21 @@ class ChromaStore:
                 return result
             offset += PAGE
 
+    def _documents_get(
+        self, include: list[str], doc_ids: Sequence[str] | None
+    ) -> dict[str, list[Any]]:
+        """Article records: all of them (paged), or those of `doc_ids` (a few, by id)."""
+        if doc_ids is None:
+            return self._get_all(self.documents_collection, include)
+        result: dict[str, list[Any]] = {"ids": [], **{key: [] for key in include}}
+        wanted = list(dict.fromkeys(doc_ids))
+        for start in range(0, len(wanted), PAGE):
+            got = self.documents_collection.get(ids=wanted[start : start + PAGE], include=include)
+            result["ids"].extend(got["ids"])
+            for key in include:
+                result[key].extend(got[key] if got[key] is not None else [])
+        return result
+
     @_guarded
     def count(self) -> int:
         """How many chunks the store holds."""
@@ -342,15 +357,17 @@ class ChromaStore:
         return sorted(result, key=lambda chunk: (chunk.doc_id, chunk.start))
 
     @_guarded
-    def documents(self) -> dict[str, str]:
-        """The full text of every stored article, by document id."""
-        got = self._get_all(self.documents_collection, ["documents"])
+    def documents(self, doc_ids: Sequence[str] | None = None) -> dict[str, str]:
+        """The full text of every stored article, by document id; only of `doc_ids` when
+        given (ids not stored are left out)."""
+        got = self._documents_get(["documents"], doc_ids)
         return dict(zip(got["ids"], got["documents"] or [], strict=True))
 
     @_guarded
-    def titles(self) -> dict[str, str]:
-        """The title recorded for every stored article, by document id."""
-        got = self._get_all(self.documents_collection, ["metadatas"])
+    def titles(self, doc_ids: Sequence[str] | None = None) -> dict[str, str]:
+        """The title recorded for every stored article, by document id; only of `doc_ids`
+        when given (ids not stored are left out)."""
+        got = self._documents_get(["metadatas"], doc_ids)
         return {
             item_id: str((meta or {}).get("title", "") or item_id)
             for item_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True)

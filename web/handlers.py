@@ -52,6 +52,13 @@ def explain(error: BaseException, doing: str) -> str:
     return GENERIC_ERROR
 
 
+def _doc_ids(answer: Answer) -> list[str]:
+    """The articles an answer's source panel may show: those of its citations and passages."""
+    return list(
+        dict.fromkeys([c.doc_id for c in answer.citations] + [p.doc_id for p in answer.passages])
+    )
+
+
 def warn(message: str) -> None:
     """A warning toast on the page (gradio renders its text as HTML, so it is escaped)."""
     _gr().Warning(html.escape(message, quote=False))
@@ -278,7 +285,9 @@ class Handlers:
                 raise RuntimeError("the answerer ended without an answer")
             session = session.add(final)
             turn = len(session.answers) - 1
-            panel = render.source_panel(final, turn, self.library().documents(), titles, show_all)
+            panel = render.source_panel(
+                final, turn, self.library().documents(_doc_ids(final)), titles, show_all
+            )
             yield "", session.messages(titles), session, panel, answer_note(final, mode)
         except Exception as error:
             warn(explain(error, "answering"))
@@ -304,7 +313,7 @@ class Handlers:
 
         def panel() -> str:
             return render.source_panel(
-                answer, index, self.library().documents(), self.titles(), show_all
+                answer, index, self.library().documents(_doc_ids(answer)), self.titles(), show_all
             )
 
         return self._attempt("showing sources", panel, _gr().skip()), session

@@ -53,7 +53,7 @@ class Runtime:
         return runtime
 
     def _set_ready(self, components: Any) -> None:
-        count = len(components.store.documents())
+        count = len(components.store.document_hashes())  # metadata only, not the texts
         with self._lock:
             self._components = components
             self._status = Status("ready", f"Ready · {count} article{'s' * (count != 1)} indexed")

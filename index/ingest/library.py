@@ -14,7 +14,7 @@ import os
 import re
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,9 +118,10 @@ class Library:
         """Title of every article in the corpus folder, by document id."""
         return {doc_id: article.title for doc_id, article in self._corpus().items()}
 
-    def documents(self) -> dict[str, str]:
-        """The text of every indexed article, by document id."""
-        return dict(self.store.documents())
+    def documents(self, doc_ids: Sequence[str] | None = None) -> dict[str, str]:
+        """The text of every indexed article, by document id; only of `doc_ids` when given
+        (the source panel reads the few articles an answer cites, not all of them)."""
+        return dict(self.store.documents(doc_ids))
 
     def rows(self) -> list[ArticleRow]:
         """Every indexed article, for the article list (sorted by title)."""
