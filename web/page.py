@@ -406,6 +406,26 @@ def launch(
     )
 
 
+HEALTH_PATH = "/healthz"
+
+
+def add_health_route(app: Any, runtime: Runtime) -> None:
+    """`GET /healthz`: 200 and {"state": "ready", ...} once the models are loaded, else 503
+    with the loading (or failure) message: a load balancer's readiness probe, so no reader
+    is sent to a worker that is still loading. A plain HTTP route, cheap to poll, outside
+    the queue; it tells no more than the page's status line."""
+    from fastapi.responses import JSONResponse
+
+    def health() -> Any:
+        status = runtime.status()
+        return JSONResponse(
+            {"state": status.state, "message": status.message},
+            status_code=200 if status.state == "ready" else 503,
+        )
+
+    app.add_api_route(HEALTH_PATH, health, methods=["GET"], include_in_schema=False)
+
+
 def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
     """Show the page at once; load the models and index the corpus in the background.
 
@@ -435,7 +455,10 @@ def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
         extractive_limit=settings.extractive_concurrency,
         generative_limit=settings.generative_concurrency,
     )
-    launch(page, host, port, block=False, auth=access.auth, queue_size=settings.queue_size)
+    app, _url, _share = launch(
+        page, host, port, block=False, auth=access.auth, queue_size=settings.queue_size
+    )
+    add_health_route(app, runtime)
     # Loading starts once the page is served: its imports would otherwise compete with
     # building and starting the page for the same two cores and the GIL.
     print(
