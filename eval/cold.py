@@ -20,6 +20,7 @@ import argparse
 import json
 import statistics
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,24 @@ def connect(url: str, timeout: float) -> Any:
             if time.monotonic() - started > timeout:
                 raise
             time.sleep(POLL_SECONDS)
+
+
+def wait_ready(url: str, timeout: float, started: float) -> float:
+    """Seconds from `started` until the worker's `/healthz` says ready; RuntimeError at
+    once when it says its loading failed, TimeoutError after `timeout`."""
+    import httpx
+
+    while time.monotonic() - started < timeout:
+        try:
+            response = httpx.get(url + "healthz", timeout=5)
+        except httpx.HTTPError:
+            response = None
+        if response is not None and response.status_code == 200:
+            return time.monotonic() - started
+        if response is not None and response.json().get("state") == "failed":
+            raise RuntimeError(f"the worker failed to load: {response.json().get('message')}")
+        time.sleep(0.1)
+    raise TimeoutError(f"{url} not ready within {timeout:.0f} s")
 
 
 def first_answer(
@@ -92,9 +111,11 @@ def main(argv: list[str] | None = None) -> int:
         process = start_worker(port, env, args.chroma.parent / f"cold-{port}.log")
         try:
             page = wait_http(url, args.timeout)
-            client = connect(url, args.timeout)
-            wait_http(url + "healthz", args.timeout)
-            ready = time.monotonic() - started
+            # The client connects while the models load, as a reader's page loads.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                connecting = pool.submit(connect, url, args.timeout)
+                ready = wait_ready(url, args.timeout, started)
+                client = connecting.result()
             answer, _ = first_answer(client, args.timeout, started)
             memory = rss_mb(process.pid)
             run: dict[str, Any] = {

@@ -311,9 +311,11 @@ class ChromaStore:
     def document_marks(self, name: str) -> dict[str, str]:
         """The value of the mark `name` on every stored article ("" where unset), by id.
 
-        A mark lives in the article's own record, which adding the article again
-        replaces: a changed article loses its marks (pre-rendering uses one per reader
+        A mark lives in the article's own record (pre-rendering keeps one per reader
         language, so a start checks one small record per article, not every sentence).
+        Ingesting an article deletes its old record first, so a changed article loses
+        its marks; a mark also holds what it was made for (pre-rendering puts the
+        article's content hash in it), so a stale one never matches.
         """
         got = self._get_all(self.documents_collection, ["metadatas"])
         key = _mark_key(name)
@@ -364,10 +366,9 @@ class ChromaStore:
         return dict(zip(got["ids"], got["documents"] or [], strict=True))
 
     @_guarded
-    def titles(self, doc_ids: Sequence[str] | None = None) -> dict[str, str]:
-        """The title recorded for every stored article, by document id; only of `doc_ids`
-        when given (ids not stored are left out)."""
-        got = self._documents_get(["metadatas"], doc_ids)
+    def titles(self) -> dict[str, str]:
+        """The title recorded for every stored article, by document id."""
+        got = self._documents_get(["metadatas"], None)
         return {
             item_id: str((meta or {}).get("title", "") or item_id)
             for item_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True)

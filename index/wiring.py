@@ -350,11 +350,14 @@ def prerender(
 
 def _load_passage_model(embedder: Embedder) -> None:
     """Load the passage embedding model (the ONNX backend loads it on first use); a
-    failure is logged: answers report the fault themselves."""
+    failure is logged (in a thread, nothing else would see it): answers report the
+    fault themselves."""
     try:
         embedder.get_text_embedding_batch(["warm-up"])
     except NewsragError as error:
         log.warning("the passage embedding model did not load: %s", error)
+    except Exception:
+        log.exception("the passage embedding model did not load")
 
 
 def warm_up(components: Components, progress: ProgressCallback | None = None) -> None:

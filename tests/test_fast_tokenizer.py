@@ -124,6 +124,8 @@ def test_the_piece_tokenizer_adds_the_template_truncates_inside_it_and_pads() ->
     assert batch["attention_mask"].tolist() == [[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]]
     # truncation cuts the text's own pieces, never the template's
     assert right(["a b c a b"], truncation=True, max_length=4)["input_ids"] == [[1, 3, 4, 6]]
+    # a limit below the template's own length cuts nothing, as tokenizer.json does
+    assert right(["a b"], truncation=True, max_length=1)["input_ids"] == [[1, 3, 4, 6]]
     assert right("a b c", add_special_tokens=False)["input_ids"] == [3, 4, 5]
     left = PieceTokenizer(_Pieces(_VOCAB), [1], [], pad_id=0, padding_side="left")
     assert left(["a b", "c"], padding=True)["input_ids"] == [[1, 3, 4], [0, 1, 5]]
@@ -186,3 +188,25 @@ def test_a_piece_file_that_disagrees_is_not_used_and_a_changed_file_is_checked_a
     monkeypatch.setattr("index.models.fast_tokenizer._pieces", lambda _folder: _Pieces(_VOCAB))
     (folder / "tokenizer.model").write_bytes(b"a new stand-in")
     assert isinstance(load_fast_tokenizer(folder, stamps), PieceTokenizer)
+
+
+def test_a_damaged_stamp_or_piece_file_falls_back_to_tokenizer_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index.models import fast_tokenizer
+    from index.models.fast_tokenizer import FastTokenizer, PieceTokenizer
+
+    (tmp_path / "model").mkdir()
+    folder = _with_pieces(tmp_path, monkeypatch, _Pieces(_VOCAB))
+    stamps = tmp_path / "stamps"
+    stamps.mkdir()
+    stamp = stamps / "tokenizer-pieces.json"
+    stamp.write_text(json.dumps({"files": {}, "same_ids": True}), encoding="utf-8")  # no ids
+    assert isinstance(load_fast_tokenizer(folder, stamps), PieceTokenizer)  # checked again
+    assert isinstance(json.loads(stamp.read_text(encoding="utf-8"))["prefix"], list)
+    stamp.write_text("{not json", encoding="utf-8")
+    assert isinstance(load_fast_tokenizer(folder, stamps), PieceTokenizer)
+    # the real reader on a damaged tokenizer.model (the stand-in bytes): tokenizer.json
+    monkeypatch.undo()
+    assert fast_tokenizer._pieces(folder) is None
+    assert isinstance(load_fast_tokenizer(folder, tmp_path / "other-stamps"), FastTokenizer)

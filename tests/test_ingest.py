@@ -28,11 +28,10 @@ def test_first_ingest_stores_chunks_with_exact_offsets(fake_components) -> None:
     assert {c.section for c in chunks if "12000" in c.text} == {"Wird das Fest abgesagt?"}
 
 
-def test_articles_and_titles_can_be_read_for_a_few_ids(fake_components) -> None:  # type: ignore[no-untyped-def]
+def test_articles_can_be_read_for_a_few_ids(fake_components) -> None:  # type: ignore[no-untyped-def]
     store = fake_components.store
     everything = store.documents()
     assert store.documents(["bibliothek", "gone"]) == {"bibliothek": everything["bibliothek"]}
-    assert store.titles(["stadtfest"]) == {"stadtfest": "Stadtfest in Beispielstadt"}
     assert store.documents([]) == {}
 
 

@@ -83,3 +83,23 @@ def test_workers_sharing_a_chroma_server_leave_rendering_to_ingest(fake_componen
     assert renderer.asked == []
     warm_up(_with(fake_components, renderer))  # the embedded store: the page renders
     assert renderer.asked
+
+
+class _BrokenPassages:
+    """An embedder whose passage model fails to load with an unexpected error."""
+
+    def get_text_embedding_batch(self, texts: list[str], **kwargs: Any) -> list[list[float]]:
+        raise RuntimeError("the model file is truncated")
+
+
+def test_a_passage_model_that_fails_to_load_is_logged_and_the_warm_up_goes_on(
+    fake_components: Any, caplog: Any
+) -> None:
+    from index.wiring import warm_up
+
+    renderer = CountingRenderer()
+    broken = dataclasses.replace(fake_components, embedder=_BrokenPassages(), renderer=renderer)
+    warm_up(broken)
+    assert renderer.asked  # pre-rendering still ran after the failed load
+    assert "the passage embedding model did not load" in caplog.text
+    assert "the model file is truncated" in caplog.text

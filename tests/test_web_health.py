@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import socket
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+import httpx
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -11,9 +16,9 @@ from web.page import add_health_route
 from web.runtime import Runtime
 
 
-def _client(runtime: Runtime) -> TestClient:
+def _client(runtime: Runtime, detailed: bool = True) -> TestClient:
     app = FastAPI()
-    add_health_route(app, runtime)
+    add_health_route(app, runtime, detailed)
     return TestClient(app)
 
 
@@ -40,3 +45,29 @@ def test_a_loaded_worker_is_ready_and_a_failed_one_is_not(fake_components: Any) 
     failed.load(broken)
     response = _client(failed).get("/healthz")
     assert response.status_code == 503 and response.json()["state"] == "failed"
+    # behind a login the open probe says only the state, not the failure's details
+    assert _client(failed, detailed=False).get("/healthz").json() == {"state": "failed"}
+
+
+@pytest.fixture
+def served(fake_components: Any, tmp_path: Path) -> Iterator[str]:
+    """The real page, served by gradio with a login, and its readiness route."""
+    from web.feedback import FeedbackStore
+    from web.page import build_page, launch
+
+    runtime = Runtime.ready(fake_components)
+    page = build_page(runtime, FeedbackStore(tmp_path / "fb.jsonl"))
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    app, _url, _share = launch(page, "127.0.0.1", port, block=False, auth=[("anna", "pw")])
+    add_health_route(app, runtime, detailed=False)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        page.close()
+
+
+def test_the_probe_answers_on_the_served_page_without_its_login(served: str) -> None:
+    assert httpx.get(f"{served}/healthz", timeout=30).json() == {"state": "ready"}
+    assert httpx.get(f"{served}/config", timeout=30).status_code in (401, 403)  # login

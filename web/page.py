@@ -409,19 +409,18 @@ def launch(
 HEALTH_PATH = "/healthz"
 
 
-def add_health_route(app: Any, runtime: Runtime) -> None:
-    """`GET /healthz`: 200 and {"state": "ready", ...} once the models are loaded, else 503
-    with the loading (or failure) message: a load balancer's readiness probe, so no reader
-    is sent to a worker that is still loading. A plain HTTP route, cheap to poll, outside
-    the queue; it tells no more than the page's status line."""
+def add_health_route(app: Any, runtime: Runtime, detailed: bool = True) -> None:
+    """`GET /healthz`: 200 and {"state": "ready"} once the models are loaded, else 503:
+    a load balancer's readiness probe, so no reader is sent to a worker still loading. A
+    plain HTTP route outside the queue, cheap to poll, and outside the login; so the
+    status message (which may name a Chroma host or a model path) is added only when
+    `detailed` (a page without a login, where the status line shows it anyway)."""
     from fastapi.responses import JSONResponse
 
     def health() -> Any:
         status = runtime.status()
-        return JSONResponse(
-            {"state": status.state, "message": status.message},
-            status_code=200 if status.state == "ready" else 503,
-        )
+        body = {"state": status.state, **({"message": status.message} if detailed else {})}
+        return JSONResponse(body, status_code=200 if status.state == "ready" else 503)
 
     app.add_api_route(HEALTH_PATH, health, methods=["GET"], include_in_schema=False)
 
@@ -458,7 +457,7 @@ def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
     app, _url, _share = launch(
         page, host, port, block=False, auth=access.auth, queue_size=settings.queue_size
     )
-    add_health_route(app, runtime)
+    add_health_route(app, runtime, detailed=access.auth is None)
     # Loading starts once the page is served: its imports would otherwise compete with
     # building and starting the page for the same two cores and the GIL.
     print(

@@ -191,4 +191,5 @@ def _warm_up(components: Any) -> None:
         print("language model loaded; renderings ready", file=sys.stderr, flush=True)
     except NewsragError as error:  # answers still work; renderings are made on demand
         print(f"warm-up incomplete: {error}", file=sys.stderr, flush=True)
-    load_detectors()
+    finally:
+        load_detectors()

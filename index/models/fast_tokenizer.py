@@ -25,6 +25,7 @@ Tests compare the ids with AutoTokenizer's on the real model.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import threading
@@ -50,6 +51,14 @@ PROBE_TEXTS = (
     "<b>Mark-up</b> &amp; entities, an emoji 😀, CJK 北京 and Cyrillic Лукашенко.",
     "x",
     "Straßenbahn-Haltestelle; Nuklearwaffen-Einsätze; Flugzeugbesatzungen. " * 12,
+)
+# The calls both must answer alike: the embedder's batch call, truncated (also below the
+# template's own length, where tokenizer.json does not truncate) and without the template.
+PROBE_CALLS: tuple[dict[str, Any], ...] = (
+    {"padding": True},
+    {"padding": True, "truncation": True, "max_length": 16},
+    {"padding": True, "truncation": True, "max_length": 1},
+    {"add_special_tokens": False},
 )
 
 
@@ -137,6 +146,8 @@ class PieceTokenizer:
         batch = [texts] if isinstance(texts, str) else list(texts)
         prefix, suffix = (self._prefix, self._suffix) if add_special_tokens else ([], [])
         room = max_length - len(prefix) - len(suffix) if truncation and max_length else None
+        if room is not None and room < 0:
+            room = None  # as tokenizer.json: a limit below the template's length cuts nothing
         ids = [
             prefix + (pieces[: max(room, 0)] if room is not None else pieces) + suffix
             for pieces in self._processor.encode(batch, out_type=int)
@@ -173,12 +184,19 @@ def _padding(folder: Path) -> tuple[str, str] | None:
     return pad_token, side if side in ("left", "right") else "right"
 
 
-def _signature(folder: Path) -> dict[str, list[int]]:
-    """Sizes and modification times of both tokenizer files: what a stamp is valid for."""
-    found = {}
+def _signature(folder: Path) -> dict[str, Any]:
+    """What a stamp is valid for: the sizes and modification times of both tokenizer
+    files, both libraries' versions and the probe itself (a change of any checks again)."""
+    import sentencepiece
+    import tokenizers
+
+    found: dict[str, Any] = {}
     for name in (TOKENIZER_FILE, PIECES_FILE):
         stat = (folder / name).stat()
         found[name] = [stat.st_size, stat.st_mtime_ns]
+    probe = json.dumps([PROBE_TEXTS, PROBE_CALLS], ensure_ascii=False)
+    found["probe"] = hashlib.sha256(probe.encode()).hexdigest()[:16]
+    found["libraries"] = [sentencepiece.__version__, tokenizers.__version__]
     return found
 
 
@@ -193,12 +211,7 @@ def _template(tokenizer: Any) -> tuple[list[int], list[int]]:
 def _agree(first: Any, second: Any) -> bool:
     """True when two adapters give the same ids and masks for every probe call."""
     texts = list(PROBE_TEXTS)
-    calls: list[dict[str, Any]] = [
-        {"padding": True},
-        {"padding": True, "truncation": True, "max_length": 16},
-        {"add_special_tokens": False},
-    ]
-    for arguments in calls:
+    for arguments in PROBE_CALLS:
         if first(texts, **arguments) != second(texts, **arguments):
             return False
     return all(first(text) == second(text) for text in texts)
@@ -210,9 +223,22 @@ def _pieces(folder: Path) -> Any:
         return None
     try:
         import sentencepiece
-    except ImportError:
+
+        return sentencepiece.SentencePieceProcessor(model_file=str(folder / PIECES_FILE))
+    except Exception:  # no library, or a damaged file: tokenizer.json serves alone
         return None
-    return sentencepiece.SentencePieceProcessor(model_file=str(folder / PIECES_FILE))
+
+
+def _valid(stamp: dict[str, Any]) -> bool:
+    """True when a stamp has every field, of the right type (else it is checked again)."""
+    ids = ("prefix", "suffix")
+    return (
+        isinstance(stamp.get("files"), dict)
+        and isinstance(stamp.get("same_ids"), bool)
+        and all(isinstance(stamp.get(key), list) for key in ids)
+        and all(isinstance(item, int) for key in ids for item in stamp[key])
+        and isinstance(stamp.get("pad_id"), int)
+    )
 
 
 def _read_stamp(path: Path) -> dict[str, Any]:
@@ -250,8 +276,8 @@ def load_fast_tokenizer(
     stamp_path = stamp_dir / PIECES_STAMP_FILE if stamp_dir is not None else None
     stamp = _read_stamp(stamp_path) if stamp_path is not None else {}
     pieces = _pieces(folder) if stamp_path is not None else None
-    if pieces is not None and stamp.get("files") == _signature(folder):
-        if stamp.get("same_ids"):
+    if pieces is not None and _valid(stamp) and stamp["files"] == _signature(folder):
+        if stamp["same_ids"]:
             return PieceTokenizer(pieces, stamp["prefix"], stamp["suffix"], stamp["pad_id"], side)
         pieces = None  # checked before: the two differ, so tokenizer.json it is
     from tokenizers import Tokenizer
