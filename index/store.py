@@ -23,7 +23,7 @@ import functools
 import json
 import time
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -292,20 +292,12 @@ class ChromaStore:
         if doc_ids is None:
             got = self._get_all(self.sentences, ["documents"])
             return [str(text) for text in got["documents"] if text]
-        texts: list[str] = []
-        wanted = list(dict.fromkeys(doc_ids))
-        for start in range(0, len(wanted), 100):  # bounded `$in` lists, paged reads
-            where = {"doc_id": {"$in": wanted[start : start + 100]}}
-            offset = 0
-            while True:
-                got = self.sentences.get(
-                    where=where, include=["documents"], limit=PAGE, offset=offset
-                )
-                texts.extend(str(text) for text in got["documents"] or [] if text)
-                if len(got["ids"]) < PAGE:
-                    break
-                offset += PAGE
-        return texts
+        return [
+            str(text)
+            for got in self._pages_of(self.sentences, doc_ids, ["documents"])
+            for text in got["documents"] or []
+            if text
+        ]
 
     @_guarded
     def document_marks(self, name: str) -> dict[str, str]:
@@ -338,25 +330,30 @@ class ChromaStore:
     @_guarded
     def chunks_of(self, doc_ids: Sequence[str]) -> list[StoredChunk]:
         """Every chunk of the given documents, ordered by document and position."""
-        result: list[StoredChunk] = []
+        result = [
+            _stored_chunk(item_id, metadata, text)
+            for got in self._pages_of(self.chunks, doc_ids, ["metadatas", "documents"])
+            for item_id, metadata, text in zip(
+                got["ids"], got["metadatas"] or [], got["documents"] or [], strict=True
+            )
+        ]
+        return sorted(result, key=lambda chunk: (chunk.doc_id, chunk.start))
+
+    def _pages_of(
+        self, collection: Any, doc_ids: Sequence[str], include: list[str]
+    ) -> Iterator[dict[str, Any]]:
+        """The items of these articles in a collection, as Chroma's `get` results: bounded
+        `$in` lists of article ids, each read PAGE items at a time."""
         wanted = list(dict.fromkeys(doc_ids))
-        for start in range(0, len(wanted), 100):  # bounded `$in` lists, paged reads
+        for start in range(0, len(wanted), 100):
             where = {"doc_id": {"$in": wanted[start : start + 100]}}
             offset = 0
             while True:
-                got = self.chunks.get(
-                    where=where, include=["metadatas", "documents"], limit=PAGE, offset=offset
-                )
-                result.extend(
-                    _stored_chunk(item_id, metadata, text)
-                    for item_id, metadata, text in zip(
-                        got["ids"], got["metadatas"] or [], got["documents"] or [], strict=True
-                    )
-                )
+                got = collection.get(where=where, include=include, limit=PAGE, offset=offset)
+                yield got
                 if len(got["ids"]) < PAGE:
                     break
                 offset += PAGE
-        return sorted(result, key=lambda chunk: (chunk.doc_id, chunk.start))
 
     @_guarded
     def documents(self, doc_ids: Sequence[str] | None = None) -> dict[str, str]:
