@@ -13,9 +13,11 @@ with the padding token and side from `tokenizer_config.json`:
 - `PieceTokenizer` reads the same vocabulary from the model's SentencePiece file
   (`tokenizer.model`, 4.7 MB) in about 0.2 s, and adds the special tokens that
   `tokenizer.json`'s template adds (<bos> ... <eos>). It is used only after a check
-  on first load: both give the same ids for `PROBE_TEXTS` (with and without special
-  tokens, padded and truncated); the verdict is kept in a stamp beside the ONNX export,
-  keyed by the two files' sizes and times, so later starts skip `tokenizer.json`.
+  on first load: both give the same ids for `PROBE_TEXTS` in every `PROBE_CALLS` (with
+  and without special tokens, padded and truncated); the verdict is kept in a stamp
+  beside the ONNX export, keyed by the two files' sizes and times, both libraries'
+  versions and the probe, so later starts skip `tokenizer.json`. A damaged file or
+  stamp means `tokenizer.json` (and a new check).
   Known difference: `tokenizer.json` turns the literal text "<eos>" (and the other
   special tokens' names) inside a text into the special token itself; SentencePiece
   reads it as text, which is what a news text means by it.
