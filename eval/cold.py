@@ -146,9 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "runs": runs,
         "page_s_median": statistics.median(run["page_s"] for run in runs),
+        "ready_s_median": statistics.median(run["ready_s"] for run in runs),
         "first_answer_s_median": statistics.median(run["first_answer_s"] for run in runs),
     }
-    result["ready_s_median"] = statistics.median(run["ready_s"] for run in runs)
     if args.generative:
         result["first_generative_s_median"] = statistics.median(
             run["first_generative_s"] for run in runs

@@ -244,16 +244,15 @@ class ChromaStore:
                 return result
             offset += PAGE
 
-    def _documents_get(
-        self, include: list[str], doc_ids: Sequence[str] | None
+    def _get_ids(
+        self, collection: Any, ids: Sequence[str], include: list[str]
     ) -> dict[str, list[Any]]:
-        """Article records: all of them (paged), or those of `doc_ids` (a few, by id)."""
-        if doc_ids is None:
-            return self._get_all(self.documents_collection, include)
+        """The items of a collection with these ids (missing ones left out), read PAGE ids
+        at a time: SQLite limits the variables of one query."""
         result: dict[str, list[Any]] = {"ids": [], **{key: [] for key in include}}
-        wanted = list(dict.fromkeys(doc_ids))
+        wanted = list(dict.fromkeys(ids))
         for start in range(0, len(wanted), PAGE):
-            got = self.documents_collection.get(ids=wanted[start : start + PAGE], include=include)
+            got = collection.get(ids=wanted[start : start + PAGE], include=include)
             result["ids"].extend(got["ids"])
             for key in include:
                 result[key].extend(got[key] if got[key] is not None else [])
@@ -359,13 +358,18 @@ class ChromaStore:
     def documents(self, doc_ids: Sequence[str] | None = None) -> dict[str, str]:
         """The full text of every stored article, by document id; only of `doc_ids` when
         given (ids not stored are left out)."""
-        got = self._documents_get(["documents"], doc_ids)
-        return dict(zip(got["ids"], got["documents"] or [], strict=True))
+        include = ["documents"]
+        got = (
+            self._get_all(self.documents_collection, include)
+            if doc_ids is None
+            else self._get_ids(self.documents_collection, doc_ids, include)
+        )
+        return dict(zip(got["ids"], got["documents"], strict=True))
 
     @_guarded
     def titles(self) -> dict[str, str]:
         """The title recorded for every stored article, by document id."""
-        got = self._documents_get(["metadatas"], None)
+        got = self._get_all(self.documents_collection, ["metadatas"])
         return {
             item_id: str((meta or {}).get("title", "") or item_id)
             for item_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
@@ -461,23 +465,19 @@ class ChromaStore:
     @_guarded
     def renderings(self, keys: Sequence[str]) -> dict[str, Rendering]:
         """Cached renderings by key (keys without one are left out)."""
-        wanted = list(dict.fromkeys(keys))
+        got = self._get_ids(self.renderings_collection, keys, ["metadatas", "documents"])
         result = {}
-        for start in range(0, len(wanted), PAGE):  # SQLite limits the variables of one query
-            got = self.renderings_collection.get(
-                ids=wanted[start : start + PAGE], include=["metadatas", "documents"]
+        for item_id, metadata, text in zip(
+            got["ids"], got["metadatas"], got["documents"], strict=True
+        ):
+            meta = metadata or {}
+            problems = tuple(json.loads(str(meta.get("problems", "[]"))))
+            result[item_id] = Rendering(
+                language=str(meta.get("language", "")),
+                text=str(text or ""),
+                checked=bool(meta.get("checked")),
+                problems=problems,
             )
-            for item_id, metadata, text in zip(
-                got["ids"], got["metadatas"] or [], got["documents"] or [], strict=True
-            ):
-                meta = metadata or {}
-                problems = tuple(json.loads(str(meta.get("problems", "[]"))))
-                result[item_id] = Rendering(
-                    language=str(meta.get("language", "")),
-                    text=str(text or ""),
-                    checked=bool(meta.get("checked")),
-                    problems=problems,
-                )
         return result
 
     # ---- writing -------------------------------------------------------------------

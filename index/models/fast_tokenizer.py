@@ -27,15 +27,17 @@ Tests compare the ids with AutoTokenizer's on the real model.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
-import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from index.models.stamps import read_stamp, write_stamp
 
 TOKENIZER_FILE = "tokenizer.json"
 PIECES_FILE = "tokenizer.model"  # SentencePiece: the same vocabulary, quicker to read
@@ -243,24 +245,6 @@ def _valid(stamp: dict[str, Any]) -> bool:
     )
 
 
-def _read_stamp(path: Path) -> dict[str, Any]:
-    try:
-        stamp = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return stamp if isinstance(stamp, dict) else {}
-
-
-def _write_stamp(path: Path, stamp: dict[str, Any]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.tmp-{os.getpid()}")
-        temporary.write_text(json.dumps(stamp, indent=2), encoding="utf-8")
-        os.replace(temporary, path)
-    except OSError:
-        pass  # a read-only cache: the check runs again next start, nothing breaks
-
-
 def load_fast_tokenizer(
     folder: Path, stamp_dir: Path | None = None
 ) -> FastTokenizer | PieceTokenizer | None:
@@ -276,7 +260,7 @@ def load_fast_tokenizer(
         return None
     pad_token, side = padding
     stamp_path = stamp_dir / PIECES_STAMP_FILE if stamp_dir is not None else None
-    stamp = _read_stamp(stamp_path) if stamp_path is not None else {}
+    stamp = (read_stamp(stamp_path) if stamp_path is not None else None) or {}
     pieces = _pieces(folder) if stamp_path is not None else None
     if pieces is not None and _valid(stamp) and stamp["files"] == _signature(folder):
         if stamp["same_ids"]:
@@ -294,14 +278,13 @@ def load_fast_tokenizer(
     prefix, suffix = _template(tokenizer)
     quick = PieceTokenizer(pieces, prefix, suffix, pad_id, side)
     same = _agree(fast, quick)
-    _write_stamp(
-        stamp_path,
-        {
-            "files": _signature(folder),
-            "same_ids": same,
-            "prefix": prefix,
-            "suffix": suffix,
-            "pad_id": pad_id,
-        },
-    )
+    verdict = {
+        "files": _signature(folder),
+        "same_ids": same,
+        "prefix": prefix,
+        "suffix": suffix,
+        "pad_id": pad_id,
+    }
+    with contextlib.suppress(OSError):  # a read-only cache: checked again next start
+        write_stamp(stamp_path, verdict)
     return quick if same else fast

@@ -14,7 +14,6 @@ the sliding window) ready-made, as transformers allows.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import sys
@@ -29,6 +28,7 @@ import numpy as np
 
 from index.errors import ModelError
 from index.models.fast_tokenizer import load_fast_tokenizer
+from index.models.stamps import read_stamp, write_stamp
 
 ONNX_FILE = "model.onnx"
 DATA_SUFFIX = ".data"  # the weights, beside the graph
@@ -76,7 +76,7 @@ def source_stamp(target: str) -> dict[str, Any]:
 
 
 def _read_stamp(folder: Path) -> dict[str, Any] | None:
-    return _read_stamp_file(folder / STAMP_FILE)
+    return read_stamp(folder / STAMP_FILE)
 
 
 def sentence_forward(model: Any) -> Any:
@@ -304,9 +304,7 @@ def _export_checked(
             "use NEWSRAG_EMBED_BACKEND=torch for this model"
         )
     stamp = {**stamp, "prompts": prompts, "max_seq_length": max_seq_length, "cosine": cosine}
-    temporary = folder / f"{STAMP_FILE}.tmp-{os.getpid()}"
-    temporary.write_text(json.dumps(stamp, indent=2), encoding="utf-8")
-    os.replace(temporary, folder / STAMP_FILE)
+    write_stamp(folder / STAMP_FILE, stamp)
 
 
 def quantize_for_queries(folder: Path) -> None:
@@ -354,7 +352,7 @@ def _folder_lock(path: Path) -> Iterator[None]:
 
 def _current_int8(folder: Path, export_stamp: dict[str, Any] | None) -> dict[str, Any] | None:
     """The int8 copy's stamp when the copy was made from this export and is complete."""
-    saved = _read_stamp_file(folder / INT8_STAMP_FILE)
+    saved = read_stamp(folder / INT8_STAMP_FILE)
     files = (folder / INT8_FILE, folder / (INT8_FILE + DATA_SUFFIX))
     if saved is None or saved.get("export") != export_stamp:
         return None
@@ -391,9 +389,7 @@ def query_session(
                 )
                 got = quantized.encode(texts, prompt_name=query_prompt)
                 saved = {"export": export_stamp, "cosine": float(np.min(np.sum(expected * got, 1)))}
-                temporary = folder / f"{INT8_STAMP_FILE}.tmp-{os.getpid()}"
-                temporary.write_text(json.dumps(saved, indent=2), encoding="utf-8")
-                os.replace(temporary, folder / INT8_STAMP_FILE)
+                write_stamp(folder / INT8_STAMP_FILE, saved)
     cosine = float(saved.get("cosine", 0.0))
     if cosine < MIN_INT8_COSINE:
         say(
@@ -408,14 +404,6 @@ def query_session(
     except Exception:
         (folder / INT8_STAMP_FILE).unlink(missing_ok=True)  # damaged: made again next start
         raise
-
-
-def _read_stamp_file(path: Path) -> dict[str, Any] | None:
-    try:
-        stamp = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return stamp if isinstance(stamp, dict) else None
 
 
 def load_tokenizer(target: str, local: bool, stamp_dir: Path | None = None) -> Any:
