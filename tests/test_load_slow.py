@@ -13,6 +13,12 @@ import pytest
 from eval import load
 
 
+def test_readers_skip_tls_set_up_only_on_plain_http() -> None:
+    assert load.plain_http("http://127.0.0.1:7860/")
+    assert load.plain_http("HTTP://worker:7860")
+    assert not load.plain_http("https://news.example.org/")
+
+
 @pytest.mark.slow
 def test_two_workers_answer_concurrent_readers_without_errors(tmp_path: Path) -> None:
     out = tmp_path / "load.json"
@@ -33,4 +39,5 @@ def test_two_workers_answer_concurrent_readers_without_errors(tmp_path: Path) ->
     result = json.loads(out.read_text())
     assert code == 0 and result["errors"] == 0
     assert result["answers"] == 6 and len(result["ready_s"]) == 2
+    assert len(result["warm_s"]) == 2  # each worker's /healthz said its warm-up had ended
     assert all(memory["rss_mb"] > 0 for memory in result["memory_per_worker_mb"])

@@ -29,6 +29,7 @@ def test_a_loading_worker_is_not_ready_and_says_why() -> None:
     assert response.status_code == 503
     assert response.json() == {
         "state": "loading",
+        "warm": False,
         "message": "Loading: loading the embedding model (5%)",
     }
 
@@ -36,7 +37,7 @@ def test_a_loading_worker_is_not_ready_and_says_why() -> None:
 def test_a_loaded_worker_is_ready_and_a_failed_one_is_not(fake_components: Any) -> None:
     ready = _client(Runtime.ready(fake_components)).get("/healthz")
     assert ready.status_code == 200
-    assert ready.json() == {"state": "ready", "message": "Ready · 2 articles indexed"}
+    assert ready.json() == {"state": "ready", "warm": True, "message": "Ready · 2 articles indexed"}
 
     def broken(progress: Any) -> Any:
         raise RuntimeError("boom")
@@ -46,7 +47,20 @@ def test_a_loaded_worker_is_ready_and_a_failed_one_is_not(fake_components: Any) 
     response = _client(failed).get("/healthz")
     assert response.status_code == 503 and response.json()["state"] == "failed"
     # behind a login the open probe says only the state, not the failure's details
-    assert _client(failed, detailed=False).get("/healthz").json() == {"state": "failed"}
+    assert _client(failed, detailed=False).get("/healthz").json() == {
+        "state": "failed",
+        "warm": False,
+    }
+
+
+def test_the_probe_says_when_the_warm_up_behind_ready_has_ended(fake_components: Any) -> None:
+    runtime = Runtime()
+    runtime.load(lambda progress: fake_components)  # Ready; the warm-up still runs
+    client = _client(runtime)
+    assert client.get("/healthz").json()["state"] == "ready"
+    assert client.get("/healthz").json()["warm"] is False
+    runtime.mark_warm()
+    assert client.get("/healthz").json()["warm"] is True
 
 
 @pytest.fixture
@@ -69,5 +83,34 @@ def served(fake_components: Any, tmp_path: Path) -> Iterator[str]:
 
 
 def test_the_probe_answers_on_the_served_page_without_its_login(served: str) -> None:
-    assert httpx.get(f"{served}/healthz", timeout=30).json() == {"state": "ready"}
+    assert httpx.get(f"{served}/healthz", timeout=30).json() == {"state": "ready", "warm": True}
     assert httpx.get(f"{served}/config", timeout=30).status_code in (401, 403)  # login
+
+
+@pytest.mark.parametrize("fault", [None, "newsrag", "unexpected"])
+def test_the_warm_up_ends_with_lingua_loaded_and_says_so_even_after_a_fault(
+    fault: str | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.text.language
+    import index.wiring
+    from index.errors import NewsragError
+    from web.runtime import _warm_up
+
+    calls: list[str] = []
+
+    def warm_up(components: Any, progress: Any) -> None:
+        calls.append("models")
+        if fault == "newsrag":
+            raise NewsragError("the LLM server is down")
+        if fault == "unexpected":
+            raise RuntimeError("boom")
+
+    monkeypatch.setattr(index.wiring, "warm_up", warm_up)
+    monkeypatch.setattr(index.text.language, "load_detectors", lambda: calls.append("lingua"))
+    runtime = Runtime()
+    if fault == "unexpected":
+        with pytest.raises(RuntimeError):
+            _warm_up(object(), runtime.mark_warm)
+    else:
+        _warm_up(object(), runtime.mark_warm)
+    assert calls == ["models", "lingua"] and runtime.warm

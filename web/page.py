@@ -414,12 +414,19 @@ def add_health_route(app: Any, runtime: Runtime, detailed: bool = True) -> None:
     a load balancer's readiness probe, so no reader is sent to a worker still loading. A
     plain HTTP route outside the queue, cheap to poll, and outside the login; so the
     status message (which may name a Chroma host or a model path) is added only when
-    `detailed` (a page without a login, where the status line shows it anyway)."""
+    `detailed` (a page without a login, where the status line shows it anyway).
+
+    `warm` says whether the warm-up behind Ready (the LLM, renderings, lingua's models)
+    has ended: a worker answers before that, but some answers wait for those loads."""
     from fastapi.responses import JSONResponse
 
     def health() -> Any:
         status = runtime.status()
-        body = {"state": status.state, **({"message": status.message} if detailed else {})}
+        body = {
+            "state": status.state,
+            "warm": runtime.warm,
+            **({"message": status.message} if detailed else {}),
+        }
         return JSONResponse(body, status_code=200 if status.state == "ready" else 503)
 
     app.add_api_route(HEALTH_PATH, health, methods=["GET"], include_in_schema=False)
@@ -465,5 +472,5 @@ def serve(host: str = "127.0.0.1", port: int = 7860) -> None:
         file=sys.stderr,
         flush=True,
     )
-    runtime.start(lambda progress: load_components(settings, progress))
+    runtime.start(lambda progress: load_components(settings, progress, runtime.mark_warm))
     page.block_thread()

@@ -44,12 +44,16 @@ class Runtime:
         # loading is tried again every `retry_seconds`; None means one try.
         self.retry_seconds = retry_seconds
         self._stop = threading.Event()
+        # Set when the background warm-up after Ready has ended (the LLM, renderings,
+        # lingua's models): answers before it work but may wait for those loads.
+        self._warm = threading.Event()
 
     @classmethod
     def ready(cls, components: Any) -> Runtime:
         """A runtime around components that are already built (tests, scripts)."""
         runtime = cls()
         runtime._set_ready(components)
+        runtime.mark_warm()  # built by the caller: nothing warms up behind it
         return runtime
 
     def _set_ready(self, components: Any) -> None:
@@ -107,6 +111,15 @@ class Runtime:
             print(self.status().message, file=sys.stderr, flush=True)
             return
 
+    def mark_warm(self) -> None:
+        """Record that the warm-up behind Ready has ended (whether or not it all loaded)."""
+        self._warm.set()
+
+    @property
+    def warm(self) -> bool:
+        """Whether the warm-up behind Ready has ended."""
+        return self._warm.is_set()
+
     def stop(self) -> None:
         """End a retry loop (tests, shutdown)."""
         self._stop.set()
@@ -154,8 +167,13 @@ class Runtime:
         return components
 
 
-def load_components(settings: Any, progress: Progress) -> Any:
-    """Build the components from settings (index.wiring) and index the corpus on first run."""
+def load_components(
+    settings: Any, progress: Progress, on_warm: Callable[[], None] | None = None
+) -> Any:
+    """Build the components from settings (index.wiring) and index the corpus on first run.
+
+    The warm-up behind Ready runs in a thread and calls `on_warm` when it has ended.
+    """
     from index.text.tokens import stem
     from index.wiring import build, ensure_index
 
@@ -173,12 +191,12 @@ def load_components(settings: Any, progress: Progress) -> Any:
     # The page is ready now; lingua's models (needed by few questions), the LLM and the
     # renderings warm up behind it.
     threading.Thread(
-        target=_warm_up, args=(components,), name="newsrag-warm-up", daemon=True
+        target=_warm_up, args=(components, on_warm), name="newsrag-warm-up", daemon=True
     ).start()
     return components
 
 
-def _warm_up(components: Any) -> None:
+def _warm_up(components: Any, on_warm: Callable[[], None] | None = None) -> None:
     from index.text.language import load_detectors
     from index.wiring import warm_up
 
@@ -192,4 +210,8 @@ def _warm_up(components: Any) -> None:
     except NewsragError as error:  # answers still work; renderings are made on demand
         print(f"warm-up incomplete: {error}", file=sys.stderr, flush=True)
     finally:
-        load_detectors()
+        try:
+            load_detectors()
+        finally:
+            if on_warm is not None:
+                on_warm()
