@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from eval.procs import free_port, rss_mb, start_worker, stop, wait_http
+from eval.procs import api_client, free_port, plain_http, rss_mb, start_worker, stop, wait_http
 
 HEADLINE_QUESTION = "Does Belarus enter the war?"
 # Between tries to connect (and to ask, should Ready and the API disagree). Ready itself is
@@ -36,12 +36,10 @@ POLL_SECONDS = 0.5
 def connect(url: str, timeout: float) -> Any:
     """A gradio_client Client for the page at `url` (made while the models load, as a
     reader's browser loads the page)."""
-    from gradio_client import Client
-
     started = time.monotonic()
     while True:
         try:
-            return Client(url, verbose=False)
+            return api_client(url)
         except Exception:
             if time.monotonic() - started > timeout:
                 raise
@@ -50,19 +48,22 @@ def connect(url: str, timeout: float) -> Any:
 
 def wait_ready(url: str, timeout: float, started: float) -> float:
     """Seconds from `started` until the worker's `/healthz` says ready; RuntimeError at
-    once when it says its loading failed, TimeoutError after `timeout`."""
+    once when it says its loading failed, TimeoutError after `timeout`. One HTTP client
+    polls (a new one per poll built a TLS context each time: CPU taken from the worker)."""
     import httpx
 
-    while time.monotonic() - started < timeout:
-        try:
-            response = httpx.get(url + "healthz", timeout=5)
-        except httpx.HTTPError:
-            response = None
-        if response is not None and response.status_code == 200:
-            return time.monotonic() - started
-        if response is not None and response.json().get("state") == "failed":
-            raise RuntimeError(f"the worker failed to load: {response.json().get('message')}")
-        time.sleep(0.1)
+    with httpx.Client(timeout=5, verify=not plain_http(url)) as http:
+        while time.monotonic() - started < timeout:
+            try:
+                response: httpx.Response | None = http.get(url + "healthz")
+            except httpx.HTTPError:
+                response = None
+            if response is not None and response.status_code == 200:
+                return time.monotonic() - started
+            if response is not None and response.json().get("state") == "failed":
+                message = response.json().get("message")
+                raise RuntimeError(f"the worker failed to load: {message}")
+            time.sleep(0.1)
     raise TimeoutError(f"{url} not ready within {timeout:.0f} s")
 
 

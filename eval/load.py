@@ -22,7 +22,16 @@ from pathlib import Path
 from typing import Any
 
 from eval.bench import percentile
-from eval.procs import environment, free_port, rss_mb, start_chroma, start_worker, stop
+from eval.procs import (
+    api_client,
+    environment,
+    free_port,
+    plain_http,
+    rss_mb,
+    start_chroma,
+    start_worker,
+    stop,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,51 +44,36 @@ def wait_ready(url: str, timeout: float) -> dict[str, float]:
     (`python -m eval.cold` measures those). Stops at a failed load.
     """
     import httpx
-    from gradio_client import Client
 
     start = time.monotonic()
     times: dict[str, float] = {}
     last = ""
-    while time.monotonic() - start < timeout:
-        try:
-            health = httpx.get(url.rstrip("/") + "/healthz", timeout=5).json()
-        except (httpx.HTTPError, ValueError) as error:  # not serving yet
-            last = f"{type(error).__name__}: {str(error)[:120]}"
+    with httpx.Client(timeout=5, verify=not plain_http(url)) as http:
+        while time.monotonic() - start < timeout:
+            try:
+                health = http.get(url.rstrip("/") + "/healthz").json()
+            except (httpx.HTTPError, ValueError) as error:  # not serving yet
+                last = f"{type(error).__name__}: {str(error)[:120]}"
+                time.sleep(0.2)
+                continue
+            if health.get("state") == "failed":
+                raise RuntimeError(f"{url} failed to load: {health.get('message', '')}")
+            if health.get("state") == "ready":
+                times.setdefault("ready_s", round(time.monotonic() - start, 1))
+                if health.get("warm"):
+                    times["warm_s"] = round(time.monotonic() - start, 1)
+                    api_client(url).predict("Wer ist Lisa Gürth?", 0, "extractive", api_name="/ask")
+                    return times
+            last = str(health)
             time.sleep(0.2)
-            continue
-        if health.get("state") == "failed":
-            raise RuntimeError(f"{url} failed to load: {health.get('message', '')}")
-        if health.get("state") == "ready":
-            times.setdefault("ready_s", round(time.monotonic() - start, 1))
-            if health.get("warm"):
-                times["warm_s"] = round(time.monotonic() - start, 1)
-                client = Client(url, verbose=False, ssl_verify=not plain_http(url))
-                client.predict("Wer ist Lisa Gürth?", 0, "extractive", api_name="/ask")
-                return times
-        last = str(health)
-        time.sleep(0.2)
     raise TimeoutError(f"{url} not ready within {timeout:.0f} s ({last})")
-
-
-def plain_http(url: str) -> bool:
-    """Whether `url` is plain http, where a TLS context has nothing to verify.
-
-    gradio_client opens a new httpx client for every request it sends, and each builds a
-    TLS context; with verification on, that reads the whole CA bundle (about 60 ms of
-    CPU here) even for plain http. On the 2 cores the workers also use, the readers spent
-    that CPU on every question.
-    """
-    return url.lower().startswith("http://")
 
 
 def run_readers(
     urls: list[str], questions: list[str], readers: int, per_reader: int, mode: str = "extractive"
 ) -> dict[str, Any]:
     """Readers ask at once; latency of every answer and every error."""
-    from gradio_client import Client
-
-    targets = [urls[i % len(urls)] for i in range(readers)]
-    clients = [Client(url, verbose=False, ssl_verify=not plain_http(url)) for url in targets]
+    clients = [api_client(urls[i % len(urls)]) for i in range(readers)]
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()

@@ -14,6 +14,7 @@ import time
 import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 QUIET_ENV = {
@@ -43,6 +44,24 @@ def wait_http(url: str, timeout: float) -> float:
             pass
         time.sleep(0.1)
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+
+
+def plain_http(url: str) -> bool:
+    """Whether `url` is plain http, where a TLS context has nothing to verify.
+
+    gradio_client opens a new httpx client for every request it sends, and each builds a
+    TLS context; with verification on, that reads the whole CA bundle (63 ms of CPU per
+    client, measured here) even for plain http. A harness on the 2 cores the workers
+    also use took that CPU from them.
+    """
+    return url.lower().startswith("http://")
+
+
+def api_client(url: str) -> Any:
+    """A gradio_client Client for the worker at `url`, without TLS set-up on plain http."""
+    from gradio_client import Client
+
+    return Client(url, verbose=False, ssl_verify=not plain_http(url))
 
 
 def environment(extra: Mapping[str, str]) -> dict[str, str]:

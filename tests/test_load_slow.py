@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 
 from eval import load
+from eval.procs import plain_http
 
 
 def test_readers_skip_tls_set_up_only_on_plain_http() -> None:
-    assert load.plain_http("http://127.0.0.1:7860/")
-    assert load.plain_http("HTTP://worker:7860")
-    assert not load.plain_http("https://news.example.org/")
+    assert plain_http("http://127.0.0.1:7860/")
+    assert plain_http("HTTP://worker:7860")
+    assert not plain_http("https://news.example.org/")
 
 
 @pytest.mark.slow
