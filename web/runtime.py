@@ -174,18 +174,10 @@ def load_components(
 
     The warm-up behind Ready runs in a thread and calls `on_warm` when it has ended.
     """
-    from index.text.tokens import stem
     from index.wiring import build, ensure_index
 
-    # NLTK's stemmer, used by every answer: its import (about 2 s of Python) runs beside
-    # the embedding model's load, whose ONNX sessions are native code that releases the
-    # GIL. Joined before the index check, which may import NLTK's sentence splitter.
-    stemmer = threading.Thread(target=stem, args=("warm",), name="newsrag-stemmer", daemon=True)
-    stemmer.start()
     progress(0.05, "loading the embedding model")
     components = build(settings)
-    stemmer.join()
-    stem("warm")  # cached when the thread succeeded; raises here when it failed
     progress(0.5, "checking the index")
     ensure_index(components, lambda fraction, message: progress(0.5 + fraction / 2, message))
     # The page is ready now; lingua's models (needed by few questions), the LLM and the

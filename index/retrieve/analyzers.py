@@ -9,21 +9,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from index.text.tokens import FUNCTION_WORDS, fold, tokens, words
+from index.text.tokens import FUNCTION_WORDS, fold, snowball, tokens, words
 
 STEMMED_LANGUAGES = ("de", "en")
 
 
-@lru_cache(maxsize=1)
-def _english_stemmer():  # type: ignore[no-untyped-def]
-    from nltk.stem.snowball import EnglishStemmer
-
-    return EnglishStemmer()
-
-
 @lru_cache(maxsize=65536)
 def _english_stem(word: str) -> str:
-    return str(_english_stemmer().stem(word))
+    return snowball("english")(word)
 
 
 def analyze(text: str, language: str) -> list[str]:

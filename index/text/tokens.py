@@ -1,13 +1,16 @@
 """Words, folding and stemming: the token layer every other text helper builds on.
 
-Pure functions; the only dependency is NLTK's Snowball stemmer (no data files needed).
+Pure functions; the only dependency is PyStemmer's Snowball stemmer (C, no data files;
+the same stems as NLTK's Snowball port, which the lexical index was built with).
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 
 _WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
@@ -38,17 +41,31 @@ def fold(text: str) -> str:
     return "".join(char for char in decomposed if not unicodedata.combining(char))
 
 
-@lru_cache(maxsize=1)
-def _german_stemmer():  # type: ignore[no-untyped-def]
-    from nltk.stem.snowball import GermanStemmer
+@cache
+def snowball(language: str) -> Callable[[str], str]:
+    """The Snowball stemmer of `language` ("german", "english"): a word to its stem.
 
-    return GermanStemmer()
+    PyStemmer 2.2 (pinned): its stems equal NLTK's Snowball port's, which every lexical
+    index so far was built with (tests/test_tokens.py compares them). Its stemmer objects
+    are not thread-safe, so each thread gets its own (made in microseconds).
+    """
+    import Stemmer
+
+    local = threading.local()
+
+    def stem_word(word: str) -> str:
+        stemmer = getattr(local, "stemmer", None)
+        if stemmer is None:
+            stemmer = local.stemmer = Stemmer.Stemmer(language)
+        return str(stemmer.stemWord(word))
+
+    return stem_word
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The German Snowball stem of a folded word."""
-    return str(_german_stemmer().stem(word))
+    return snowball("german")(word)
 
 
 def words(text: str) -> list[str]:
