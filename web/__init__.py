@@ -17,8 +17,14 @@ STUB_UPKEEP_FUNCTION = "create_or_modify_pyi"
 
 def import_gradio() -> Any:
     """gradio, imported with its analytics off (it would look up outside hosts at start)
-    and without its type-stub upkeep (see `SkipStubUpkeep`)."""
+    and without its type-stub upkeep (see `SkipStubUpkeep`).
+
+    matplotlib's backend is "agg" unless MPLBACKEND says otherwise: gradio wraps every
+    event in a switch to "agg", whose `get_backend()` otherwise resolves the default
+    backend by importing pyplot (0.5 s, measured), on the first question of a worker.
+    """
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    os.environ.setdefault("MPLBACKEND", "agg")
     if "gradio" in sys.modules:
         return sys.modules["gradio"]
     hook = SkipStubUpkeep()

@@ -7,6 +7,7 @@ components and get a `NotReady` error (a friendly message) until they are there.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 import traceback
@@ -178,6 +179,10 @@ def load_components(
 
     progress(0.05, "loading the embedding model")
     components = build(settings)
+    # gradio's wrapper of every event imports matplotlib (web.import_gradio): here,
+    # before Ready, rather than in the first reader's question (0.4 s, more under load).
+    with contextlib.suppress(ImportError):
+        import matplotlib  # noqa: F401
     progress(0.5, "checking the index")
     ensure_index(components, lambda fraction, message: progress(0.5 + fraction / 2, message))
     # The page is ready now; lingua's models (needed by few questions), the LLM and the
