@@ -178,7 +178,7 @@ def load_components(
     from index.wiring import build, ensure_index
 
     progress(0.05, "loading the embedding model")
-    components = build(settings, generator=_start_llm_load(settings))
+    components = build(settings)
     # gradio's wrapper of every event imports matplotlib (web.import_gradio): here,
     # before Ready, rather than in the first reader's question (0.4 s, more under load).
     with contextlib.suppress(ImportError):
@@ -191,35 +191,6 @@ def load_components(
         target=_warm_up, args=(components, on_warm), name="newsrag-warm-up", daemon=True
     ).start()
     return components
-
-
-def _start_llm_load(settings: Any) -> Any:
-    """The local LLM, its weights loading in a thread from now on; None when there is
-    none to load here (build() then decides as before, and says why).
-
-    Its load is native code (llama.cpp reading the weights and the saved prompt states)
-    that runs on the second core while this thread imports and builds the rest: the
-    first generative answer waited 1.5 s for it when it began after Ready.
-    """
-    from index.wiring import build_generator, llm_available
-
-    if settings.llm_backend != "llamacpp" or not llm_available(settings):
-        return None
-    try:
-        generator = build_generator(settings)
-    except NewsragError:
-        return None
-    threading.Thread(
-        target=_load_llm, args=(generator,), name="newsrag-llm-load", daemon=True
-    ).start()
-    return generator
-
-
-def _load_llm(generator: Any) -> None:
-    try:
-        generator.load()
-    except Exception as error:  # the warm-up and the answers load it again and say why
-        print(f"the LLM did not load at start: {one_line(error)}", file=sys.stderr, flush=True)
 
 
 def _warm_up(components: Any, on_warm: Callable[[], None] | None = None) -> None:
