@@ -433,7 +433,7 @@ def load_onnx_model(
 
     def fp32_session() -> Any:
         try:
-            return onnx_session(folder / ONNX_FILE, threads)
+            return optimized_session(folder / ONNX_FILE, threads)
         except Exception as error:
             raise ModelError(
                 f"cannot load the ONNX embedding model from {folder}: {error}. Delete that "
