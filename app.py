@@ -69,7 +69,10 @@ def cmd_provision(args: argparse.Namespace) -> int:
     if "embedder" in names and settings.embed_backend == "onnx":
         from index.wiring import build_embedder
 
-        build_embedder(settings)  # the onnx backend's one-time export, here, not at first use
+        embedder = build_embedder(settings)  # the onnx backend's one-time export, here
+        # one passage: the fp32 model's session and its graph-optimised copy, made here
+        # too, not by the first worker's warm-up
+        embedder.get_text_embedding("provision")
     return 0
 
 

@@ -36,8 +36,9 @@ from eval.procs import (
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def wait_ready(url: str, timeout: float) -> dict[str, float]:
-    """Seconds until the worker at `url` is Ready, warm and answers a question.
+def wait_ready(url: str, timeout: float, started: float) -> dict[str, float]:
+    """Seconds from `started` (its launch) until the worker at `url` is Ready, warm and
+    answers a question.
 
     The readers start once the worker's warm-up behind Ready has ended (`/healthz` says
     `warm`): this measures answering under load, not the loads of a starting worker
@@ -45,7 +46,7 @@ def wait_ready(url: str, timeout: float) -> dict[str, float]:
     """
     import httpx
 
-    start = time.monotonic()
+    start = started
     times: dict[str, float] = {}
     last = ""
     with httpx.Client(timeout=5, verify=not plain_http(url)) as http:
@@ -147,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     try:
         urls = list(args.urls)
+        launched = time.monotonic()  # workers already running: from now
         if not urls:
             chroma_port = free_port()
             started.append(
@@ -174,13 +176,14 @@ def main(argv: list[str] | None = None) -> int:
                 capture_output=True,
             )
             result["ingest_s"] = round(time.monotonic() - mark, 1)
+            launched = time.monotonic()
             for _ in range(args.workers):
                 port = free_port()
                 worker = start_worker(port, env, args.work / f"worker-{port}.log")
                 started.append(worker)
                 workers.append(worker)
                 urls.append(f"http://127.0.0.1:{port}/")
-        started_at = [wait_ready(url, args.ready_timeout) for url in urls]
+        started_at = [wait_ready(url, args.ready_timeout, launched) for url in urls]
         result["ready_s"] = [times["ready_s"] for times in started_at]
         result["warm_s"] = [times["warm_s"] for times in started_at]
         print(

@@ -59,8 +59,17 @@ def test_the_probe_says_when_the_warm_up_behind_ready_has_ended(fake_components:
     client = _client(runtime)
     assert client.get("/healthz").json()["state"] == "ready"
     assert client.get("/healthz").json()["warm"] is False
+    assert client.get("/healthz?warm=true").status_code == 503  # a load balancer's probe
     runtime.mark_warm()
     assert client.get("/healthz").json()["warm"] is True
+    assert client.get("/healthz?warm=true").status_code == 200
+
+
+def test_warm_is_never_said_before_ready() -> None:
+    runtime = Runtime()
+    runtime.mark_warm()  # the warm-up thread may end before Runtime.load says Ready
+    response = _client(runtime).get("/healthz?warm=true")
+    assert response.status_code == 503 and response.json()["warm"] is False
 
 
 @pytest.fixture

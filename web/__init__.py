@@ -22,18 +22,21 @@ def import_gradio() -> Any:
     matplotlib's backend is "agg" unless MPLBACKEND says otherwise: gradio wraps every
     event in a switch to "agg", whose `get_backend()` otherwise resolves the default
     backend by importing pyplot (0.5 s, measured), on the first question of a worker.
+    Set before matplotlib is imported (it reads MPLBACKEND then); child processes
+    inherit it.
     """
-    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    os.environ.setdefault("MPLBACKEND", "agg")
-    if "gradio" in sys.modules:
-        return sys.modules["gradio"]
-    hook = SkipStubUpkeep()
-    sys.meta_path.insert(0, hook)
-    try:
-        import gradio
-    finally:
-        with contextlib.suppress(ValueError):  # already removed when it found the module
-            sys.meta_path.remove(hook)
+    if "gradio" not in sys.modules:
+        os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+        os.environ.setdefault("MPLBACKEND", "agg")
+        hook = SkipStubUpkeep()
+        sys.meta_path.insert(0, hook)
+        try:
+            import gradio
+        finally:
+            with contextlib.suppress(ValueError):
+                sys.meta_path.remove(hook)
+    import gradio  # through the import lock: never a half-imported module
+
     return gradio
 
 
@@ -46,8 +49,13 @@ class SkipStubUpkeep(importlib.abc.MetaPathFinder):
     was more than half of `import gradio`: 5.2-6.0 s against 2.3-2.5 s without it,
     measured here. Nothing else changes: the module is found and run by the usual
     finders, then that one function is replaced; if a gradio release drops or renames
-    it, the import goes on unchanged. Used for one import, then removed.
+    it, the import goes on unchanged. Used for one import, then removed by its caller
+    (not by itself: Python walks `sys.meta_path` while asking, so a finder that removes
+    itself makes the next one skipped).
     """
+
+    def __init__(self) -> None:
+        self.done = False
 
     def find_spec(
         self,
@@ -55,10 +63,9 @@ class SkipStubUpkeep(importlib.abc.MetaPathFinder):
         path: Sequence[str] | None,
         target: ModuleType | None = None,
     ) -> importlib.machinery.ModuleSpec | None:
-        if fullname != STUB_UPKEEP_MODULE:
+        if fullname != STUB_UPKEEP_MODULE or self.done:
             return None
-        with contextlib.suppress(ValueError):
-            sys.meta_path.remove(self)
+        self.done = True
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
         loader = spec.loader if spec is not None else None
         if spec is None or not isinstance(loader, importlib.machinery.SourceFileLoader):

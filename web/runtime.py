@@ -7,7 +7,6 @@ components and get a `NotReady` error (a friendly message) until they are there.
 
 from __future__ import annotations
 
-import contextlib
 import sys
 import threading
 import traceback
@@ -181,8 +180,8 @@ def load_components(
     components = build(settings)
     # gradio's wrapper of every event imports matplotlib (web.import_gradio): here,
     # before Ready, rather than in the first reader's question (0.4 s, more under load).
-    with contextlib.suppress(ImportError):
-        import matplotlib  # noqa: F401
+    import matplotlib  # noqa: F401  (a dependency)
+
     progress(0.5, "checking the index")
     ensure_index(components, lambda fraction, message: progress(0.5 + fraction / 2, message))
     # The page is ready now; lingua's models (needed by few questions), the LLM and the

@@ -350,7 +350,7 @@ def query_session(
                 for stale in folder.glob(f".{INT8_FILE}.tmp-*"):  # left by a killed process
                     shutil.rmtree(stale, ignore_errors=True)
                 quantize_for_queries(folder)
-                session = optimized_session(folder / INT8_FILE, threads)
+                session = optimized_session(folder / INT8_FILE, threads, say)
                 texts = list(_CHECK_TEXTS)
                 expected = model.encode(texts, prompt_name=query_prompt)
                 quantized = OnnxSentenceModel(
@@ -370,7 +370,7 @@ def query_session(
         return session
     try:
         # from its graph-optimised copy (index.models.sessions): 0.3 s instead of 2 s
-        return optimized_session(folder / INT8_FILE, threads)
+        return optimized_session(folder / INT8_FILE, threads, say)
     except Exception:
         (folder / INT8_STAMP_FILE).unlink(missing_ok=True)  # damaged: made again next start
         raise
@@ -433,7 +433,7 @@ def load_onnx_model(
 
     def fp32_session() -> Any:
         try:
-            return optimized_session(folder / ONNX_FILE, threads)
+            return optimized_session(folder / ONNX_FILE, threads, report)
         except Exception as error:
             raise ModelError(
                 f"cannot load the ONNX embedding model from {folder}: {error}. Delete that "

@@ -51,12 +51,15 @@ def snowball(language: str) -> Callable[[str], str]:
     """
     import Stemmer
 
+    if language not in Stemmer.algorithms():
+        raise ValueError(f"no Snowball stemmer for {language!r}; known: {Stemmer.algorithms()}")
     local = threading.local()
 
     def stem_word(word: str) -> str:
         stemmer = getattr(local, "stemmer", None)
         if stemmer is None:
             stemmer = local.stemmer = Stemmer.Stemmer(language)
+            stemmer.maxCacheSize = 0  # the callers cache (lru_cache)
         return str(stemmer.stemWord(word))
 
     return stem_word
