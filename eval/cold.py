@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from eval.procs import api_client, free_port, plain_http, rss_mb, start_worker, stop, wait_http
+from eval.procs import api_client, free_port, rss_mb, start_worker, stop, wait_healthy, wait_http
 
 HEADLINE_QUESTION = "Does Belarus enter the war?"
 # Between tries to connect (and to ask, should Ready and the API disagree). Ready itself is
@@ -44,27 +44,6 @@ def connect(url: str, timeout: float) -> Any:
             if time.monotonic() - started > timeout:
                 raise
             time.sleep(POLL_SECONDS)
-
-
-def wait_ready(url: str, timeout: float, started: float) -> float:
-    """Seconds from `started` until the worker's `/healthz` says ready; RuntimeError at
-    once when it says its loading failed, TimeoutError after `timeout`. One HTTP client
-    polls (a new one per poll built a TLS context each time: CPU taken from the worker)."""
-    import httpx
-
-    with httpx.Client(timeout=5, verify=not plain_http(url)) as http:
-        while time.monotonic() - started < timeout:
-            try:
-                response: httpx.Response | None = http.get(url + "healthz")
-            except httpx.HTTPError:
-                response = None
-            if response is not None and response.status_code == 200:
-                return time.monotonic() - started
-            if response is not None and response.json().get("state") == "failed":
-                message = response.json().get("message")
-                raise RuntimeError(f"the worker failed to load: {message}")
-            time.sleep(0.1)
-    raise TimeoutError(f"{url} not ready within {timeout:.0f} s")
 
 
 def first_answer(
@@ -115,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
             # The client connects while the models load, as a reader's page loads.
             with ThreadPoolExecutor(max_workers=1) as pool:
                 connecting = pool.submit(connect, url, args.timeout)
-                ready = wait_ready(url, args.timeout, started)
+                ready = wait_healthy(url, args.timeout, started)
                 client = connecting.result()
             answer, _ = first_answer(client, args.timeout, started)
             memory = rss_mb(process.pid)

@@ -26,48 +26,28 @@ from eval.procs import (
     api_client,
     environment,
     free_port,
-    plain_http,
     rss_mb,
     start_chroma,
     start_worker,
     stop,
+    wait_healthy,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def wait_ready(url: str, timeout: float, started: float) -> dict[str, float]:
-    """Seconds from `started` (its launch) until the worker at `url` is Ready, warm and
-    answers a question.
+    """Seconds from `started` (its launch) until the worker at `url` is Ready and warm;
+    then it answers one question.
 
-    The readers start once the worker's warm-up behind Ready has ended (`/healthz` says
-    `warm`): this measures answering under load, not the loads of a starting worker
-    (`python -m eval.cold` measures those). Stops at a failed load.
+    The readers start once the worker's warm-up behind Ready has ended (`/healthz?warm=
+    true`, the load balancer's probe in the README): this measures answering under load,
+    not the loads of a starting worker (`python -m eval.cold` measures those).
     """
-    import httpx
-
-    start = started
-    times: dict[str, float] = {}
-    last = ""
-    with httpx.Client(timeout=5, verify=not plain_http(url)) as http:
-        while time.monotonic() - start < timeout:
-            try:
-                health = http.get(url.rstrip("/") + "/healthz").json()
-            except (httpx.HTTPError, ValueError) as error:  # not serving yet
-                last = f"{type(error).__name__}: {str(error)[:120]}"
-                time.sleep(0.2)
-                continue
-            if health.get("state") == "failed":
-                raise RuntimeError(f"{url} failed to load: {health.get('message', '')}")
-            if health.get("state") == "ready":
-                times.setdefault("ready_s", round(time.monotonic() - start, 1))
-                if health.get("warm"):
-                    times["warm_s"] = round(time.monotonic() - start, 1)
-                    api_client(url).predict("Wer ist Lisa Gürth?", 0, "extractive", api_name="/ask")
-                    return times
-            last = str(health)
-            time.sleep(0.2)
-    raise TimeoutError(f"{url} not ready within {timeout:.0f} s ({last})")
+    ready = wait_healthy(url, timeout, started)
+    warm = wait_healthy(url, timeout, started, warm=True)
+    api_client(url).predict("Wer ist Lisa Gürth?", 0, "extractive", api_name="/ask")
+    return {"ready_s": round(ready, 1), "warm_s": round(warm, 1)}
 
 
 def run_readers(

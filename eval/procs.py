@@ -64,6 +64,32 @@ def api_client(url: str) -> Any:
     return Client(url, verbose=False, ssl_verify=not plain_http(url))
 
 
+def wait_healthy(url: str, timeout: float, started: float, warm: bool = False) -> float:
+    """Seconds from `started` until the worker's `/healthz` answers 200 (Ready; with
+    `warm`, `/healthz?warm=true`: its warm-up behind Ready has ended too). RuntimeError
+    at once when it says its loading failed, TimeoutError after `timeout`. One HTTP
+    client polls: a new one per poll would build a TLS context each time."""
+    import httpx
+
+    probe = url.rstrip("/") + "/healthz" + ("?warm=true" if warm else "")
+    last = ""
+    with httpx.Client(timeout=5, verify=not plain_http(url)) as http:
+        while time.monotonic() - started < timeout:
+            try:
+                response = http.get(probe)
+                body = response.json()
+            except (httpx.HTTPError, ValueError) as error:  # not serving yet
+                last = f"{type(error).__name__}: {str(error)[:120]}"
+            else:
+                if response.status_code == 200:
+                    return time.monotonic() - started
+                if body.get("state") == "failed":
+                    raise RuntimeError(f"{url} failed to load: {body.get('message', '')}")
+                last = str(body)
+            time.sleep(0.1)
+    raise TimeoutError(f"{url} not {'warm' if warm else 'ready'} within {timeout:.0f} s ({last})")
+
+
 def environment(extra: Mapping[str, str]) -> dict[str, str]:
     """This process's environment without NEWSRAG_ variables, plus `extra`."""
     env = {k: v for k, v in os.environ.items() if not k.upper().startswith("NEWSRAG_")}

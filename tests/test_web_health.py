@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,13 @@ def served(fake_components: Any, tmp_path: Path) -> Iterator[str]:
         yield f"http://127.0.0.1:{port}"
     finally:
         page.close()
+
+
+def test_the_harness_waits_on_the_served_probe_ready_and_warm(served: str) -> None:
+    from eval.procs import wait_healthy
+
+    started = time.monotonic()
+    assert 0 <= wait_healthy(served, 30, started) <= wait_healthy(served, 30, started, warm=True)
 
 
 def test_the_probe_answers_on_the_served_page_without_its_login(served: str) -> None:

@@ -27,11 +27,10 @@ import numpy as np
 
 from index.errors import ModelError
 from index.models.fast_tokenizer import load_fast_tokenizer
-from index.models.sessions import folder_lock, onnx_session, optimized_session
+from index.models.sessions import DATA_SUFFIX, folder_lock, onnx_session, optimized_session
 from index.models.stamps import read_stamp, write_stamp
 
 ONNX_FILE = "model.onnx"
-DATA_SUFFIX = ".data"  # the weights, beside the graph
 EXPORT_FORMAT = 2  # 2: weights in model.onnx.data; a stamp of another format re-exports
 STAMP_FILE = "export.json"
 MIN_EXPORT_COSINE = 0.999

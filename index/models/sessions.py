@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 Level = Literal["all", "extended", "none"]
 OPTIMIZED_TAG = ".opt-"  # model.int8.onnx -> model.int8.opt-<key>.onnx (+ .data, .json)
-DATA_SUFFIX = ".data"
+DATA_SUFFIX = ".data"  # an ONNX model's weights, beside its graph
 MIN_EXTERNAL_BYTES = 1024  # initialisers above this go to the copy's .data file
 Say = Callable[[str], None]
 
