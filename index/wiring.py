@@ -238,6 +238,7 @@ def build(
     prompts = prompts or Prompts()
     count = getattr(embedder, "count_tokens", word_count_tokens)
     lexical = LexicalIndex(settings.lexical_file)
+    dictionary = dictionary_of(settings)
     ingestor = Ingestor(
         store, embedder, punkt_splitter, count, settings.chunk_tokens, lexical=lexical
     )
@@ -251,9 +252,7 @@ def build(
         lexical=lexical,
         sync_seconds=settings.lexical_sync_seconds,
         vector_cache=settings.query_vector_cache,
-        translator=TermExtractor(dictionary_of(settings))
-        if settings.dictionary_file.is_file()
-        else None,
+        translator=TermExtractor(dictionary) if settings.dictionary_file.is_file() else None,
     )
     llm_rewriter = None
     wanted = llm_available(settings) if with_llm is None else with_llm
@@ -266,7 +265,12 @@ def build(
     renderer = None
     if generator is not None and settings.render_translations:
         renderer = build_renderer(settings, prompts, embedder, store, generator)
-    extractive = ExtractiveComposer(prompts, renderer, settings.render_on_demand)
+    extractive = ExtractiveComposer(
+        prompts,
+        renderer,
+        settings.render_on_demand,
+        senses=dictionary.senses_of if dictionary.available else None,
+    )
     composers: dict[str, Composer] = {"extractive": extractive}
     if generator is not None:
         composers["generative"] = build_generative(

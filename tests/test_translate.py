@@ -278,6 +278,16 @@ def test_a_passing_rendering_is_cached_and_not_made_again(fake_components: Any) 
     assert again == first  # from the store: a fresh renderer asked no LLM
 
 
+def test_a_rendering_is_read_with_slavic_names_the_english_way(fake_components: Any) -> None:
+    source = "Peskow lehnte eine Absage ab."
+    llm = ScriptedGenerator("Peskow rejected a cancellation.", "Peskow lehnte eine Absage ab.")
+    made = make_renderer(fake_components, llm).render(source, "de", "en")
+    assert made == Rendering("en", "Peskov rejected a cancellation.", True)
+    # The store keeps the LLM's text; a later reader gets the same respelled rendering.
+    cached = make_renderer(fake_components, ScriptedGenerator()).cached([source], "de", "en")
+    assert cached[source] == made
+
+
 def test_the_cache_key_follows_model_and_text(fake_components: Any) -> None:
     renderer = make_renderer(fake_components, ScriptedGenerator())
     key = renderer.key(SOURCE, "de", "en")
@@ -429,6 +439,21 @@ def test_a_sentence_without_a_checked_rendering_is_quoted_in_german_with_a_note(
     assert composed.direct_answer.startswith("On Friday.")
     assert composed.citations[0].rendering is None
     assert renderer.asked == []  # it was cached (unchecked): not rendered again
+
+
+def test_a_who_question_opens_with_the_person_in_the_readers_spelling() -> None:
+    sentence = "Den Vorschlag machte Dmitri Peskow am Montag."
+    renderer = TableRenderer({})
+    known = {"vorschlag": ("proposal",), "montag": ("Monday",)}
+    composer = ExtractiveComposer(Prompts(), renderer, senses=lambda w: known.get(w.lower()))
+    composed = composer.compose_answer("Who made the proposal?", "en", [evidence(sentence)])
+    assert composed.text.startswith("Dmitri Peskov. In German (no checked translation):")
+    assert composed.direct_answer.startswith("Dmitri Peskov.")
+    # without a dictionary there is no way to tell names from nouns: no lead
+    plain = ExtractiveComposer(Prompts(), renderer).compose_answer(
+        "Who made the proposal?", "en", [evidence(sentence)]
+    )
+    assert plain.text.startswith("In German")
 
 
 def test_german_reader_gets_german_quotes_and_no_rendering() -> None:

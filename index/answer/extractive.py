@@ -6,7 +6,8 @@ sentence's checked rendering (a machine translation, see index.translate), with 
 German original in the citation; a sentence without a checked rendering is quoted in
 German with a short note, never shown with an unchecked translation. A yes/no question
 whose best sentence denies it opens with "No." (index.answer.verdict); a "how many",
-"how long" or "when" question with the value itself (index.answer.lead).
+"how long" or "when" question with the value itself, a "who" question with the person
+the sentence names (index.answer.lead).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 
 from index.answer.conflict import find_conflict
-from index.answer.lead import value_lead
+from index.answer.lead import Senses, person_lead, value_lead
 from index.answer.refusal import expected_answer_kind
 from index.answer.verdict import verdict
 from index.prompts import Prompts
@@ -35,10 +36,17 @@ class ExtractiveComposer:
     """Writes the answer from the chosen sentences themselves (a Composer)."""
 
     def __init__(
-        self, prompts: Prompts, renderer: Renderer | None = None, render_missing: bool = True
+        self,
+        prompts: Prompts,
+        renderer: Renderer | None = None,
+        render_missing: bool = True,
+        senses: Senses | None = None,
     ) -> None:
         self.prompts = prompts
         self.renderer = renderer
+        # A German word's dictionary senses (None: unknown): they tell the people a
+        # sentence names from its nouns, for the "who" lead. None: no such lead.
+        self.senses = senses
         # Render a cited sentence now when no rendering is cached (an LLM call); when
         # False, such a sentence is quoted in German until pre-rendering reaches it.
         self.render_missing = render_missing
@@ -104,6 +112,9 @@ class ExtractiveComposer:
         lead = self.prompts.render(f"verdict_{opening}", language).strip() if opening else ""
         if not lead:  # "How many ...?" -> "Up to 9000." from the sentence itself
             value = value_lead(expected_answer_kind(question), question, evidence[0].text, language)
+            if not value and self.senses is not None and detect_language(evidence[0].text) == "de":
+                shown = citations[0].rendering.text if citations[0].rendering else ""
+                value = person_lead(question, evidence[0].text, language, self.senses, shown)
             lead = f"{value}." if value else ""
         text = " ".join(part for part in [lead, *parts] if part)
         direct = " ".join(part for part in [lead, parts[0]] if part)

@@ -1,6 +1,7 @@
 """The answer first: for a "how many", "how long" or "when" question, the value itself,
 read from the sentence that answers it, in the reader's language ("Up to 9000.",
-"3 years ago.", "On Monday.").
+"3 years ago.", "On Monday."); for a "who" question, the one person the sentence names
+("Alexander Lukashenko.").
 
 Deterministic on purpose: the value is copied from the cited sentence (digits stay
 digits, a few German qualifier and time words have fixed English equivalents), so the
@@ -11,10 +12,13 @@ of the asked-for kind, there is no lead and the answer starts with the sentence.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 from index.answer.refusal import DURATION_UNIT
+from index.text.names import has_noun_ending, mentions, same_name, without_possessive
 from index.text.numbers import NUMBER_WORDS, claimed_numbers
-from index.text.tokens import fold
+from index.text.tokens import FUNCTION_WORDS, fold, words
+from index.text.transliteration import respelled
 
 # German and English qualifiers before a number, with their English and German words.
 _QUALIFIERS: dict[str, str] = {  # folded -> English
@@ -204,3 +208,114 @@ def value_lead(kind: str, question: str, sentence: str, language: str) -> str:
     if kind == "time":
         return time_lead(question, sentence, language)
     return ""
+
+
+# ---- who? -----------------------------------------------------------------------------
+# A question whose answer is a person: "Who welcomed Putin?", "Wer hat ... gesagt?",
+# "Which expert ...?", "Wie heißt der Kommandant?". "Who is Lisa Gürth?" asks what a
+# named person is, not for a name: "who is/was" counts only before an article.
+_PERSON_NOUNS = (
+    r"person|man|woman|expert|commander|journalist|reporter|author|spokes(?:man|woman|person)|"
+    r"politician|leader|official|minister|president|analyst|diplomat|general|officer|"
+    r"mann|frau|experte|expertin|kommandant|kommandeur|journalistin|autor|autorin|"
+    r"sprecher|sprecherin|politiker|politikerin|präsident|präsidentin|ministerin|"
+    r"analystin|offizier"
+)
+_PERSON_QUESTION = re.compile(
+    r"^\s*(?:(?:who|whom|wer|wen|wem)\b(?!\s+(?:is|was|are|were|ist|war|sind|waren)\s+"
+    r"(?!(?:the|a|an|der|die|das|ein|eine)\b))"
+    rf"|(?:which|what|welche[rnms]?)\s+(?:[\w-]+\s+){{0,2}}(?:{_PERSON_NOUNS})\b"
+    r"|.*\b(?:what(?:'s| is| was) the name of|wie hei(?:ß|ss)t|wie hie(?:ß|ss))\b)",
+    re.IGNORECASE,
+)
+_RUN = re.compile(r"[A-ZÄÖÜ][\w'’-]*(?: [A-ZÄÖÜ][\w'’-]*)*")
+Senses = Callable[[str], "tuple[str, ...] | None"]  # a word's dictionary senses; None: unknown
+
+
+def asks_for_person(question: str) -> bool:
+    """True for a question whose answer is a person's name."""
+    return _PERSON_QUESTION.match(question) is not None
+
+
+def _name_like(word: str, senses: Senses) -> bool:
+    """A word the dictionary does not know, or knows only as itself (Minsk = Minsk)."""
+    found = senses(word)
+    return not found or all(sense.lower() == word.lower() for sense in found)
+
+
+def titled_names(sentence: str, senses: Senses) -> list[tuple[str, tuple[str, ...]]]:
+    """The people a German sentence names in full, each with the capitalised title words
+    before the name ("Machthaber Alexander Lukaschenko" -> ("Alexander Lukaschenko",
+    ("Machthaber",))).
+
+    A name is a run of two or more capitalised words the dictionary does not know as
+    common words. A lone surname ("findet Gürth") is not taken: alone, an unknown
+    capitalised word is as often a compound noun (Truppenverbund). Hyphenated words are
+    titles or organisations (Kreml-Chef, Friedrich-Ebert-Stiftung), words with a German
+    noun ending are nouns (Involvierung): either ends a name.
+    """
+    found: dict[str, tuple[str, ...]] = {}
+    for run in _RUN.finditer(sentence):
+        words_of_run = run.group(0).split()
+        name: list[str] = []
+        for word in reversed(words_of_run):
+            bare = re.sub(r"['’]s$", "", word)
+            if (
+                "-" in bare
+                or fold(bare) in FUNCTION_WORDS
+                or has_noun_ending(bare)
+                or not _name_like(bare, senses)
+            ):
+                break
+            name.insert(0, bare)
+        if len(name) >= 2 and any(not senses(part) for part in name):
+            found.setdefault(" ".join(name), tuple(words_of_run[: len(words_of_run) - len(name)]))
+    return list(found.items())
+
+
+def person_names(sentence: str, senses: Senses) -> list[str]:
+    """The people a German sentence names in full (see `titled_names`)."""
+    return [name for name, _title in titled_names(sentence, senses)]
+
+
+def _asked_about(question: str, name: str, title: Sequence[str], senses: Senses) -> bool:
+    """True when the question names the person, or names their title ("Who speaks for
+    the Russian president?" is not answered by "Präsident Wladimir Putin")."""
+    if any(mentions(question, part) for part in name.split()):
+        return True
+    asked = {fold(word) for word in words(question)}
+    for word in title:
+        meanings = [word, *(senses(word) or ())]
+        if any(set(fold(meaning).split()) <= asked for meaning in meanings if meaning):
+            return True
+    return False
+
+
+def _spelled_as(name: str, text: str) -> str:
+    """`name` spelled as `text` (the reader's rendering of the sentence) spells it, part by
+    part ("Wladimir Putin" in "... Vladimir Putin ..." -> "Vladimir Putin"); a part the
+    text lacks gets the English transcription."""
+    found = [without_possessive(word) for word in words(text)]
+    return " ".join(
+        next((word for word in found if word[:1].isupper() and same_name(word, part)), "")
+        or respelled(part)
+        for part in name.split()
+    )
+
+
+def person_lead(
+    question: str, sentence: str, language: str, senses: Senses, rendering: str = ""
+) -> str:
+    """'Alexander Lukashenko' for "Who welcomed Putin?": the one person the cited German
+    sentence names that the question does not ask about, in the reader's spelling (as
+    the sentence's `rendering` spells it, else transcribed); else ''."""
+    if language not in ("en", "de") or not asks_for_person(question):
+        return ""
+    people = [
+        name
+        for name, title in titled_names(sentence, senses)
+        if not _asked_about(question, name, title, senses)
+    ]
+    if len(people) != 1:
+        return ""
+    return _spelled_as(people[0], rendering) if language == "en" else people[0]

@@ -78,6 +78,11 @@ _KEY_STEPS = (
 )
 
 
+def has_noun_ending(word: str) -> bool:
+    """True for a word with a typical German noun ending (-ung, -heit, -schaft, ...)."""
+    return fold(word).endswith(_GERMAN_NOUN_ENDINGS)
+
+
 def without_possessive(word: str) -> str:
     """The name without an English possessive: "Moscow's" -> "Moscow"."""
     return _POSSESSIVE.sub("", word)
@@ -170,7 +175,7 @@ def name_candidates(sentence: str, language: str, context: set[str] | None = Non
             continue
         if position == 0 and not (context and name_supported(word, context)):
             continue
-        if language == "de" and fold(word).endswith(_GERMAN_NOUN_ENDINGS):
+        if language == "de" and has_noun_ending(word):
             continue
         found.append(word)
     return found

@@ -170,6 +170,11 @@ class Dictionary:
             db.execute("INSERT INTO meta VALUES ('version', ?)", (SCHEMA_VERSION,))
         partial.replace(self.index_path)  # readers never see a half-built index
 
+    def senses_of(self, word: str) -> tuple[str, ...] | None:
+        """A German word's commonest English senses; None when the dictionary lacks it."""
+        entry = self.lookup(word)
+        return entry.senses if entry is not None else None
+
     def lookup(self, word: str, senses: int = 2) -> Entry | None:
         """The word's commonest English senses and how many lines mention it; None if unknown.
 

@@ -9,7 +9,8 @@ back into German (a second, closer back-translation when the first drifts). Cand
 are tried in order (with glossary, then without, then a close one) and the first that
 passes every check is kept; a sentence with no passing candidate is stored as unchecked
 and never shown. Renderings are keyed by text, language pair, model and prompt version,
-so a changed article re-renders only its changed sentences.
+so a changed article re-renders only its changed sentences. A rendering is read with its
+Slavic names in the English transcription (`index.text.transliteration`).
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ import hashlib
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from index.prompts import Prompts
 from index.text.tokens import FUNCTION_WORDS, words
+from index.text.transliteration import english_spelling
 from index.text.vectors import cosine
 from index.translate.checks import clean_output, rendering_problems
 from index.translate.dictionary import Dictionary
@@ -44,6 +47,19 @@ ATTEMPTS: tuple[tuple[str, bool], ...] = (
 # the weak LLM sometimes garbles a right rendering on the way back ("war entry" ->
 # "Wartungseintritt"), while a wrong rendering stays far from the source both ways.
 BACK_PROMPTS: tuple[str, ...] = ("back_system", "back_literal_system")
+
+
+def for_reader(source: str, rendering: Rendering) -> Rendering:
+    """A stored English rendering as the reader sees it: Slavic names the English way.
+
+    Applied when a rendering is read, not when it is made, so renderings cached before
+    keep their checks (the respelling keeps every name's spelling key) and need no
+    LLM work again.
+    """
+    if rendering.language != "en" or not rendering.text:
+        return rendering
+    text = english_spelling(source, rendering.text)
+    return rendering if text == rendering.text else replace(rendering, text=text)
 
 
 class SentenceRenderer:
@@ -98,7 +114,7 @@ class SentenceRenderer:
         """The cached renderings of these texts, by text (texts without one are left out)."""
         keys = {self.key(text, source, target): text for text in texts}
         found = self.store.renderings(list(keys))
-        return {keys[key]: rendering for key, rendering in found.items()}
+        return {keys[key]: for_reader(keys[key], rendering) for key, rendering in found.items()}
 
     def render(self, text: str, source: str, target: str) -> Rendering:
         """The rendering of one sentence: from the cache, or made, checked and cached now."""
@@ -108,7 +124,7 @@ class SentenceRenderer:
         with self._lock:  # one sentence at a time: the LLM is one process-wide resource
             rendering = self._make(text, source, target)
         self.store.save_renderings({self.key(text, source, target): rendering})
-        return rendering
+        return for_reader(text, rendering)
 
     def render_all(
         self, texts: Sequence[str], source: str, target: str, progress: Progress | None = None
