@@ -417,10 +417,21 @@ class ChromaStore:
         """Every sentence of the given chunks, with its chunk id and vector, in text order."""
         if not chunk_ids:
             return []
-        got = self.sentences.get(
-            where={"chunk_id": {"$in": list(chunk_ids)}},
-            include=["metadatas", "embeddings", "documents"],
-        )
+        include: Any = ["metadatas", "embeddings", "documents"]
+        chunks = self.chunks.get(ids=list(chunk_ids), include=["metadatas"])
+        ids: list[str] = []
+        unnumbered: list[str] = []  # stored before sentence_first was recorded
+        for chunk_id, metadata in zip(chunks["ids"], chunks["metadatas"] or [], strict=True):
+            first = (metadata or {}).get("sentence_first")
+            if isinstance(first, int) and "sentences" in metadata:
+                count = len(json.loads(str(metadata["sentences"])))
+                ids += [f"{chunk_id}#{first + n}" for n in range(count)]
+            else:
+                unnumbered.append(chunk_id)
+        got = self.sentences.get(ids=ids, include=include) if ids else _EMPTY_GET
+        if unnumbered:
+            older = self.sentences.get(where={"chunk_id": {"$in": unnumbered}}, include=include)
+            got = {key: [*_listed(got[key]), *_listed(older[key])] for key in _GET_KEYS}
         result = []
         for metadata, embedding, text in zip(
             got["metadatas"] or [], got["embeddings"], got["documents"] or [], strict=True
@@ -519,15 +530,20 @@ class ChromaStore:
         doc_id = chunks[0].doc_id
         # llama-index writes the source node's id as metadata "doc_id"; make it ours.
         source_link = {NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc_id)}
+        # A chunk's sentences are stored as "<chunk id>#<n>", n counted over the document;
+        # its first n lets sentences_of read them by id (a metadata filter is slow at scale).
+        firsts = [
+            sum(len(chunk.sentences) for chunk in chunks[:index]) for index in range(len(chunks))
+        ]
         nodes: list[BaseNode] = [
             TextNode(
                 id_=chunk.chunk_id,
                 text=chunk.text,
                 embedding=list(vector),
-                metadata=_chunk_metadata(chunk),
+                metadata=_chunk_metadata(chunk) | {"sentence_first": first},
                 relationships=source_link,
             )
-            for chunk, vector in zip(chunks, chunk_vectors, strict=True)
+            for chunk, vector, first in zip(chunks, chunk_vectors, firsts, strict=True)
         ]
         sentences: list[tuple[Chunk, Sentence]] = [
             (chunk, sentence) for chunk in chunks for sentence in chunk.sentences
@@ -574,6 +590,15 @@ class ChromaStore:
         """Drop the article collections (a rebuild starts from nothing; renderings stay)."""
         for collection in (self.chunks, self.sentences, self.documents_collection):
             self.client.delete_collection(collection.name)
+
+
+_GET_KEYS = ("ids", "metadatas", "embeddings", "documents")
+_EMPTY_GET: dict[str, list[Any]] = {key: [] for key in _GET_KEYS}
+
+
+def _listed(values: Any) -> list[Any]:
+    """A Chroma result column as a list (it may be None, a list or a numpy array)."""
+    return [] if values is None else list(values)
 
 
 def _chunk_metadata(chunk: Chunk) -> dict[str, Any]:

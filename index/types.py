@@ -180,6 +180,8 @@ class Retrieval:
     query_vector: list[float]
     language: str
     timings_ms: dict[str, float] = field(default_factory=dict)  # embed, dense, bm25, fuse
+    # the passages' sentences (Store.sentences_of) when retrieval read them; None: not read
+    sentences: list[StoredSentence] | None = None
 
 
 @dataclass(frozen=True)

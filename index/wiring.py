@@ -253,6 +253,8 @@ def build(
         sync_seconds=settings.lexical_sync_seconds,
         vector_cache=settings.query_vector_cache,
         translator=TermExtractor(dictionary) if settings.dictionary_file.is_file() else None,
+        sentence_weight=settings.sentence_rerank_weight,
+        rerank_pool=settings.rerank_pool,
     )
     llm_rewriter = None
     wanted = llm_available(settings) if with_llm is None else with_llm

@@ -68,13 +68,21 @@ def test_english_article_is_stored_as_english_and_gets_same_language_bm25(fake_c
     assert {c.language for c in fake_components.store.chunks_of(["stadtfest"])} == {"de"}
     articles, _ = read_corpus(folder)
     assert {a.doc_id: a.language for a in articles}["harbour"] == "en"
-    retrieval = fake_components.answerer.retriever.search("When did the harbours reopen?", 3)
+    retriever = fake_components.answerer.retriever
+    retriever.sentence_weight = 0.0  # the fused score itself, before the sentence rerank
+    retrieval = retriever.search("When did the harbours reopen?", 3)
     top = retrieval.passages[0]
     assert top.doc_id == "harbour"
     dense = _dense_scores(fake_components.store, retrieval.query_vector)
     # weight 0.5 on a BM25 score scaled to 1: the English question was matched lexically
     assert top.score == pytest.approx(0.5 * dense[top.chunk_id] + 0.5)
-    assert set(retrieval.timings_ms) == {"embed_ms", "dense_ms", "bm25_ms", "fuse_ms"}
+    assert set(retrieval.timings_ms) == {
+        "embed_ms",
+        "dense_ms",
+        "bm25_ms",
+        "fuse_ms",
+        "passages_ms",
+    }
 
 
 def test_a_german_question_gets_no_bm25_on_an_english_article(fake_components) -> None:  # type: ignore[no-untyped-def]
@@ -84,12 +92,60 @@ def test_a_german_question_gets_no_bm25_on_an_english_article(fake_components) -
         "The Hafen reopened on Monday after the storms.\n"
     )
     fake_components.ingestor.ingest_folder(folder)
-    retrieval = fake_components.answerer.retriever.search("Wann öffnet der Hafen?", 5)
+    retriever = fake_components.answerer.retriever
+    retriever.sentence_weight = 0.0  # the fused score itself, before the sentence rerank
+    retrieval = retriever.search("Wann öffnet der Hafen?", 5)
     dense = _dense_scores(fake_components.store, retrieval.query_vector)
     harbour = [p for p in retrieval.passages if p.doc_id == "harbour"]
     assert harbour
     for passage in harbour:
         assert passage.score == pytest.approx(dense[passage.chunk_id])
+
+
+def test_rerank_blends_the_fused_score_with_the_best_sentence() -> None:
+    from index.retrieve.hybrid import rerank
+
+    rescored = rerank({"a": 0.6, "b": 0.5, "c": 0.4}, {"a": 0.2, "b": 0.9}, weight=0.5)
+    # "b" holds the one sentence that matches: it overtakes "a"; "c" has no sentences
+    assert rescored == pytest.approx({"a": 0.4, "b": 0.7, "c": 0.4})
+
+
+def test_the_sentence_rerank_reorders_passages_and_hands_over_their_sentences(
+    fake_components,
+) -> None:  # type: ignore[no-untyped-def]
+    from index.retrieve.hybrid import best_sentences
+
+    retriever = fake_components.answerer.retriever
+    store = fake_components.store
+    question = "Wie viele Besucher werden erwartet?"
+    retriever.sentence_weight = 0.0
+    plain = retriever.search(question, 3)
+    assert plain.sentences is None and "rerank_ms" not in plain.timings_ms
+    retriever.sentence_weight = 1.0  # the best sentence alone decides the order
+    reranked = retriever.search(question, 3)
+    ids = [p.chunk_id for p in reranked.passages]
+    assert reranked.sentences == store.sentences_of(ids)  # read once, passed on
+    best = best_sentences(reranked.query_vector, store.sentences_of(ids))
+    assert [p.score for p in reranked.passages] == pytest.approx([best[i] for i in ids])
+    assert [p.score for p in reranked.passages] == sorted(
+        (p.score for p in reranked.passages), reverse=True
+    )
+    with pytest.raises(ValueError, match="sentence_weight"):
+        type(retriever)(store, fake_components.embedder, sentence_weight=1.5)
+
+
+def test_sentences_of_reads_by_id_and_still_reads_chunks_stored_without_numbers(
+    fake_components,
+) -> None:  # type: ignore[no-untyped-def]
+    store = fake_components.store
+    ids = [chunk.chunk_id for chunk in store.chunks_of(["stadtfest"])]
+    by_id = store.sentences_of(ids)
+    assert by_id and {row.chunk_id for row in by_id} == set(ids)
+    # a chunk stored by an older version has no sentence_first: the metadata filter reads it
+    store.chunks.update(ids=ids, metadatas=[{"sentence_first": None}] * len(ids))  # removes it
+    stored = store.chunks.get(ids=ids, include=["metadatas"])["metadatas"]
+    assert all("sentence_first" not in metadata for metadata in stored)
+    assert store.sentences_of(ids) == by_id
 
 
 def _dense_scores(store, vector) -> dict[str, float]:  # type: ignore[no-untyped-def]

@@ -134,7 +134,9 @@ class AnswerPipeline:
         timings["retrieve_ms"] = (time.perf_counter() - mark) * 1000
 
         mark = time.perf_counter()
-        rows = self.store.sentences_of([p.chunk_id for p in retrieval.passages])
+        rows = retrieval.sentences
+        if rows is None:  # retrieval did not read them (no sentence rerank)
+            rows = self.store.sentences_of([p.chunk_id for p in retrieval.passages])
         ranked = score_evidence(retrieval, rows, self.passage_weight, self.evidence_window)
         # A "how many" / "when" question is answered only by a sentence that holds such a
         # value (beyond what the question says); with none, the article does not answer.

@@ -13,13 +13,16 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+import numpy as np
+
 from index.retrieve.lexical import LexicalIndex
 from index.text.language import detect_language
-from index.types import Embedder, Passage, Retrieval, Store
+from index.text.vectors import cosine_rows
+from index.types import Embedder, Passage, Retrieval, Store, StoredSentence
 
 DEFAULT_LANGUAGE = "de"  # chunks stored before languages were recorded
 
@@ -68,6 +71,34 @@ def fuse_scaled(
     }
 
 
+def best_sentences(
+    query_vector: Sequence[float], rows: Sequence[StoredSentence]
+) -> dict[str, float]:
+    """Each chunk's best sentence: the highest cosine of its sentences to the query."""
+    if not rows:
+        return {}
+    similarities = cosine_rows(query_vector, np.asarray([row.vector for row in rows]))
+    best: dict[str, float] = {}
+    for row, similarity in zip(rows, similarities, strict=True):
+        best[row.chunk_id] = max(best.get(row.chunk_id, -1.0), float(similarity))
+    return best
+
+
+def rerank(
+    fused: Mapping[str, float], best: Mapping[str, float], weight: float
+) -> dict[str, float]:
+    """(1 - weight) * fused score + weight * best sentence cosine, per candidate.
+
+    A chunk vector averages its sentences; the one sentence that answers a question can
+    match it far better than its chunk does. A candidate without sentence vectors keeps
+    its fused score for both parts.
+    """
+    return {
+        item_id: (1.0 - weight) * score + weight * best.get(item_id, score)
+        for item_id, score in fused.items()
+    }
+
+
 class HybridRetriever:
     """Dense + BM25 retrieval over a Store; returns ranked Passage values (a Retriever).
 
@@ -88,9 +119,15 @@ class HybridRetriever:
         vector_cache: int = 1024,
         clock: Callable[[], float] = time.monotonic,
         translator: QueryTranslator | None = None,
+        sentence_weight: float = 0.0,
+        rerank_pool: int = 10,
     ) -> None:
         if candidates <= 0:
             raise ValueError(f"candidates must be greater than 0; got {candidates}")
+        if not 0.0 <= sentence_weight <= 1.0:
+            raise ValueError(f"sentence_weight must be in [0, 1]; got {sentence_weight}")
+        if rerank_pool <= 0:
+            raise ValueError(f"rerank_pool must be greater than 0; got {rerank_pool}")
         if sync_seconds < 0:
             raise ValueError(f"sync_seconds must be 0 or more; got {sync_seconds}")
         if vector_cache < 0:
@@ -101,6 +138,10 @@ class HybridRetriever:
         self.weights = weights or FusionWeights()
         self.lexical = lexical
         self.translator = translator
+        # The best `rerank_pool` fused candidates are scored again with their best
+        # sentence (stored sentence vectors), weighted `sentence_weight`; 0 turns it off.
+        self.sentence_weight = sentence_weight
+        self.rerank_pool = rerank_pool
         self.sync_seconds = sync_seconds
         self._clock = clock
         self._synced_at: float | None = None
@@ -180,7 +221,18 @@ class HybridRetriever:
             for item_id in set(dense) | set(scaled)
         }
         fused = fuse_scaled(dense, scaled, weights)
-        ranked = sorted(fused.items(), key=lambda pair: (-pair[1], pair[0]))[:k]
+        ranked = sorted(fused.items(), key=lambda pair: (-pair[1], pair[0]))
+        timings["fuse_ms"], mark = (time.perf_counter() - mark) * 1000, time.perf_counter()
+        sentences: list[StoredSentence] | None = None
+        if self.sentence_weight > 0:
+            pool = dict(ranked[: max(k, self.rerank_pool)])
+            rows = self.store.sentences_of(list(pool))
+            rescored = rerank(pool, best_sentences(vector, rows), self.sentence_weight)
+            ranked = sorted(rescored.items(), key=lambda pair: (-pair[1], pair[0]))
+            kept = {item_id for item_id, _ in ranked[:k]}
+            sentences = [row for row in rows if row.chunk_id in kept]
+            timings["rerank_ms"], mark = (time.perf_counter() - mark) * 1000, time.perf_counter()
+        ranked = ranked[:k]
         chunks = self.store.get_chunks([item_id for item_id, _ in ranked])
         passages = [
             Passage(
@@ -196,7 +248,11 @@ class HybridRetriever:
             )
             for rank, ((_, score), chunk) in enumerate(zip(ranked, chunks, strict=True), start=1)
         ]
-        timings["fuse_ms"] = (time.perf_counter() - mark) * 1000
+        timings["passages_ms"] = (time.perf_counter() - mark) * 1000
         return Retrieval(
-            passages=passages, query_vector=vector, language=language, timings_ms=timings
+            passages=passages,
+            query_vector=vector,
+            language=language,
+            timings_ms=timings,
+            sentences=sentences,
         )
