@@ -20,6 +20,7 @@ collections vanished under it (another process swapped) follows the pointer and 
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import time
 import uuid
@@ -532,9 +533,7 @@ class ChromaStore:
         source_link = {NodeRelationship.SOURCE: RelatedNodeInfo(node_id=doc_id)}
         # A chunk's sentences are stored as "<chunk id>#<n>", n counted over the document;
         # its first n lets sentences_of read them by id (a metadata filter is slow at scale).
-        firsts = [
-            sum(len(chunk.sentences) for chunk in chunks[:index]) for index in range(len(chunks))
-        ]
+        firsts = [0, *itertools.accumulate(len(chunk.sentences) for chunk in chunks)][:-1]
         nodes: list[BaseNode] = [
             TextNode(
                 id_=chunk.chunk_id,
