@@ -24,6 +24,7 @@ import itertools
 import json
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -415,27 +416,49 @@ class ChromaStore:
 
     @_guarded
     def sentences_of(self, chunk_ids: Sequence[str]) -> list[StoredSentence]:
-        """Every sentence of the given chunks, with its chunk id and vector, in text order."""
+        """Every sentence of the given chunks, with its chunk id and vector, in text order.
+
+        Read by id ("<chunk id>#<n>" from the chunk's `sentence_first`); a chunk stored
+        before that was recorded, or whose numbered sentences are not all there, is read
+        through the slower metadata filter.
+        """
         if not chunk_ids:
             return []
-        include: Any = ["metadatas", "embeddings", "documents"]
         chunks = self.chunks.get(ids=list(chunk_ids), include=["metadatas"])
-        ids: list[str] = []
+        expected: dict[str, list[str]] = {}
         unnumbered: list[str] = []  # stored before sentence_first was recorded
         for chunk_id, metadata in zip(chunks["ids"], chunks["metadatas"] or [], strict=True):
             first = (metadata or {}).get("sentence_first")
             if isinstance(first, int) and "sentences" in metadata:
                 count = len(json.loads(str(metadata["sentences"])))
-                ids += [f"{chunk_id}#{first + n}" for n in range(count)]
+                expected[chunk_id] = [f"{chunk_id}#{first + n}" for n in range(count)]
             else:
                 unnumbered.append(chunk_id)
-        got = self.sentences.get(ids=ids, include=include) if ids else _EMPTY_GET
+        rows: list[StoredSentence] = []
+        if expected:
+            wanted = [item for ids in expected.values() for item in ids]
+            by_id = self._sentence_rows(self.sentences.get(ids=wanted, include=_SENTENCE_FIELDS))
+            found = Counter(row.chunk_id for row in by_id)
+            short = {chunk for chunk, ids in expected.items() if found[chunk] != len(ids)}
+            rows = [row for row in by_id if row.chunk_id not in short]
+            unnumbered += sorted(short)
         if unnumbered:
-            older = self.sentences.get(where={"chunk_id": {"$in": unnumbered}}, include=include)
-            got = {key: [*_listed(got[key]), *_listed(older[key])] for key in _GET_KEYS}
+            rows += self._sentence_rows(
+                self.sentences.get(
+                    where={"chunk_id": {"$in": unnumbered}}, include=_SENTENCE_FIELDS
+                )
+            )
+        return sorted(rows, key=lambda item: (item.sentence.doc_id, item.sentence.start))
+
+    @staticmethod
+    def _sentence_rows(got: Any) -> list[StoredSentence]:
+        """A Chroma `get` of the sentence collection as StoredSentence values."""
         result = []
         for metadata, embedding, text in zip(
-            got["metadatas"] or [], got["embeddings"], got["documents"] or [], strict=True
+            _listed(got["metadatas"]),
+            _listed(got["embeddings"]),
+            _listed(got["documents"]),
+            strict=True,
         ):
             sentence = Sentence(
                 doc_id=str(metadata["doc_id"]),
@@ -446,7 +469,7 @@ class ChromaStore:
             result.append(
                 StoredSentence(sentence, str(metadata["chunk_id"]), [float(x) for x in embedding])
             )
-        return sorted(result, key=lambda item: (item.sentence.doc_id, item.sentence.start))
+        return result
 
     @_guarded
     def query_chunks(self, vector: Sequence[float], k: int) -> list[Hit]:
@@ -591,8 +614,7 @@ class ChromaStore:
             self.client.delete_collection(collection.name)
 
 
-_GET_KEYS = ("ids", "metadatas", "embeddings", "documents")
-_EMPTY_GET: dict[str, list[Any]] = {key: [] for key in _GET_KEYS}
+_SENTENCE_FIELDS: Any = ["metadatas", "embeddings", "documents"]
 
 
 def _listed(values: Any) -> list[Any]:

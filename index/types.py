@@ -179,7 +179,8 @@ class Retrieval:
     passages: list[Passage]
     query_vector: list[float]
     language: str
-    timings_ms: dict[str, float] = field(default_factory=dict)  # embed, dense, bm25, fuse
+    # embed, dense, bm25, fuse, rerank (when on) and passages: ms per stage
+    timings_ms: dict[str, float] = field(default_factory=dict)
     # the passages' sentences (Store.sentences_of) when retrieval read them; None: not read
     sentences: list[StoredSentence] | None = None
 

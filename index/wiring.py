@@ -198,9 +198,10 @@ def build_renderer(
     embedder: Embedder,
     store: ChromaStore,
     generator: Generator,
+    dictionary: Dictionary | None = None,
 ) -> SentenceRenderer:
     """The sentence renderer: the LLM, the dictionary's glossary, checks, the store's cache."""
-    dictionary = dictionary_of(settings)
+    dictionary = dictionary if dictionary is not None else dictionary_of(settings)
     model_id = str(getattr(generator, "model_name", "") or type(generator).__name__)
     return SentenceRenderer(
         generator,
@@ -266,7 +267,7 @@ def build(
                 raise
     renderer = None
     if generator is not None and settings.render_translations:
-        renderer = build_renderer(settings, prompts, embedder, store, generator)
+        renderer = build_renderer(settings, prompts, embedder, store, generator, dictionary)
     extractive = ExtractiveComposer(
         prompts,
         renderer,

@@ -83,6 +83,10 @@ SENSES = {
     "minsk": ("Minsk",),
     "belarus": ("Belarus",),
     "montag": ("Monday",),
+    "minister": ("minister",),
+    "so": ("so", "thus"),
+    "streitkräfte": ("armed forces",),
+    "sprecher": ("speaker", "spokesman"),
 }
 
 
@@ -104,7 +108,16 @@ NAJEW = "So sagte beispielsweise Serhij Najew, Kommandant der ukrainischen Strei
         ("Wer hat Putin empfangen?", WELCOME, "de", "Alexander Lukaschenko"),
         ("Which Ukrainian commander commented?", NAJEW, "en", "Serhiy Nayev"),
         ("Wie heißt der ukrainische Kommandant?", NAJEW, "de", "Serhij Najew"),
-        ("Who is the Kremlin spokesman?", NAJEW, "en", "Serhiy Nayev"),
+        ("Who is the Ukrainian commander?", NAJEW, "en", "Serhiy Nayev"),
+        ("Who is the Belarusian ruler?", WELCOME, "en", "Alexander Lukashenko"),  # his title
+        ("Mit wem sprach er?", WELCOME, "de", "Alexander Lukaschenko"),
+        ("Who was behind the welcome?", WELCOME, "en", "Alexander Lukashenko"),
+        (
+            "Who met them?",
+            "Der Machthaber Alexander Lukaschenko traf sie.",
+            "en",
+            "Alexander Lukashenko",
+        ),
     ],
 )
 def test_a_who_question_gets_the_one_person_the_sentence_names(
@@ -125,6 +138,15 @@ def test_a_who_question_gets_the_one_person_the_sentence_names(
         ("Who runs it?", "Die Friedrich-Ebert-Stiftung und der Kreml-Chef Putin."),
         # the question names his title: he is the one asked about, not the answer
         ("Who speaks for the Russian president?", "Russischer Präsident Wladimir Putin."),
+        ("Who's Alexander Lukashenko?", WELCOME),  # nothing but a name: what is he?
+        ("What did the minister say?", "Der Minister sagte, Wladimir Putin komme."),
+        ("What is the name of the operation?", WELCOME),  # not a person
+        # "Sie" is the subject, the name only an object: she is the answer, unnamed
+        ("Who sees no signs?", "Sie sieht keine Anzeichen und verweist auf Dmitri Peskow."),
+        # a lone surname is another possible person
+        ("Who met?", "Gürth sagt, Alexander Lukaschenko sei gekommen."),
+        # a compound title is no part of the name; "Putin" is a second person
+        ("Who said it?", "Kremlsprecher Dmitri Peskow sagte, Putin schweige."),
     ],
 )
 def test_no_person_lead_without_exactly_one_new_full_name(question: str, sentence: str) -> None:
@@ -140,7 +162,15 @@ def test_an_english_lead_spells_the_name_as_the_rendering_does() -> None:
     assert person_lead("Who met the ruler?", sentence, "en", senses) == "Wladimir Putin"
 
 
+def test_the_lead_takes_the_renderings_words_for_the_whole_name() -> None:
+    rendering = "Alexandria's ruler, Alexander Lukashenko, received him in Minsk."
+    assert person_lead("Who received him?", WELCOME, "en", senses, rendering) == (
+        "Alexander Lukashenko"
+    )
+
+
 def test_names_are_the_capitalised_runs_the_dictionary_does_not_know_as_words() -> None:
     assert person_names(WELCOME, senses) == ["Alexander Lukaschenko"]
+    assert person_names("Kremlsprecher Dmitri Peskow sagte es.", senses) == ["Dmitri Peskow"]
     sentence = "Russischer Präsident Wladimir Putin bei einer Involvierung Belarus."
     assert person_names(sentence, senses) == ["Wladimir Putin"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -134,18 +135,77 @@ def test_the_sentence_rerank_reorders_passages_and_hands_over_their_sentences(
         type(retriever)(store, fake_components.embedder, sentence_weight=1.5)
 
 
+def test_the_rerank_pool_promotes_a_candidate_from_below_the_top_k(fake_components) -> None:  # type: ignore[no-untyped-def]
+    from index.retrieve.hybrid import HybridRetriever
+
+    store = fake_components.store
+    question = "Wie viele Besucher werden erwartet?"
+    plain = HybridRetriever(store, fake_components.embedder, sentence_weight=0.0)
+    order = [p.chunk_id for p in plain.search(question, 10).passages]
+    assert len(order) >= 3
+    last = order[-1]  # the weakest fused candidate of the pool
+
+    class Favouring:
+        """The store, with every sentence of `last` made a copy of the query vector."""
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(store, name)
+
+        def sentences_of(self, chunk_ids):  # type: ignore[no-untyped-def]
+            vector = fake_components.embedder.get_query_embedding(question)
+            return [
+                replace(row, vector=list(vector)) if row.chunk_id == last else row
+                for row in store.sentences_of(chunk_ids)
+            ]
+
+    pooled = HybridRetriever(
+        Favouring(),  # type: ignore[arg-type]
+        fake_components.embedder,
+        sentence_weight=0.5,
+        rerank_pool=len(order),
+    )
+    assert pooled.search(question, 2).passages[0].chunk_id == last
+    # with a pool of k, a candidate below the top k is never read
+    narrow = HybridRetriever(
+        Favouring(),  # type: ignore[arg-type]
+        fake_components.embedder,
+        sentence_weight=0.5,
+        rerank_pool=2,
+    )
+    assert last not in [p.chunk_id for p in narrow.search(question, 2).passages]
+
+
 def test_sentences_of_reads_by_id_and_still_reads_chunks_stored_without_numbers(
     fake_components,
 ) -> None:  # type: ignore[no-untyped-def]
     store = fake_components.store
     ids = [chunk.chunk_id for chunk in store.chunks_of(["stadtfest"])]
-    by_id = store.sentences_of(ids)
-    assert by_id and {row.chunk_id for row in by_id} == set(ids)
-    # a chunk stored by an older version has no sentence_first: the metadata filter reads it
-    store.chunks.update(ids=ids, metadatas=[{"sentence_first": None}] * len(ids))  # removes it
     stored = store.chunks.get(ids=ids, include=["metadatas"])["metadatas"]
-    assert all("sentence_first" not in metadata for metadata in stored)
-    assert store.sentences_of(ids) == by_id
+    assert all(isinstance(metadata["sentence_first"], int) for metadata in stored)
+    reads: list[dict[str, object]] = []
+    real_get = store.sentences.get
+
+    def spy(**kwargs: object) -> object:
+        reads.append(kwargs)
+        return real_get(**kwargs)
+
+    store.sentences.get = spy
+    try:
+        by_id = store.sentences_of(ids)
+        assert by_id and {row.chunk_id for row in by_id} == set(ids)
+        assert [sorted(read) for read in reads] == [["ids", "include"]]  # no metadata filter
+        # a chunk stored by an older version has no sentence_first: the filter reads it
+        store.chunks.update(ids=ids, metadatas=[{"sentence_first": None}] * len(ids))
+        stored = store.chunks.get(ids=ids, include=["metadatas"])["metadatas"]
+        assert all("sentence_first" not in metadata for metadata in stored)
+        reads.clear()
+        assert store.sentences_of(ids) == by_id
+        assert [sorted(read) for read in reads] == [["include", "where"]]
+        # numbers that do not match the stored sentences: read through the filter, none lost
+        store.chunks.update(ids=ids, metadatas=[{"sentence_first": 1000}] * len(ids))
+        assert store.sentences_of(ids) == by_id
+    finally:
+        store.sentences.get = real_get
 
 
 def _dense_scores(store, vector) -> dict[str, float]:  # type: ignore[no-untyped-def]

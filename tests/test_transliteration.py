@@ -28,11 +28,25 @@ def test_transcribed_slavic_names_get_the_english_spelling(german: str, english:
 
 
 @pytest.mark.parametrize(
-    "word", ["Gürth", "Scholz", "Merkel", "Wagenknecht", "Putin", "Minsk", "Moskau", "Ebert", "Wie"]
+    "word",
+    [
+        *("Gürth", "Scholz", "Merkel", "Wagenknecht", "Putin", "Minsk", "Moskau", "Wie"),
+        # English names that end like Slavic ones, and a Polish name that keeps its w
+        *("Andrew", "Matthew", "Iowa", "Lewandowski", "Crew", "Show"),
+    ],
 )
 def test_other_names_and_words_are_left_alone(word: str) -> None:
     assert not looks_slavic(word)
     assert respelled(word) == word
+
+
+DICTIONARY = {"interview", "glasgow", "kitsch", "kautschuk", "talkshow", "bungalow"}
+
+
+@pytest.mark.parametrize("word", ["Interview", "Glasgow", "Kitsch", "Kautschuk", "Talkshow"])
+def test_words_the_dictionary_knows_are_left_alone(word: str) -> None:
+    assert looks_slavic(word)  # by its ending alone it would be respelled
+    assert respelled(word, lambda w: w.lower() in DICTIONARY) == word
 
 
 def test_only_names_copied_from_the_source_are_respelled() -> None:

@@ -119,7 +119,7 @@ class HybridRetriever:
         vector_cache: int = 1024,
         clock: Callable[[], float] = time.monotonic,
         translator: QueryTranslator | None = None,
-        sentence_weight: float = 0.0,
+        sentence_weight: float = 0.3,
         rerank_pool: int = 10,
     ) -> None:
         if candidates <= 0:

@@ -5,8 +5,12 @@ English news spells them Lukashenko, Peskov, Nayev, Selensky, Lavrov.
 The weak LLM copies such a name into its English rendering as the German article spells
 it. `english_spelling` respells it with the transcription rules both languages share
 (German "tsch", "sch", "w", "j" are English "ch", "sh", "v", "y"). Only a word that looks
-like a transcribed Slavic name is touched: capitalised, no umlaut, and a typical ending
-(-ow, -ew, -enko, -skij, -itsch, ...). "Gürth", "Scholz" or "Merkel" stay as they are.
+like a transcribed Slavic name is touched: capitalised, five letters or more, no umlaut,
+a typical ending (-ow, -ew, -enko, -itsch, ...), and not a word the dictionary knows in
+either language (Interview, Glasgow, Kitsch). A few English names end the same way
+(Andrew, Matthew, Iowa): "-rew" and "-hew" are not Slavic endings, and "-ski" counts
+only with another German-transcription mark (Dostojewski, not Lewandowski, which keeps
+its Polish w in English).
 
 Written by hand because no offline library covers it: transliteration libraries start
 from Cyrillic, and the German spelling is already a transcription. Every respelling
@@ -17,8 +21,11 @@ rendering stays checked.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from index.text.tokens import fold
+
+Known = Callable[[str], bool]  # True for a word the dictionary knows (German or English)
 
 # Folded endings of German-transcribed Slavic surnames and given names.
 _SLAVIC_ENDINGS = (
@@ -41,20 +48,29 @@ _SLAVIC_ENDINGS = (
     "ej",
     "nyj",
 )
-_NAME = re.compile(r"^[A-Z][a-z]+$")  # capitalised, one plain word: no umlaut, no ß
+_ENGLISH_ENDINGS = ("rew", "hew")  # Andrew, Matthew
+_MARK = re.compile(r"sch|j")  # German transcription beyond a final w
+_NAME = re.compile(r"^[A-Z][a-z]{4,}$")  # capitalised, one plain word: no umlaut, no ß
 # German transcription -> English, longest cluster first ("tsch" before "sch").
 _STEPS = (("schtsch", "shch"), ("tsch", "ch"), ("sch", "sh"), ("w", "v"), ("j", "y"))
 
 
-def looks_slavic(word: str) -> bool:
+def looks_slavic(word: str, known: Known | None = None) -> bool:
     """True for a capitalised word that looks like a German-transcribed Slavic name."""
-    return bool(_NAME.match(word)) and len(word) >= 4 and fold(word).endswith(_SLAVIC_ENDINGS)
+    folded = fold(word)
+    if not _NAME.match(word) or not folded.endswith(_SLAVIC_ENDINGS):
+        return False
+    if folded.endswith(_ENGLISH_ENDINGS):
+        return False
+    if folded.endswith("ski") and not _MARK.search(folded):
+        return False
+    return known is None or not known(word)
 
 
-def respelled(word: str) -> str:
+def respelled(word: str, known: Known | None = None) -> str:
     """`word` in the English transcription ("Lukaschenko" -> "Lukashenko"); a word that
     does not look like a Slavic name comes back unchanged."""
-    if not looks_slavic(word):
+    if not looks_slavic(word, known):
         return word
     lowered = word.lower()
     if lowered.endswith(("skyj", "yj")):
@@ -67,7 +83,7 @@ def respelled(word: str) -> str:
 _WORD = re.compile(r"(?<![\w-])([A-Z][a-z]+)(?=(?:['’]s)?(?![\w-]))")
 
 
-def english_spelling(source: str, rendering: str) -> str:
+def english_spelling(source: str, rendering: str, known: Known | None = None) -> str:
     """`rendering` with every Slavic name it copied from the German `source` respelled.
 
     A name counts as copied when the source holds it too, as written or with the
@@ -79,6 +95,6 @@ def english_spelling(source: str, rendering: str) -> str:
         word = match.group(1)
         if word not in in_source and f"{word}s" not in in_source:
             return word
-        return respelled(word)
+        return respelled(word, known)
 
     return _WORD.sub(swap, rendering)

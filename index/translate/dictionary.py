@@ -170,6 +170,18 @@ class Dictionary:
             db.execute("INSERT INTO meta VALUES ('version', ?)", (SCHEMA_VERSION,))
         partial.replace(self.index_path)  # readers never see a half-built index
 
+    def knows(self, word: str) -> bool:
+        """True when the word, as written (case aside), is a German headword form or an
+        English translation in the dictionary ("Interview", "Glasgow"; not "Peskow")."""
+        db = self._connect()
+        lowered = word.lower()
+        return (
+            db.execute("SELECT 1 FROM words WHERE de = ? LIMIT 1", (lowered,)).fetchone()
+            is not None
+            or db.execute("SELECT 1 FROM reverse WHERE en = ? LIMIT 1", (lowered,)).fetchone()
+            is not None
+        )
+
     def senses_of(self, word: str) -> tuple[str, ...] | None:
         """A German word's commonest English senses; None when the dictionary lacks it."""
         entry = self.lookup(word)

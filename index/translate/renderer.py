@@ -23,7 +23,7 @@ from dataclasses import replace
 
 from index.prompts import Prompts
 from index.text.tokens import FUNCTION_WORDS, words
-from index.text.transliteration import english_spelling
+from index.text.transliteration import Known, english_spelling
 from index.text.vectors import cosine
 from index.translate.checks import clean_output, rendering_problems
 from index.translate.dictionary import Dictionary
@@ -49,16 +49,16 @@ ATTEMPTS: tuple[tuple[str, bool], ...] = (
 BACK_PROMPTS: tuple[str, ...] = ("back_system", "back_literal_system")
 
 
-def for_reader(source: str, rendering: Rendering) -> Rendering:
+def for_reader(source: str, rendering: Rendering, known: Known | None = None) -> Rendering:
     """A stored English rendering as the reader sees it: Slavic names the English way.
 
     Applied when a rendering is read, not when it is made, so renderings cached before
     keep their checks (the respelling keeps every name's spelling key) and need no
-    LLM work again.
+    LLM work again. `known` (the dictionary's words) keeps ordinary words as they are.
     """
     if rendering.language != "en" or not rendering.text:
         return rendering
-    text = english_spelling(source, rendering.text)
+    text = english_spelling(source, rendering.text, known)
     return rendering if text == rendering.text else replace(rendering, text=text)
 
 
@@ -114,7 +114,10 @@ class SentenceRenderer:
         """The cached renderings of these texts, by text (texts without one are left out)."""
         keys = {self.key(text, source, target): text for text in texts}
         found = self.store.renderings(list(keys))
-        return {keys[key]: for_reader(keys[key], rendering) for key, rendering in found.items()}
+        return {
+            keys[key]: for_reader(keys[key], rendering, self._known())
+            for key, rendering in found.items()
+        }
 
     def render(self, text: str, source: str, target: str) -> Rendering:
         """The rendering of one sentence: from the cache, or made, checked and cached now."""
@@ -124,7 +127,11 @@ class SentenceRenderer:
         with self._lock:  # one sentence at a time: the LLM is one process-wide resource
             rendering = self._make(text, source, target)
         self.store.save_renderings({self.key(text, source, target): rendering})
-        return for_reader(text, rendering)
+        return for_reader(text, rendering, self._known())
+
+    def _known(self) -> Known | None:
+        """The dictionary's word test, which keeps ordinary words out of the respelling."""
+        return self.dictionary.knows if self.dictionary is not None else None
 
     def render_all(
         self, texts: Sequence[str], source: str, target: str, progress: Progress | None = None
