@@ -7,7 +7,7 @@ German original in the citation; a sentence without a checked rendering is quote
 German with a short note, never shown with an unchecked translation. A yes/no question
 whose best sentence denies it opens with "No." (index.answer.verdict); a "how many",
 "how long" or "when" question with the value itself, a "who" question with the person
-the sentence names (index.answer.lead).
+the sentence names (index.answer.lead, index.answer.who).
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ import re
 from collections.abc import Iterator, Sequence
 
 from index.answer.conflict import find_conflict
-from index.answer.lead import Senses, person_lead, value_lead
+from index.answer.lead import value_lead
 from index.answer.refusal import expected_answer_kind
 from index.answer.verdict import verdict
+from index.answer.who import Senses, person_lead
 from index.prompts import Prompts
 from index.text.language import detect_language
 from index.text.markers import cite
