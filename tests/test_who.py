@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.answer.who import person_lead, person_names
+from index.answer.who import person_lead, titled_names
 
 # A stand-in for the Ding dictionary: common words with their senses; a place knows only
 # itself; names and compounds the dictionary lacks are unknown (None).
@@ -106,7 +106,11 @@ def test_the_lead_takes_the_renderings_words_for_the_whole_name() -> None:
 
 
 def test_names_are_the_capitalised_runs_the_dictionary_does_not_know_as_words() -> None:
-    assert person_names(WELCOME, senses) == ["Alexander Lukaschenko"]
-    assert person_names("Kremlsprecher Dmitri Peskow sagte es.", senses) == ["Dmitri Peskow"]
+    assert titled_names(WELCOME, senses) == [("Alexander Lukaschenko", ("Machthaber",), 6)]
+    kremlin = "Kremlsprecher Dmitri Peskow sagte es."
+    assert titled_names(kremlin, senses) == [("Dmitri Peskow", ("Kremlsprecher",), 1)]
     sentence = "Russischer Präsident Wladimir Putin bei einer Involvierung Belarus."
-    assert person_names(sentence, senses) == ["Wladimir Putin"]
+    assert titled_names(sentence, senses) == [("Wladimir Putin", ("Russischer", "Präsident"), 2)]
+    # a capitalised function word at the start is no title; a lone unknown word may be
+    # a person (so it blocks a lead), but is too weak to lead with itself
+    assert titled_names("Für Putin war es neu.", senses) == [("Putin", (), 1)]

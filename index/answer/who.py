@@ -95,7 +95,7 @@ def _name_part(word: str, senses: Senses) -> bool:
 def titled_names(sentence: str, senses: Senses) -> list[tuple[str, tuple[str, ...], int]]:
     """The people a German sentence names, each with the capitalised title words before
     the name and the name's position in the sentence's words ("Machthaber Alexander
-    Lukaschenko" -> ("Alexander Lukaschenko", ("Machthaber",), 5)).
+    Lukaschenko empfing ihn" -> [("Alexander Lukaschenko", ("Machthaber",), 1)]).
 
     A name is a run of capitalised words that are not common nouns (the dictionary
     knows them as other words, or they end in one: Kremlsprecher), not hyphenated
@@ -105,7 +105,7 @@ def titled_names(sentence: str, senses: Senses) -> list[tuple[str, tuple[str, ..
     """
     found: list[tuple[str, tuple[str, ...], int]] = []
     for run in _RUN.finditer(sentence):
-        parts = [re.sub(r"['’]s$", "", word) for word in run.group(0).split()]
+        parts = [without_possessive(word) for word in run.group(0).split()]
         name: list[str] = []
         for word in reversed(parts):
             if not _name_part(word, senses):
@@ -114,17 +114,10 @@ def titled_names(sentence: str, senses: Senses) -> list[tuple[str, tuple[str, ..
         if not name or (len(name) == 1 and senses(name[0])):
             continue
         before = parts[: len(parts) - len(name)]
-        title = before[
-            max((i + 1 for i, w in enumerate(before) if fold(w) in FUNCTION_WORDS), default=0) :
-        ]
+        title = before[max((i + 1 for i, w in enumerate(before) if _function_word(w)), default=0) :]
         position = len(words(sentence[: run.start()])) + len(before)
         found.append((" ".join(name), tuple(title), position))
     return found
-
-
-def person_names(sentence: str, senses: Senses) -> list[str]:
-    """The full names (two words or more) a German sentence holds (see `titled_names`)."""
-    return [name for name, _title, _at in titled_names(sentence, senses) if " " in name]
 
 
 def _title_in(title: Sequence[str], text: str, senses: Senses) -> bool:
