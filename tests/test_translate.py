@@ -326,6 +326,18 @@ def test_the_glossary_candidate_is_tried_and_a_plain_one_after_it(
     assert rendering.checked and rendering.text == "Some consider this a feint."
 
 
+def test_a_word_that_negates_by_meaning_is_hinted_first(
+    fake_components: Any, dictionary: Dictionary
+) -> None:
+    renderer = make_renderer(fake_components, ScriptedGenerator(), dictionary)
+    source = "Lange hat Putin jede Finte gemieden."
+    assert renderer.glossary(source) == [("gemieden", "avoided"), ("Finte", "feint / ruse")]
+    renderer.glossary_size = 1  # the size counts the rare words: a negation hint is extra
+    assert renderer.glossary(source) == [("gemieden", "avoided"), ("Finte", "feint / ruse")]
+    renderer.glossary_size = 0  # no glossary at all
+    assert renderer.glossary(source) == []
+
+
 def test_a_close_translation_with_the_glossary_is_the_last_candidate(
     fake_components: Any, dictionary: Dictionary
 ) -> None:

@@ -7,9 +7,9 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 
 from index.answer.verify import Verifier
 from index.text.markers import markers_of
-from index.text.names import name_supported, same_name
+from index.text.names import name_candidates, name_supported, same_name
 from index.text.numbers import normalise_number, numbers_in
-from index.text.polarity import is_negated, is_yes_no_question, stance_of
+from index.text.polarity import is_negated, is_yes_no_question, negation_senses, stance_of
 from index.text.sentences import split_sentences
 from index.types import Evidence
 from tests.fakes import HashEmbedding
@@ -178,6 +178,17 @@ def test_invented_name_is_dropped_but_spelling_variants_pass(lenient: Verifier) 
         evidence(*BELARUS),
     )
     assert variant.ok
+
+
+def test_a_pronoun_that_opens_a_quotation_is_no_name() -> None:
+    text = 'So said Serhiy Nayev, commander: "Our opinion is that Us and Them met Belarus."'
+    assert name_candidates(text, "en") == ["Serhiy", "Nayev", "Belarus"]
+
+
+def test_negation_senses_name_the_words_that_negate_by_meaning_once_each() -> None:
+    text = "Putin hat Reisen gemieden. Minsk bestritt das, nicht zum ersten Mal. Bestritt er?"
+    assert negation_senses(text) == [("gemieden", "avoided"), ("bestritt", "denied")]
+    assert negation_senses("Minsk mischte sich nicht ein.") == []  # "nicht" needs no hint
 
 
 def test_name_from_another_evidence_sentence_is_not_support(lenient: Verifier) -> None:

@@ -44,7 +44,10 @@ EXONYMS: tuple[tuple[str, str], ...] = (
     ("us", "usa"),
 )
 STANCE_WORDS = frozenset({"yes", "no", "ja", "nein", "doch"})
-_COMMON = FUNCTION_WORDS | STANCE_WORDS
+# Pronouns the function-word lists lack: capitalised only where a sentence or a quotation
+# opens ('... forces: "Our opinion is ..."'), which is no name.
+_PRONOUNS = frozenset("me my mine us our ours you your yours him them".split())
+_COMMON = FUNCTION_WORDS | STANCE_WORDS | _PRONOUNS
 _GERMAN_NOUN_ENDINGS = (
     "ung",
     "heit",

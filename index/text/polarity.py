@@ -21,6 +21,33 @@ _NEGATIONS = _wordset(
     "lehnte lehnten lehnt abgelehnt ablehnen abtat abgetan "
     "meiden mied mieden gemieden vermied vermieden avoid avoids avoided avoiding"
 )
+# The English sense of each German word above that negates by its meaning, not by
+# "nicht" or "kein": a translator's glossary names them, since a weak translator drops
+# them ("Lange hat Putin Auslandsreisen gemieden" rendered "... made official trips").
+_NEGATION_SENSES = {
+    "meiden": "avoid",
+    "mied": "avoided",
+    "mieden": "avoided",
+    "gemieden": "avoided",
+    "vermied": "avoided",
+    "vermieden": "avoided",
+    "bestritt": "denied",
+    "bestritten": "denied",
+    "bestreitet": "denies",
+    "bestreiten": "deny",
+    "dementiert": "denied",
+    "dementierte": "denied",
+    "lehnte": "rejected",
+    "lehnten": "rejected",
+    "lehnt": "rejects",
+    "abgelehnt": "rejected",
+    "ablehnen": "reject",
+    "abtat": "dismissed",
+    "abgetan": "dismissed",
+    "kaum": "hardly",
+    "wenig": "little",
+    "wenige": "few",
+}
 _ENGLISH_AUXILIARIES = _wordset(
     "do does did is are was were will would can could has have had should shall may might must"
 )
@@ -46,6 +73,17 @@ _AFFIRMING = re.compile(
     r"|n['’]t( \w+)? forget\b",
     re.IGNORECASE,
 )
+
+
+def negation_senses(text: str) -> list[tuple[str, str]]:
+    """The words of a German text that negate by their meaning, with their English sense
+    ("gemieden" -> "avoided"), in order, each once; "nicht" and "kein" are left out."""
+    found: dict[str, tuple[str, str]] = {}
+    for word in words(text):
+        sense = _NEGATION_SENSES.get(fold(word))
+        if sense is not None:
+            found.setdefault(fold(word), (word, sense))
+    return list(found.values())
 
 
 def is_negated(text: str) -> bool:

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from index.prompts import Prompts
+from index.text.polarity import negation_senses
 from index.text.tokens import FUNCTION_WORDS, words
 from index.text.transliteration import Known, english_spelling
 from index.text.vectors import cosine
@@ -33,7 +34,7 @@ from index.types import Embedder, Generator, Rendering, Store
 log = logging.getLogger(__name__)
 
 # Bump when a prompt, a check or a threshold changes: cached renderings are made again.
-RENDERING_VERSION = "r6"
+RENDERING_VERSION = "r7"
 Progress = Callable[[float, str], None]
 # The candidates, tried in order as (system prompt, with the glossary): the first that
 # passes every check is kept, so a sentence that passes early costs no more. A candidate
@@ -240,12 +241,16 @@ class SentenceRenderer:
         return entry.senses if entry else ()
 
     def glossary(self, text: str) -> list[tuple[str, str]]:
-        """Hints for the sentence's rare words ("Finte = feint / ruse"), rarest first."""
+        """Hints for the sentence's words that negate by meaning ("gemieden = avoided",
+        from the negation lexicon: the negation check insists on them), then for up to
+        `glossary_size` of its rare words ("Finte = feint / ruse"), rarest first."""
         if self.dictionary is None or not self.glossary_size:
             return []
+        negating = negation_senses(text)
+        hinted = {word for word, _ in negating}
         found = []
         for position, word in enumerate(dict.fromkeys(words(text))):
-            if word.lower() in FUNCTION_WORDS or len(word) < 5:
+            if word.lower() in FUNCTION_WORDS or len(word) < 5 or word in hinted:
                 continue
             # Nouns, and long other words only: a short verb form out of its separable
             # verb misleads ("mischte sich ... ein" is not "mixed").
@@ -258,4 +263,5 @@ class SentenceRenderer:
                 continue  # a name the dictionary only repeats (Minsk)
             found.append((entry.lines, word, " / ".join(entry.senses)))
         found.sort(key=lambda item: item[0])
-        return [(word, meaning) for _, word, meaning in found[: self.glossary_size]]
+        rare = [(word, meaning) for _, word, meaning in found[: self.glossary_size]]
+        return negating + rare
