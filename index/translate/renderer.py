@@ -2,7 +2,8 @@
 
 The only offline LLM is a weak translator (about half of the article's sentences came
 out faithful in a probe), so its work is kept small and checked: one sentence at a
-time, with a glossary of the sentence's rare words from the Ding dictionary; the
+time, with a glossary of the sentence's words that negate by meaning (from the negation
+lexicon) and of its rare words (from the Ding dictionary); the
 nationalities respelled the English way (`index.translate.spelling`); then the pure
 checks of `index.translate.checks`, a cross-lingual embedding check and a round trip
 back into German (a second, closer back-translation when the first drifts). Candidates
