@@ -22,7 +22,7 @@ from index.translate.checks import (
 )
 from index.translate.dictionary import Dictionary, parse_line
 from index.translate.renderer import SentenceRenderer
-from index.translate.spelling import reader_spelling
+from index.translate.spelling import reader_spelling, state_forms
 from index.types import Evidence, Rendering
 from tests.fakes import HashEmbedding, ScriptedGenerator
 
@@ -179,6 +179,42 @@ def test_nationalities_are_respelled_the_english_way_before_the_checks(
     source = "Er traf den belarussischen Machthaber."
     assert reader_spelling(source, rendering, senses_of(dictionary)) == respelled
     assert reader_spelling("Er traf ihn.", rendering, senses_of(dictionary)) == rendering
+
+
+@pytest.mark.parametrize(
+    ("rendering", "restored"),
+    [
+        (
+            "the armed forces of Belarus in the operation.",
+            "the armed forces of the Republic of Belarus in the operation.",
+        ),
+        (
+            "a wider involvement of the Belarusian armed forces in the operation.",
+            "a wider involvement of the armed forces of the Republic of Belarus in the operation.",
+        ),
+        ("the forces of the Republic of Belarus", "the forces of the Republic of Belarus"),
+        ("the Belarusian and Russian forces", "the Belarusian and Russian forces"),
+        ("the forces of the country", "the forces of the country"),
+    ],
+)
+def test_a_dropped_state_form_is_put_back(rendering: str, restored: str) -> None:
+    source = "Fragen einer Beteiligung der Streitkräfte der Republik Belarus an der Operation."
+    assert state_forms(source, rendering) == restored
+
+
+def test_a_state_form_is_left_alone_when_the_source_has_the_adjective_too() -> None:
+    source = "Die belarussischen Soldaten der Republik Belarus."
+    assert state_forms(source, "The Belarusian soldiers.") == "The Belarusian soldiers."
+
+
+def test_a_restored_state_form_passes_the_name_check(
+    fake_components: Any, dictionary: Dictionary
+) -> None:
+    source = "Man erwartet eine Beteiligung der Truppen der Republik Belarus."
+    llm = ScriptedGenerator("A participation of the Belarusian troops is expected.", source)
+    rendering = make_renderer(fake_components, llm, dictionary).render(source, "de", "en")
+    assert rendering.checked, rendering.problems
+    assert rendering.text == "A participation of the troops of the Republic of Belarus is expected."
 
 
 def test_the_renderer_respells_a_nationality_and_then_passes_the_name_check(

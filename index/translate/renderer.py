@@ -29,13 +29,13 @@ from index.text.transliteration import Known, english_spelling
 from index.text.vectors import cosine
 from index.translate.checks import clean_output, rendering_problems
 from index.translate.dictionary import Dictionary
-from index.translate.spelling import reader_spelling
+from index.translate.spelling import reader_spelling, state_forms
 from index.types import Embedder, Generator, Rendering, Store
 
 log = logging.getLogger(__name__)
 
 # Bump when a prompt, a check or a threshold changes: cached renderings are made again.
-RENDERING_VERSION = "r7"
+RENDERING_VERSION = "r8"
 Progress = Callable[[float, str], None]
 # The candidates, tried in order as (system prompt, with the glossary): the first that
 # passes every check is kept, so a sentence that passes early costs no more. A candidate
@@ -225,7 +225,9 @@ class SentenceRenderer:
         ).strip()
         budget = 2 * len(words(text)) + 40
         candidate = clean_output("".join(self.generator.stream(system, user, budget)))
-        return reader_spelling(text, candidate, self.senses) if self.dictionary else candidate
+        if self.dictionary is None:
+            return state_forms(text, candidate)
+        return state_forms(text, reader_spelling(text, candidate, self.senses))
 
     def _back_translate(self, rendering: str, system_prompt: str = "back_system") -> str:
         system = self.prompts.render(system_prompt, "de").strip()

@@ -6,15 +6,18 @@ deterministic edit runs on every candidate before the checks: each word that is 
 near-spelling of a nationality the source names (one letter apart, the same first
 letter, case aside, and not a word the form begins with: Russia stays) becomes the
 dictionary's English form. It only respells; a rendering that dropped the nationality
-still fails the checks.
+still fails the checks. `state_forms` puts back the form of a state the source names
+before it ("der Republik Belarus"), which the LLM drops ("the Belarusian armed forces"),
+and the name check then rightly wants.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import takewhile
 
 from index.text.names import edit_distance
-from index.text.tokens import fold, words
+from index.text.tokens import FUNCTION_WORDS, fold, words
 from index.translate.checks import Senses, nationality_words
 
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
@@ -48,3 +51,56 @@ def reader_spelling(source: str, rendering: str, senses: Senses) -> str:
     if not forms:
         return rendering
     return _WORD.sub(lambda match: _respelled(match.group(0), forms), rendering)
+
+
+# A state's form before its name, which the LLM drops ("der Republik Belarus" rendered
+# "of Belarus" or "the Belarusian armed forces"): the German form and its English one.
+_STATE_FORMS = {"republik": "Republic", "koenigreich": "Kingdom", "fuerstentum": "Principality"}
+_STATE = re.compile(r"\b(Republik|Königreich|Fürstentum)\s+([A-ZÄÖÜ][\w-]+)")
+# "the Belarusian armed forces": up to three lower-case words after the adjective.
+_PHRASE = r"((?:[a-z]+ ){0,2}[a-z]+)"
+
+
+def state_forms(source: str, rendering: str) -> str:
+    """`rendering` with a state's form the source names before the state restored: "the
+    armed forces of Belarus" -> "... of the Republic of Belarus", "the Belarusian armed
+    forces" -> "the armed forces of the Republic of Belarus" (only when the source has no
+    adjective of that state of its own, which the rendering's adjective could stand for).
+    Nothing else changes; a rendering that lost the state altogether still fails the
+    name check."""
+    for german, name in _STATE.findall(source):
+        form = _STATE_FORMS[fold(german)]
+        if re.search(rf"\b{form}\b", rendering, re.IGNORECASE):
+            continue
+        full = f"the {form} of {name}"
+        bare = re.compile(rf"(?:\bthe )?\b{re.escape(name)}\b(?!\w)")
+        if bare.search(rendering):
+            rendering = bare.sub(full, rendering, count=1)
+            continue
+        if _adjective_of(name, words(source)):
+            continue  # "belarussische Soldaten der Republik Belarus": which one is meant?
+        for adjective in _adjective_of(name, words(rendering)):
+            phrase = re.compile(rf"\bthe {re.escape(adjective)} {_PHRASE}\b")
+            match = phrase.search(rendering)
+            if match is None:
+                continue
+            # the phrase ends before its first function word ("forces in the war")
+            lead = list(takewhile(lambda word: word not in FUNCTION_WORDS, match[1].split()))
+            if not lead:
+                continue
+            kept = " ".join(lead)
+            start, end = match.start(), match.start() + len(f"the {adjective} {kept}")
+            rendering = f"{rendering[:start]}the {kept} of {full}{rendering[end:]}"
+            break
+    return rendering
+
+
+def _adjective_of(name: str, candidates: list[str]) -> list[str]:
+    """Words that look like the adjective of a state's name (Belarus -> Belarusian,
+    belarussische): the same first five letters, longer than the name."""
+    key = fold(name)[:5]
+    return [
+        word
+        for word in dict.fromkeys(candidates)
+        if len(name) >= 5 and len(word) > len(name) and fold(word)[:5] == key
+    ]
