@@ -12,18 +12,10 @@ def _wordset(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_NEGATIONS = _wordset(
-    "no not never none nothing nobody neither nor without cannot deny denies denied denying "
-    "refuse refuses refused reject rejects rejected dismiss dismisses dismissed little few "
-    "hardly barely unlikely "
-    "nein nicht kein keine keinen keinem keiner keines nie niemals nichts niemand weder ohne "
-    "kaum wenig wenige bestritt bestritten bestreitet bestreiten dementiert dementierte "
-    "lehnte lehnten lehnt abgelehnt ablehnen abtat abgetan "
-    "meiden mied mieden gemieden vermied vermieden avoid avoids avoided avoiding"
-)
-# The English sense of each German word above that negates by its meaning, not by
-# "nicht" or "kein": a translator's glossary names them, since a weak translator drops
-# them ("Lange hat Putin Auslandsreisen gemieden" rendered "... made official trips").
+# The German words that negate by their meaning, not by "nicht" or "kein", with their
+# English sense: they negate (below), and a translator's glossary names them, since a
+# weak translator drops them ("Lange hat Putin Auslandsreisen gemieden" rendered "...
+# made official trips").
 _NEGATION_SENSES = {
     "meiden": "avoid",
     "mied": "avoided",
@@ -48,6 +40,12 @@ _NEGATION_SENSES = {
     "wenig": "little",
     "wenige": "few",
 }
+_NEGATIONS = _wordset(
+    "no not never none nothing nobody neither nor without cannot deny denies denied denying "
+    "refuse refuses refused reject rejects rejected dismiss dismisses dismissed little few "
+    "hardly barely unlikely avoid avoids avoided avoiding "
+    "nein nicht kein keine keinen keinem keiner keines nie niemals nichts niemand weder ohne"
+) | frozenset(_NEGATION_SENSES)
 _ENGLISH_AUXILIARIES = _wordset(
     "do does did is are was were will would can could has have had should shall may might must"
 )

@@ -98,9 +98,11 @@ def state_forms(source: str, rendering: str) -> str:
 def _adjective_of(name: str, candidates: list[str]) -> list[str]:
     """Words that look like the adjective of a state's name (Belarus -> Belarusian,
     belarussische): the same first five letters, longer than the name."""
+    if len(name) < 5:
+        return []
     key = fold(name)[:5]
     return [
         word
         for word in dict.fromkeys(candidates)
-        if len(name) >= 5 and len(word) > len(name) and fold(word)[:5] == key
+        if len(word) > len(name) and fold(word)[:5] == key
     ]
