@@ -37,6 +37,17 @@ def test_standalone_question_does_not_call_the_llm() -> None:
     assert llm.prompts == []
 
 
+def test_a_pronoun_for_the_person_named_before_needs_no_llm() -> None:
+    llm = ScriptedGenerator("unused")
+    history = [Turn("user", "Who is Lisa Gürth?"), Turn("assistant", "An expert [1].")]
+    rewritten = LLMRewriter(llm, Prompts()).rewrite("What does she think about the trip?", history)
+    assert rewritten == "What does Lisa Gürth think about the trip?"
+    assert llm.prompts == []
+    # two pronouns: which one is the person named? The LLM decides.
+    LLMRewriter(llm, Prompts()).rewrite("What does she think of him?", history)
+    assert len(llm.prompts) == 1
+
+
 @pytest.mark.parametrize(
     "reply",
     [

@@ -1,10 +1,11 @@
 """Follow-up questions made standalone before retrieval: by a rule, or by the LLM.
 
 "What does she think about the trip?" after "Who is Lisa Gürth?" becomes "What does
-Lisa Gürth think about the trip?". The LLM is asked only when the question looks like
-a follow-up (`index.answer.is_follow_up`); its rewrite is checked (one line, a sensible
-length, the question's language, no answer text) and replaced by the heuristic
-rewrite when it fails a check.
+Lisa Gürth think about the trip?" (by the rule, also in generative mode: a pronoun for
+the person the previous question names needs no LLM). The LLM is asked only when the
+question looks like a follow-up (`index.answer.is_follow_up`) the rule cannot resolve
+that way; its rewrite is checked (one line, a sensible length, the question's language,
+no answer text) and replaced by the heuristic rewrite when it fails a check.
 """
 
 from __future__ import annotations
@@ -65,6 +66,21 @@ def named_person(text: str) -> str:
     return names[-1] if names else ""
 
 
+def person_resolved(question: str, history: Sequence[Turn]) -> str:
+    """`question` with its personal pronoun replaced by the person the previous user
+    question names ("What does she think?" after "Who is Lisa Gürth?" -> "What does Lisa
+    Gürth think?"); "" when it is no follow-up, has no such pronoun or more than one, or
+    the previous question names nobody.
+    """
+    previous = [turn.content for turn in history if turn.role == "user"]
+    if not previous or not is_follow_up(question):
+        return ""
+    person = named_person(previous[-1].strip())
+    if not person or len(_PERSONAL_PRONOUN.findall(question)) != 1:
+        return ""  # "Was hält er von ihr?": which one is the person named? Not for a rule.
+    return _PERSONAL_PRONOUN.sub(person, question.strip(), count=1)
+
+
 class HeuristicRewriter:
     """Without an LLM: resolve a follow-up against the previous user question.
 
@@ -79,11 +95,7 @@ class HeuristicRewriter:
         previous = [turn.content for turn in history if turn.role == "user"]
         if not previous or not is_follow_up(question):
             return question
-        earlier = previous[-1].strip()
-        person = named_person(earlier)
-        if person and _PERSONAL_PRONOUN.search(question):
-            return _PERSONAL_PRONOUN.sub(person, question.strip(), count=1)
-        return f"{question.strip()} ({earlier})"
+        return person_resolved(question, history) or f"{question.strip()} ({previous[-1].strip()})"
 
 
 class LLMRewriter:
@@ -124,6 +136,11 @@ class LLMRewriter:
         """A standalone version of `question`; the question itself when it needs none."""
         if not history or not is_follow_up(question):
             return question
+        # A pronoun for the person the previous question names needs no LLM: the rule's
+        # rewrite is the same question, 2 s sooner on 2 cores.
+        resolved = person_resolved(question, history)
+        if resolved:
+            return resolved
         language = detect_language(question)
         system = self.prompts.render("rewrite_system", language).strip()
         user = self.prompts.render(
