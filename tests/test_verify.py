@@ -347,10 +347,19 @@ def test_yes_citing_a_related_sentence_is_refused_when_the_best_one_denies(
         "Belarus stellt seine Militärbasen für Angriffe auf die Ukraine zur Verfügung."
     )
     answer = "Yes, Belarus supports attacks on Ukraine with its military bases [1]."
-    assert lenient.verify("Does Belarus enter the war?", "en", answer, bases).ok
+    # a "Yes" to an unnegated question is never shown, whatever the anchors say
+    alone = lenient.verify("Does Belarus enter the war?", "en", answer, bases)
+    assert not alone.ok
+    assert "a yes is not shown" in alone.checks[0].problems[-1]
     refused = lenient.verify("Does Belarus enter the war?", "en", answer, bases, anchors=given[:1])
     assert not refused.ok
-    assert "most relevant sentence says no" in refused.checks[0].problems[0]
+    # without the "Yes", the claim stands or falls with the anchors
+    assert lenient.verify(
+        "Does Belarus enter the war?",
+        "en",
+        "Belarus supports attacks on Ukraine with its military bases [1].",
+        bases,
+    ).ok
     implicit = lenient.verify(
         "Does Belarus enter the war?",
         "en",

@@ -12,7 +12,8 @@ signals, sentence by sentence:
 - names: capitalised words of the answer occur in the cited text or the question,
   allowing for English and German spellings (Lukashenko/Lukaschenko, Belarus/Weißrussland);
 - negation: the answer and the cited text agree in polarity, and a "Yes"/"No" opening
-  agrees with what the cited text says ("bestritt ... einzutreten" means "No").
+  agrees with what the cited text says ("bestritt ... einzutreten" means "No"); a "Yes"
+  to a question without a negation is not shown at all (as in extractive answers).
 
 Unsupported sentences are dropped and the surviving citations renumbered 1..n. The
 answer as a whole must be in the question's language. Everything here is pure except
@@ -65,6 +66,13 @@ def _verdict_problems(question: str, first_sentence: str, anchors: Sequence[Evid
     if verdict != "yes":
         return []
     question_negated = is_negated(question)
+    if stance == "yes" and not question_negated:
+        # The extractive answer never derives a "yes" either: a "Yes" to an unnegated
+        # question rests on a sentence that shares the question's topic, and the 1.5B model
+        # said it to sentences that do not back it ("Ja, Lisa Gürth ist die Leiterin ..."
+        # against "stellvertretende Leiterin"; "Yes, the law has already been used").
+        # "Did Minsk deny ...?" -> "Yes, ..." rests on the source's negation: checked.
+        return ["says yes to a question that no sentence negates: a yes is not shown"]
     denying = [
         item
         for item in anchors
