@@ -173,7 +173,12 @@ def build_generative(
     from index.answer.generative import GenerativeComposer
     from index.answer.verify import Verifier
 
-    verifier = Verifier(embedder, min_similarity=settings.verify_min_similarity)
+    dictionary = dictionary_of(settings)
+    verifier = Verifier(
+        embedder,
+        min_similarity=settings.verify_min_similarity,
+        german_word=dictionary.german_only if dictionary.available else None,
+    )
     return GenerativeComposer(
         generator,
         prompts,

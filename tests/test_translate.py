@@ -73,6 +73,15 @@ def test_lookup_ranks_senses_by_entries_and_handles_inflection(dictionary: Dicti
     assert dictionary.lookup("Quatschwort") is None
 
 
+def test_german_only_words_are_dictionary_words_that_are_no_english_words(
+    dictionary: Dictionary,
+) -> None:
+    assert dictionary.german_only("Finten") and dictionary.german_only("Truppen")
+    assert not dictionary.german_only("Belarus")  # translated as itself
+    assert not dictionary.german_only("Stand")  # an English word too
+    assert not dictionary.german_only("Lukaschenko")  # a name the dictionary lacks
+
+
 def test_a_missing_dictionary_says_how_to_install_it(tmp_path: Path) -> None:
     from index.errors import ModelError
 

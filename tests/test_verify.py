@@ -174,6 +174,32 @@ def test_a_sentence_without_a_marker_is_cited_where_it_passes_every_check() -> N
     assert changed.checks[0].problems == ("no citation",)
 
 
+def test_german_words_copied_into_an_english_answer_are_untranslated() -> None:
+    german = {"Sanktionen", "feindlicher", "Staaten"}  # the dictionary's verdicts, faked
+    verifier = Verifier(SameVector(), min_similarity=0.5, german_word=german.__contains__)
+    given = evidence('"Gemeinsam halten wir den Sanktionen feindlicher Staaten stand", hieß es.')
+    mixed = verifier.verify(
+        "What did they say?", "en", "They withstand the Sanktionen feindlicher Staaten [1].", given
+    )
+    assert not mixed.ok
+    assert "German word 'Sanktionen' of [1] left in an English answer" in mixed.checks[0].problems
+    quoted = 'They said they withstand the "Sanktionen feindlicher Staaten" together [1].'
+    assert verifier.verify("What did they say?", "en", quoted, given).ok
+    # a German answer may use them, and without the dictionary there is no such check
+    german_answer = "Sie halten den Sanktionen feindlicher Staaten stand [1]."
+    assert verifier.verify("Was sagten sie?", "de", german_answer, given).ok
+    assert (
+        Verifier(SameVector())
+        .verify(
+            "What did they say?",
+            "en",
+            "They withstand the Sanktionen feindlicher Staaten [1].",
+            given,
+        )
+        .ok
+    )
+
+
 def test_wrong_number_is_dropped_and_spellings_of_a_number_agree(lenient: Verifier) -> None:
     assert not lenient.verify(
         "How many?", "en", "Up to 90,000 soldiers [2].", evidence(*BELARUS)

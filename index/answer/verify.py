@@ -11,6 +11,8 @@ signals, sentence by sentence:
   (9000, 9.000 and 9,000 are the same number; "drei" counts as 3);
 - names: capitalised words of the answer occur in the cited text or the question,
   allowing for English and German spellings (Lukashenko/Lukaschenko, Belarus/Weißrussland);
+- untranslated words: an English answer keeps no German word of its source outside
+  quotation marks ("the Sanktionen feindlicher Staaten"; with the dictionary);
 - negation: the answer and the cited text agree in polarity, and a "Yes"/"No" opening
   agrees with what the cited text says ("bestritt ... einzutreten" means "No"); a "Yes"
   to a question without a negation is not shown at all (as in extractive answers).
@@ -23,7 +25,7 @@ the embedder call, which is passed in.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from index.text.language import detect_language
@@ -130,6 +132,7 @@ class Verifier:
         min_similarity: float = 0.5,
         check_language: bool = True,
         move_margin: float = 0.15,
+        german_word: Callable[[str], bool] | None = None,
     ) -> None:
         if not -1.0 <= min_similarity <= 1.0:
             raise ValueError(f"min_similarity must be in [-1, 1]; got {min_similarity}")
@@ -138,6 +141,10 @@ class Verifier:
         self.embedder = embedder
         self.min_similarity = min_similarity
         self.check_language = check_language
+        # True for a German word that is no English word (the dictionary's "Sanktionen",
+        # "feindlicher"): copied from a German source into an English answer, it is left
+        # untranslated. None: no such check.
+        self.german_word = german_word
         # how much closer another given sentence must be for a citation to move there
         self.move_margin = move_margin
 
@@ -354,10 +361,27 @@ class Verifier:
             for name in name_candidates(body, language, context)
             if not name_supported(name, known)
         ]
+        problems += [
+            f"German word {word!r} of {where} left in an English answer"
+            for word in self._untranslated(language, body, source)
+        ]
         problems += self._polarity_problems(question, body, source, where)
         if repeats_question(question, body):
             problems.append("only repeats the question")
         return problems
+
+    def _untranslated(self, language: str, body: str, source: str) -> list[str]:
+        """Words of an English answer sentence, outside quotation marks, copied from the
+        source that are German and not English ("... imposed on the Sanktionen feindlicher
+        Staaten"): the model left them untranslated. Names are no dictionary words."""
+        if language != "en" or self.german_word is None:
+            return []
+        in_source = set(words(source))
+        return [
+            word
+            for word in dict.fromkeys(words(_QUOTED.sub(" ", body)))
+            if len(word) >= 4 and word in in_source and self.german_word(word)
+        ]
 
     @staticmethod
     def _polarity_problems(question: str, sentence: str, source: str, where: str) -> list[str]:

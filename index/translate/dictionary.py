@@ -182,6 +182,19 @@ class Dictionary:
             is not None
         )
 
+    def german_only(self, word: str) -> bool:
+        """True for a German word the dictionary translates into something else that is
+        no English word itself ("Sanktionen", "feindlicher"; not "Minsk", "Ukraine",
+        "die", "war", nor a name it lacks)."""
+        senses = self.senses_of(word)
+        if not senses or all(sense.lower() == word.lower() for sense in senses):
+            return False
+        db = self._connect()
+        return (
+            db.execute("SELECT 1 FROM reverse WHERE en = ? LIMIT 1", (word.lower(),)).fetchone()
+            is None
+        )
+
     def senses_of(self, word: str) -> tuple[str, ...] | None:
         """A German word's commonest English senses; None when the dictionary lacks it."""
         entry = self.lookup(word)
