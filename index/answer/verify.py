@@ -3,9 +3,8 @@
 No NLI model is available offline, so support is judged from cheap, explainable
 signals, sentence by sentence:
 
-- a valid citation: every `[n]` must refer to a given sentence (others are stripped);
-  a sentence without one is cited to the given sentence it is closest to, and kept only
-  when it passes every check there;
+- a valid citation: every `[n]` must refer to a given sentence (others are stripped)
+  and every answer sentence must carry at least one;
 - meaning: embedding similarity of the answer sentence and its cited sentence(s);
 - numbers: every number in the answer sentence occurs in the cited text
   (9000, 9.000 and 9,000 are the same number; "drei" counts as 3);
@@ -188,16 +187,6 @@ class Verifier:
                 question, language, bodies[index], cited, similarity, evidence, context
             )
             check = SentenceCheck(sentence, cited, similarity, tuple(problems))
-            check = self._unmarked_source(
-                check,
-                question,
-                language,
-                bodies[index],
-                similarities[index],
-                evidence,
-                valid,
-                context,
-            )
             check = self._closer_source(
                 check,
                 question,
@@ -222,34 +211,6 @@ class Verifier:
                 )
             checks.append(check)
         return self._assemble(checks, evidence)
-
-    def _unmarked_source(
-        self,
-        check: SentenceCheck,
-        question: str,
-        language: str,
-        body: str,
-        similarities: list[float],
-        evidence: Sequence[Evidence],
-        valid: set[int],
-        context: set[str],
-    ) -> SentenceCheck:
-        """A sentence the model wrote without a marker ("Monday (19.)", "Serhij Najew ist
-        Kommandant der ukrainischen Streitkräfte.") is cited to the given sentence it is
-        closest to when it passes every check there, and dropped otherwise. The checks are
-        the ones a marked sentence must pass where it points; only the pointing is ours.
-        """
-        if check.cited:
-            return check
-        best = max(sorted(valid), key=lambda n: similarities[n - 1], default=None)
-        if best is None:
-            return check
-        problems = self._problems(
-            question, language, body, (best,), similarities[best - 1], evidence, context
-        )
-        if problems:
-            return check
-        return SentenceCheck(cite(body, best), (best,), similarities[best - 1], ())
 
     def _closer_source(
         self,
