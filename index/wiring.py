@@ -168,12 +168,16 @@ def build_generative(
     embedder: Embedder,
     generator: Generator,
     extractive: ExtractiveComposer,
+    dictionary: Dictionary | None = None,
 ) -> Composer:
-    """The generative composer: the LLM, checked by the verifier, quoting as fallback."""
+    """The generative composer: the LLM, checked by the verifier, quoting as fallback.
+
+    The dictionary (read from the settings when not given) tells the verifier which
+    words of an English answer are German ones left untranslated."""
     from index.answer.generative import GenerativeComposer
     from index.answer.verify import Verifier
 
-    dictionary = dictionary_of(settings)
+    dictionary = dictionary if dictionary is not None else dictionary_of(settings)
     verifier = Verifier(
         embedder,
         min_similarity=settings.verify_min_similarity,
@@ -282,7 +286,7 @@ def build(
     composers: dict[str, Composer] = {"extractive": extractive}
     if generator is not None:
         composers["generative"] = build_generative(
-            settings, prompts, embedder, generator, extractive
+            settings, prompts, embedder, generator, extractive, dictionary
         )
         if settings.llm_rewrite:
             llm_rewriter = LLMRewriter(generator, prompts, fallback=HeuristicRewriter())
