@@ -46,6 +46,11 @@ def test_a_pronoun_for_the_person_named_before_needs_no_llm() -> None:
     # two pronouns: which one is the person named? The LLM decides.
     LLMRewriter(llm, Prompts()).rewrite("What does she think of him?", history)
     assert len(llm.prompts) == 1
+    # without an LLM the rule still takes the first pronoun, as it always did
+    assert (
+        HeuristicRewriter().rewrite("What does she think of him?", history)
+        == "What does Lisa Gürth think of him?"
+    )
 
 
 @pytest.mark.parametrize(

@@ -173,14 +173,14 @@ class Dictionary:
     def knows(self, word: str) -> bool:
         """True when the word, as written (case aside), is a German headword form or an
         English translation in the dictionary ("Interview", "Glasgow"; not "Peskow")."""
-        db = self._connect()
         lowered = word.lower()
-        return (
-            db.execute("SELECT 1 FROM words WHERE de = ? LIMIT 1", (lowered,)).fetchone()
-            is not None
-            or db.execute("SELECT 1 FROM reverse WHERE en = ? LIMIT 1", (lowered,)).fetchone()
-            is not None
-        )
+        found = self._connect().execute("SELECT 1 FROM words WHERE de = ? LIMIT 1", (lowered,))
+        return found.fetchone() is not None or self._english(lowered)
+
+    def _english(self, lowered: str) -> bool:
+        """True when the (lower-cased) word is an English translation in the dictionary."""
+        found = self._connect().execute("SELECT 1 FROM reverse WHERE en = ? LIMIT 1", (lowered,))
+        return found.fetchone() is not None
 
     def german_only(self, word: str) -> bool:
         """True for a German word the dictionary translates into something else that is
@@ -189,11 +189,7 @@ class Dictionary:
         senses = self.senses_of(word)
         if not senses or all(sense.lower() == word.lower() for sense in senses):
             return False
-        db = self._connect()
-        return (
-            db.execute("SELECT 1 FROM reverse WHERE en = ? LIMIT 1", (word.lower(),)).fetchone()
-            is None
-        )
+        return not self._english(word.lower())
 
     def senses_of(self, word: str) -> tuple[str, ...] | None:
         """A German word's commonest English senses; None when the dictionary lacks it."""
