@@ -9,9 +9,29 @@ VENV=.venv
 CACHE=${NEWSRAG_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/newsrag}
 WHEELS="$CACHE/wheels"
 LLAMA_VERSION=0.3.36
-# The default native build of llama.cpp crashed with SIGILL (AMX) on these CPUs;
-# these flags build a portable AVX2 library (../shared/MODELS.md).
-LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF -DLLAVA_BUILD=OFF"
+# The default native build of llama.cpp (-march=native) crashed with SIGILL (AMX) on these
+# CPUs (../shared/MODELS.md), so the instruction sets are named: AVX2 everywhere, and the
+# AVX-512 family where /proc/cpuinfo lists it (prompts read about 1.4x faster here:
+# `python -m eval.bench_llm`, BENCHMARKS.md); AMX never. The wheel is cached per flag
+# set, so a cache shared with another kind of CPU never hands over the wrong build.
+LLAMA_CMAKE_ARGS="-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DGGML_BMI2=ON -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF -DLLAVA_BUILD=OFF"
+cpu_has() {  # every named flag is in /proc/cpuinfo (false where there is none)
+  local flag
+  for flag in "$@"; do
+    grep -qw -- "$flag" /proc/cpuinfo 2>/dev/null || return 1
+  done
+}
+if cpu_has avx512f avx512cd avx512vl avx512dq avx512bw; then
+  LLAMA_CMAKE_ARGS="$LLAMA_CMAKE_ARGS -DGGML_AVX512=ON"
+  cpu_has avx512_vnni && LLAMA_CMAKE_ARGS="$LLAMA_CMAKE_ARGS -DGGML_AVX512_VNNI=ON"
+  cpu_has avx512vbmi && LLAMA_CMAKE_ARGS="$LLAMA_CMAKE_ARGS -DGGML_AVX512_VBMI=ON"
+  cpu_has avx512_bf16 && LLAMA_CMAKE_ARGS="$LLAMA_CMAKE_ARGS -DGGML_AVX512_BF16=ON"
+else
+  LLAMA_CMAKE_ARGS="$LLAMA_CMAKE_ARGS -DGGML_AVX512=OFF"
+fi
+cpu_has avx_vnni && LLAMA_CMAKE_ARGS="$LLAMA_CMAKE_ARGS -DGGML_AVX_VNNI=ON"
+LLAMA_BUILD=$(printf '%s %s' "$LLAMA_VERSION" "$LLAMA_CMAKE_ARGS" | sha256sum | cut -c1-12)
+LLAMA_WHEELS="$WHEELS/llama-cpp-$LLAMA_BUILD"
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 export PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -34,21 +54,25 @@ else
   step "Python packages: already installed"
 fi
 
-if ! "$PY" -c "import llama_cpp" 2>/dev/null; then
-  mkdir -p "$WHEELS"
-  wheel=$(ls "$WHEELS"/llama_cpp_python-$LLAMA_VERSION-*.whl 2>/dev/null | head -n1 || true)
+llama_stamp="$VENV/.newsrag-llama"
+if [ "$(cat "$llama_stamp" 2>/dev/null)" != "$LLAMA_BUILD" ] || ! "$PY" -c "import llama_cpp" 2>/dev/null; then
+  mkdir -p "$LLAMA_WHEELS"
+  wheel=$(ls "$LLAMA_WHEELS"/llama_cpp_python-$LLAMA_VERSION-*.whl 2>/dev/null | head -n1 || true)
   if [ -z "$wheel" ]; then
-    step "building llama-cpp-python $LLAMA_VERSION with portable CPU flags (5-10 minutes, once per machine)"
-    CMAKE_ARGS="$LLAMA_CMAKE_ARGS" "$PY" -m pip wheel --quiet --no-deps -w "$WHEELS" \
-      "llama-cpp-python==$LLAMA_VERSION" 2>&1 | grep -v "is ignored" || true
-    wheel=$(ls "$WHEELS"/llama_cpp_python-$LLAMA_VERSION-*.whl 2>/dev/null | head -n1 || true)
+    step "building llama-cpp-python $LLAMA_VERSION for this CPU (5-10 minutes, once per machine): $LLAMA_CMAKE_ARGS"
+    # --no-cache-dir: pip's own wheel cache ignores CMAKE_ARGS and would hand back a
+    # build made with other flags
+    CMAKE_ARGS="$LLAMA_CMAKE_ARGS" "$PY" -m pip wheel --quiet --no-cache-dir --no-deps \
+      -w "$LLAMA_WHEELS" "llama-cpp-python==$LLAMA_VERSION" 2>&1 | grep -v "is ignored" || true
+    wheel=$(ls "$LLAMA_WHEELS"/llama_cpp_python-$LLAMA_VERSION-*.whl 2>/dev/null | head -n1 || true)
     [ -n "$wheel" ] || { echo "error: building llama-cpp-python failed" >&2; exit 1; }
   fi
   step "installing $wheel"
-  "$PY" -m pip install --quiet "$wheel" 2>&1 | grep -v "is ignored" || true
+  "$PY" -m pip install --quiet --force-reinstall --no-deps "$wheel" 2>&1 | grep -v "is ignored" || true
   "$PY" -c "import llama_cpp" || { echo "error: llama_cpp does not import" >&2; exit 1; }
+  echo "$LLAMA_BUILD" > "$llama_stamp"
 else
-  step "llama-cpp-python: already installed"
+  step "llama-cpp-python: already installed (build $LLAMA_BUILD)"
 fi
 
 DICT="$CACHE/dictionaries/de-en"

@@ -165,13 +165,16 @@ N_BATCH = 256
 
 def states_key(path: Path, context: int) -> str:
     """What saved prompt states are valid for: these weights (path, size, time), this
-    llama.cpp build and context size."""
+    llama.cpp version and build (its instruction sets: an AVX-512 build computes slightly
+    different states than an AVX2 one) and context size."""
     import llama_cpp
 
     stat = path.stat()
+    info = getattr(llama_cpp, "llama_print_system_info", None)
+    build = info().decode(errors="replace") if callable(info) else ""
     raw = (
         f"{path.resolve()}|{stat.st_size}|{int(stat.st_mtime)}|"
-        f"{getattr(llama_cpp, '__version__', '')}|{context}|{N_BATCH}"
+        f"{getattr(llama_cpp, '__version__', '')}|{build}|{context}|{N_BATCH}"
     )
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
