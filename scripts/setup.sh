@@ -68,6 +68,8 @@ if [ "$(cat "$llama_stamp" 2>/dev/null)" != "$LLAMA_BUILD" ] || ! "$PY" -c "impo
     [ -n "$wheel" ] || { echo "error: building llama-cpp-python failed" >&2; exit 1; }
   fi
   step "installing $wheel"
+  # its dependencies first, then this very build over any other of the same version
+  "$PY" -m pip install --quiet "$wheel" 2>&1 | grep -v "is ignored" || true
   "$PY" -m pip install --quiet --force-reinstall --no-deps "$wheel" 2>&1 | grep -v "is ignored" || true
   "$PY" -c "import llama_cpp" || { echo "error: llama_cpp does not import" >&2; exit 1; }
   echo "$LLAMA_BUILD" > "$llama_stamp"
