@@ -99,26 +99,23 @@ def main(argv: list[str] | None = None) -> int:
 
     import llama_cpp
 
-    from index.llm.llamacpp import PrefixStateCache
+    from index.errors import ModelError
+    from index.llm.llamacpp import load_llama
     from index.settings import load_settings
     from index.wiring import default_llm_path
 
     settings = load_settings()
     path = default_llm_path(settings)
-    if not path.is_file():
-        parser.error(f"no LLM weights at {path}; run: python app.py provision llm")
     system_info = llama_cpp.llama_print_system_info().decode().strip()
     print(f"llama-cpp-python {llama_cpp.__version__}: {system_info}")
-    llama = llama_cpp.Llama(
-        model_path=str(path),
-        n_ctx=settings.llm_context,
-        n_threads=settings.llm_threads,
-        n_threads_batch=settings.llm_threads,
-        n_batch=256,
-        seed=0,
-        verbose=False,
-    )
-    llama.set_cache(PrefixStateCache())  # type: ignore[arg-type]
+    # the product's own loader: the same context, threads, batch and prompt-state cache
+    # (no saved states read: each round primes its own system prompt)
+    try:
+        llama = load_llama(
+            path, settings.llm_context, settings.llm_threads, settings.llm_cached_prompts
+        )
+    except ModelError as error:  # missing or damaged weights: one line, not a trace
+        parser.error(str(error))
     article, sentences = _article()
     system, user, primer = _answer_prompt(sentences)
     rounds = []

@@ -150,9 +150,9 @@ def test_damaged_index_folder_names_the_fix(tmp_path: Path) -> None:
 
 def test_truncated_llm_weights_name_the_fix(tmp_path: Path) -> None:
     pytest.importorskip("llama_cpp")
-    from index.llm.llamacpp import _load_llama
+    from index.llm.llamacpp import load_llama
 
     path = tmp_path / "model.gguf"
     path.write_bytes(b"GGUF\x03\x00\x00\x00" + b"\x00" * 1000)
     with pytest.raises(ModelError, match=r"truncated or damaged.*provision llm"):
-        _load_llama(path, 512, 1, 0)
+        load_llama(path, 512, 1, 0)

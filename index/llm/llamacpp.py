@@ -179,7 +179,7 @@ def states_key(path: Path, context: int) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
-def _load_llama(
+def load_llama(
     path: Path, context: int, threads: int, cache_families: int, states_dir: Path | None = None
 ) -> Any:
     """A llama_cpp.Llama for the GGUF at `path`, with a cache of prompt states (read from
@@ -270,7 +270,7 @@ class LlamaCppLLM(CustomLLM):
 
     def _ensure_loaded(self) -> Any:
         if self._llama is None:
-            self._llama = _load_llama(
+            self._llama = load_llama(
                 Path(self.model_path),
                 self.n_ctx,
                 self.n_threads,
