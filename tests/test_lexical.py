@@ -111,3 +111,24 @@ def test_unknown_names(question: str, language: str, unknown: list[str]) -> None
         "Kriegseintritt Erfindungen. Serhij Najew sprach über Moskau und Minsk."
     )
     assert unknown_names(question, language, evidence) == unknown
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("When did Putin meet Lukashenko?", "time"),
+        ("On which day of the week did Putin meet Lukashenko?", "time"),
+        ("What day did they meet?", "time"),
+        ("In which month was the alliance announced?", "time"),
+        ("An welchem Wochentag trafen sie sich?", "time"),
+        ("Welcher Tag war das?", "time"),
+        ("Which days does the article mention?", ""),  # a list, not one point in time
+        ("Which daycare was closed?", ""),
+        ("How many soldiers could join?", "quantity"),
+        ("Who met Putin?", ""),
+    ],
+)
+def test_the_kind_of_answer_a_question_asks_for(question: str, kind: str) -> None:
+    from index.answer.refusal import expected_answer_kind
+
+    assert expected_answer_kind(question) == kind

@@ -31,8 +31,8 @@ _MEASURE_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _TIME_QUESTION = re.compile(
-    r"\b(when|what (year|date|day)|in which (year|month)|since when|"
-    r"wann|seit wann|in welchem (jahr|monat)|an welchem tag)\b",
+    r"\b(when|(what|which) (year|date|day|month|weekday)|since when|"
+    r"wann|seit wann|in welchem (jahr|monat)|(an )?welche[mnrs]? (tag|wochentag|datum))\b",
     re.IGNORECASE,
 )
 _TIME_WORDS = frozenset(
