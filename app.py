@@ -72,7 +72,7 @@ def cmd_provision(args: argparse.Namespace) -> int:
         embedder = build_embedder(settings)  # the onnx backend's one-time export, here
         # one passage: the fp32 model's session and its graph-optimised copy, made here
         # too, not by the first worker's warm-up
-        embedder.get_text_embedding("provision")
+        embedder.get_text_embedding_batch(["provision"])
     return 0
 
 
