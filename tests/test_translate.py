@@ -437,6 +437,19 @@ def test_a_rendering_far_from_the_source_both_ways_back_is_rejected(
     assert rendering.problems[0].count(repr(garbled)) == 2  # both ways back are reported
 
 
+def test_a_rendering_without_a_passing_candidate_says_why_each_failed(
+    fake_components: Any,
+) -> None:
+    llm = ScriptedGenerator("Nobody wanted anything at all.", "Nothing was wanted by anyone.")
+    rendering = make_renderer(fake_components, llm, min_similarity=0.99).render(SOURCE, "de", "en")
+    assert not rendering.checked
+    assert rendering.text == "Nobody wanted anything at all."  # the first candidate is kept
+    assert "meaning drifted" in rendering.problems[0]
+    second = [p for p in rendering.problems if p.startswith("candidate 2 ")]
+    assert second and "'Nothing was wanted by anyone.'" in second[0]
+    assert "meaning drifted" in second[0]
+
+
 def test_low_similarity_rejects_a_rendering(fake_components: Any) -> None:
     llm = ScriptedGenerator("Nobody wanted anything at all.", "Nobody wanted anything at all.")
     rendering = make_renderer(fake_components, llm, min_similarity=0.9).render(SOURCE, "de", "en")

@@ -174,8 +174,14 @@ class SentenceRenderer:
                 return Rendering(target, candidate, True)
             log.info("rendering rejected (%s): %r", "; ".join(found), candidate)
             failed.append((candidate, found))
-        best, problems = failed[0] if failed else ("", ["no candidate"])
-        return Rendering(target, best, False, tuple(problems))
+        if not failed:
+            return Rendering(target, "", False, ("no candidate",))
+        # the first candidate is the one kept (and reported by its own problems); the
+        # others' problems follow, so a report says why every candidate failed
+        problems = list(failed[0][1])
+        for number, (candidate, found) in enumerate(failed[1:], start=2):
+            problems.append(f"candidate {number} {candidate!r}: {'; '.join(found)}")
+        return Rendering(target, failed[0][0], False, tuple(problems))
 
     def assess(self, text: str, candidate: str) -> tuple[float, list[str]]:
         """(score, problems) of a candidate: problems are every check it fails ([] passes);
