@@ -176,10 +176,11 @@ def build_generative(
     words of an English answer are German ones left untranslated."""
     from index.answer.generative import GenerativeComposer
     from index.answer.verify import Verifier
+    from index.models.text_cache import CachedTextEmbedder
 
     dictionary = dictionary if dictionary is not None else dictionary_of(settings)
     verifier = Verifier(
-        embedder,
+        CachedTextEmbedder(embedder),  # evidence sentences recur across answers
         min_similarity=settings.verify_min_similarity,
         german_word=dictionary.german_only if dictionary.available else None,
     )
