@@ -37,7 +37,6 @@ def test_cached_vectors_equal_the_embedders_and_each_text_is_embedded_once() -> 
     for text, vector in zip(["answer one", "evidence a", "evidence b"], first, strict=True):
         np.testing.assert_allclose(vector, direct[text], rtol=1e-6, atol=1e-7)
     assert second[1] == first[2] and second[2] == first[1]  # same text, same vector
-    assert (cached.hits, cached.misses) == (2, 4)
 
 
 def test_the_least_recently_used_text_goes_first() -> None:

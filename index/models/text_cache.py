@@ -35,8 +35,6 @@ class CachedTextEmbedder:
         self.size = size
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
 
     def get_query_embedding(self, query: str) -> list[float]:
         return self.embedder.get_query_embedding(query)
@@ -58,8 +56,6 @@ class CachedTextEmbedder:
         # made and kept alike are float32: a text's vector is the same whether cached or not
         found = [kept[text] if text in kept else made[text] for text in texts]
         with self._lock:
-            self.hits += len(texts) - sum(text in made for text in texts)
-            self.misses += len(made)
             for text, vector in zip(texts, found, strict=True):  # used now: the last to go
                 self._vectors[text] = vector
                 self._vectors.move_to_end(text)
