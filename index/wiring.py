@@ -305,6 +305,7 @@ def build(
         evidence_window=settings.evidence_window,
         max_question_chars=settings.max_question_chars,
         default_mode=settings.mode,
+        senses=dictionary.senses_of if dictionary.available else None,
     )
     library = Library(settings.corpus_dir, store, ingestor)
     return Components(settings, embedder, store, ingestor, answerer, library, generator, renderer)

@@ -114,3 +114,26 @@ def test_names_are_the_capitalised_runs_the_dictionary_does_not_know_as_words() 
     # a capitalised function word at the start is no title; a lone unknown word may be
     # a person (so it blocks a lead), but is too weak to lead with itself
     assert titled_names("Für Putin war es neu.", senses) == [("Putin", (), 1)]
+
+
+def test_a_who_question_cites_a_close_sentence_that_names_someone_new_first() -> None:
+    from index.answer.evidence import prefer_person
+    from index.types import Evidence
+
+    def ev(start: int, text: str, score: float) -> Evidence:
+        return Evidence("d", "s", start, start + 1, text, score, score, 1)
+
+    trip = ev(0, "Am Montag traf sich Kreml-Chef Wladimir Putin in Minsk.", 0.61)
+    welcome = ev(10, WELCOME, 0.58)
+    far_welcome = ev(10, WELCOME, 0.50)
+    question = "Who received Putin at the airport?"
+    assert prefer_person(question, [trip, welcome], 0.05, senses) == [welcome, trip]
+    assert prefer_person(question, [trip, far_welcome], 0.05, senses) == [trip, far_welcome]
+    # not a question for a person, or no dictionary to tell names: the order stays
+    assert prefer_person("When did Putin travel?", [trip, welcome], 0.05, senses) == [
+        trip,
+        welcome,
+    ]
+    assert prefer_person(question, [trip, welcome], 0.05, None) == [trip, welcome]
+    # the best sentence already names someone the question does not: it stays first
+    assert prefer_person("Who met the ruler?", [trip, welcome], 0.05, senses) == [trip, welcome]

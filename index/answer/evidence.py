@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from index.answer.who import Senses, asks_for_person, names_someone_new
 from index.text.polarity import is_negated, is_question, is_yes_no_question
 from index.text.vectors import cosine_rows
 from index.types import Evidence, Passage, Retrieval, StoredSentence
@@ -114,5 +115,29 @@ def prefer_denial(question: str, ranked: Sequence[Evidence], margin: float) -> l
         if item.score < ranked[0].score - margin:
             break
         if is_negated(item.text) != asked and not is_question(item.text):
+            return [item, *ranked[:index], *ranked[index + 1 :]]
+    return list(ranked)
+
+
+def prefer_person(
+    question: str, ranked: Sequence[Evidence], margin: float, senses: Senses | None
+) -> list[Evidence]:
+    """For a question that asks for a person ("Who received Putin?"): when the best
+    sentence names nobody the question does not, a sentence scored within `margin` of
+    it that does goes first.
+
+    "Es war eine Reise ...: Am Montag (19.) traf sich Kreml-Chef Wladimir Putin ..."
+    shares the question's words; "Er wurde von dem belarussischen Machthaber Alexander
+    Lukaschenko ... empfangen", the sentence after it, names who received him. Names are
+    told with the dictionary (`senses`); without it the order stays.
+    """
+    if not ranked or senses is None or not asks_for_person(question):
+        return list(ranked)
+    if names_someone_new(question, ranked[0].text, senses):
+        return list(ranked)
+    for index, item in enumerate(ranked[1:], start=1):
+        if item.score < ranked[0].score - margin:
+            break
+        if names_someone_new(question, item.text, senses):
             return [item, *ranked[:index], *ranked[index + 1 :]]
     return list(ranked)

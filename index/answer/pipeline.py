@@ -12,10 +12,11 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 
-from index.answer.evidence import choose_evidence, prefer_denial, score_evidence
+from index.answer.evidence import choose_evidence, prefer_denial, prefer_person, score_evidence
 from index.answer.followup import HeuristicRewriter
 from index.answer.questions import check_question
 from index.answer.refusal import expected_answer_kind, offers_answer_kind, unknown_names
+from index.answer.who import Senses
 from index.errors import QuestionError
 from index.text.language import detect_language
 from index.types import (
@@ -52,6 +53,7 @@ class AnswerPipeline:
         evidence_window: float = 0.3,
         max_question_chars: int = 1000,
         default_mode: str = "extractive",
+        senses: Senses | None = None,
     ) -> None:
         if "extractive" not in composers:
             raise ValueError("composers must include 'extractive' (the fallback)")
@@ -71,6 +73,9 @@ class AnswerPipeline:
         self.evidence_window = evidence_window
         self.max_question_chars = max_question_chars
         self.default_mode = default_mode
+        # A German word's dictionary senses (None: unknown), which tell the people a
+        # sentence names from its nouns; None without the dictionary.
+        self.senses = senses
 
     @property
     def modes(self) -> tuple[str, ...]:
@@ -143,6 +148,7 @@ class AnswerPipeline:
         kind = expected_answer_kind(cleaned)
         candidates = [e for e in ranked if offers_answer_kind(kind, standalone, e.text)]
         candidates = prefer_denial(cleaned, candidates, self.citation_margin)
+        candidates = prefer_person(standalone, candidates, self.citation_margin, self.senses)
         chosen = choose_evidence(
             candidates, self.abstain_threshold, self.max_citations, self.citation_margin
         )

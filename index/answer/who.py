@@ -120,6 +120,16 @@ def titled_names(sentence: str, senses: Senses) -> list[tuple[str, tuple[str, ..
     return found
 
 
+def names_someone_new(question: str, sentence: str, senses: Senses) -> bool:
+    """True when a German sentence names a person the question does not name: a
+    sentence that can answer "Who ...?" ("Er wurde von ... Alexander Lukaschenko
+    empfangen" for "Who received Putin?", not "... traf sich ... Wladimir Putin ...")."""
+    return any(
+        not any(mentions(question, part) for part in name.split())
+        for name, _title, _position in titled_names(sentence, senses)
+    )
+
+
 def _title_in(title: Sequence[str], text: str, senses: Senses) -> bool:
     """True when `text` holds a title word or all words of one of its senses."""
     asked = {fold(word) for word in words(text)}
