@@ -170,3 +170,13 @@ def test_how_many_question_cites_a_sentence_with_a_number(fake_components) -> No
     assert answer.citations and all(any(ch.isdigit() for ch in c.text) for c in answer.citations)
     refused = fake_components.answerer.answer("Wie viele Leser hat die Bibliothek am Sonntag?")
     assert refused.abstained
+
+
+def test_a_question_to_an_empty_library_says_there_is_no_article(settings, chroma_client) -> None:  # type: ignore[no-untyped-def]
+    from index.errors import StoreError
+    from index.wiring import build
+    from tests.fakes import HashEmbedding
+
+    components = build(settings, embedder=HashEmbedding(), client=chroma_client, with_llm=False)
+    with pytest.raises(StoreError, match="no articles are indexed yet"):
+        components.answerer.answer("Does Belarus enter the war?")

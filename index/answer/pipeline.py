@@ -17,7 +17,7 @@ from index.answer.followup import HeuristicRewriter
 from index.answer.questions import check_question
 from index.answer.refusal import expected_answer_kind, offers_answer_kind, unknown_names
 from index.answer.who import Senses
-from index.errors import QuestionError
+from index.errors import QuestionError, StoreError
 from index.text.language import detect_language
 from index.types import (
     Answer,
@@ -137,6 +137,12 @@ class AnswerPipeline:
         mark = time.perf_counter()
         retrieval = self.retriever.search(standalone, k)
         timings["retrieve_ms"] = (time.perf_counter() - mark) * 1000
+        if not retrieval.passages and self.store.count() == 0:
+            # "The article does not say" would be untrue: there is no article to read
+            raise StoreError(
+                "no articles are indexed yet: put article files in the corpus folder "
+                "and run `python app.py ingest` (README, Corpus format)"
+            )
 
         mark = time.perf_counter()
         rows = retrieval.sentences
