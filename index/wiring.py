@@ -285,17 +285,19 @@ def build(
         senses=dictionary.senses_of if dictionary.available else None,
     )
     composers: dict[str, Composer] = {"extractive": extractive}
+    # the dictionary's word test tells a lone name in a question ("Peskov") from a word
+    known = dictionary.knows if dictionary.available else None
     if generator is not None:
         composers["generative"] = build_generative(
             settings, prompts, embedder, generator, extractive, dictionary
         )
         if settings.llm_rewrite:
-            llm_rewriter = LLMRewriter(generator, prompts, fallback=HeuristicRewriter())
+            llm_rewriter = LLMRewriter(generator, prompts, fallback=HeuristicRewriter(known))
     answerer = AnswerPipeline(
         retriever,
         store,
         composers,
-        rewriter=HeuristicRewriter(),
+        rewriter=HeuristicRewriter(known),
         llm_rewriter=llm_rewriter,
         top_k=settings.top_k,
         abstain_threshold=settings.abstain_threshold,

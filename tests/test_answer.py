@@ -80,6 +80,8 @@ def test_is_follow_up() -> None:
     assert is_follow_up("And what does she think about it?")
     assert is_follow_up("Was meint sie dazu?")
     assert is_follow_up("Wie alt ist sie?")
+    assert is_follow_up("When?") and is_follow_up("And why not?") and is_follow_up("Seit wann?")
+    assert not is_follow_up("When did Putin travel to Minsk?")
     assert not is_follow_up("How many Russian soldiers could the joint unit have?")
     assert not is_follow_up("Was schrieb der Bauherr in seine Mitteilung?")
 
@@ -156,6 +158,59 @@ def test_heuristic_rewriter_resolves_pronouns_or_adds_context(
 
     history = [Turn("user", earlier), Turn("assistant", "...")]
     assert HeuristicRewriter().rewrite(question, history) == standalone
+
+
+# A stand-in for the dictionary's word test: ordinary words and places it knows.
+KNOWN = frozenset("where what who when did does travel say minsk russia the".split())
+
+
+@pytest.mark.parametrize(
+    ("earlier", "question", "standalone"),
+    [
+        # a bare question word reads the question before it
+        ("Where did Putin travel?", "When?", "When? (Where did Putin travel?)"),
+        ("Wohin reiste Putin?", "Und wann genau?", "Und wann genau? (Wohin reiste Putin?)"),
+        # a lone name the dictionary does not know is a person; a place it knows is not
+        ("What did Peskov say?", "Who is he?", "Who is Peskov?"),
+        ("Who met Putin in Minsk?", "What did he say?", "What did Putin say?"),
+        ("What did Russia say?", "Who is he?", "Who is he? (What did Russia say?)"),
+        # "and about X": the question before asked about X
+        (
+            "What does Lisa Gürth say about the trip?",
+            "And about Lukashenko's joke?",
+            "What does Lisa Gürth say about Lukashenko's joke?",
+        ),
+        (
+            "Was sagt Lisa Gürth über die Reise?",
+            "Und über die Bevölkerung?",
+            "Was sagt Lisa Gürth über die Bevölkerung?",
+        ),
+        ("Who is Lisa Gürth?", "And about Peskov?", "And about Peskov? (Who is Lisa Gürth?)"),
+    ],
+)
+def test_heuristic_rewriter_reads_bare_question_words_lone_names_and_new_topics(
+    earlier: str, question: str, standalone: str
+) -> None:
+    from index.answer.followup import HeuristicRewriter
+
+    history = [Turn("user", earlier), Turn("assistant", "...")]
+    rewriter = HeuristicRewriter(lambda word: word.lower() in KNOWN)
+    assert rewriter.rewrite(question, history) == standalone
+
+
+def test_a_follow_up_of_a_follow_up_reads_the_questions_before_it_resolved() -> None:
+    from index.answer.followup import HeuristicRewriter
+
+    rewriter = HeuristicRewriter(lambda word: word.lower() in KNOWN)
+    history: list[Turn] = []
+    asked = []
+    for question in ("Who is Serhij Najew?", "What does he expect?", "Why?"):
+        asked.append(rewriter.rewrite(question, history))
+        history += [Turn("user", question), Turn("assistant", "...")]
+    assert asked[1:] == ["What does Serhij Najew expect?", "Why? (What does Serhij Najew expect?)"]
+    # the person is found in an earlier question than the last
+    history = [Turn("user", "Where did Putin travel?"), Turn("user", "When?")]
+    assert rewriter.rewrite("Who welcomed him there?", history) == "Who welcomed Putin there?"
 
 
 def test_question_about_someone_the_passages_never_name_is_refused(fake_components) -> None:  # type: ignore[no-untyped-def]

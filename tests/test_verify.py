@@ -334,6 +334,11 @@ def test_negation_and_question_shape() -> None:
     assert not is_yes_no_question("Who is Lisa Gürth?")
     assert not is_yes_no_question("Was halten manche Beobachter von der Beteuerung?")
     assert not is_yes_no_question("Für welche Organisation arbeitet die Expertin?")
+    # a leading "und" / "and" is skipped; a topic with no verb first asks no yes or no
+    assert is_yes_no_question("Und tritt Belarus in den Krieg ein?")
+    assert is_yes_no_question("And does Belarus enter the war?")
+    assert not is_yes_no_question("Und über die Bevölkerung von Belarus?")
+    assert not is_yes_no_question("Und die Bevölkerung?")
     assert stance_of("No, it does not [1].") == "no" and stance_of("Ja [1].") == "yes"
     assert stance_of("Minsk denied it.") is None
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from index.prompts import Prompts
 from index.text.language import detect_language
@@ -40,11 +40,28 @@ _FOLLOW_UP_OPENERS = ("and ", "but ", "what about", "und ", "aber ", "was ist mi
 _GERMAN_DEMONSTRATIVE = re.compile(r"\b(?:das|dies|dieses)(?:\s+[a-zäöüß]\w*)?\s*[?.!]*\s*$")
 
 
+# A question of a question word or two and nothing else leans on the one before it:
+# "When?", "Why not?", "And how many?", "Seit wann?", "Und warum genau?".
+_QUESTION_WORDS = frozenset(
+    "what when where why who whom whose which how since "
+    "was wann wo wohin woher warum wieso weshalb wer wen wem wessen wie welche welcher "
+    "welches welchen seit".split()
+)
+_FILLERS = frozenset("and but so then exactly not und aber denn dann genau also nicht".split())
+
+
+def is_bare_question_word(question: str) -> bool:
+    """True for "When?", "And why?", "How many?", "Wann genau?": question words only."""
+    found = [word.lower() for word in words(question) if word.lower() not in _FILLERS]
+    return 0 < len(found) <= 2 and found[0] in _QUESTION_WORDS
+
+
 def is_follow_up(question: str) -> bool:
-    """A short question that leans on what was said before (pronouns, 'and ...')."""
+    """A short question that leans on what was said before (pronouns, 'and ...', a bare
+    question word)."""
     lowered = question.strip().lower()
     found = [word.lower() for word in words(question)]
-    if lowered.startswith(_FOLLOW_UP_OPENERS):
+    if lowered.startswith(_FOLLOW_UP_OPENERS) or is_bare_question_word(question):
         return True
     if len(found) > 10:
         return False
@@ -58,12 +75,21 @@ def is_follow_up(question: str) -> bool:
 
 _PERSONAL_PRONOUN = re.compile(r"\b(he|she|him|her|er|sie|ihm|ihn|ihr)\b", re.IGNORECASE)
 _NAME = re.compile(r"(?<!^)(?<![.?!] )\b([A-ZÄÖÜ][\w'-]+(?: [A-ZÄÖÜ][\w'-]+)+)")
+_LONE = re.compile(r"(?<!^)(?<![.?!] )\b([A-ZÄÖÜ][\w-]+?)(?:'s|’s|s')?\b(?! [A-ZÄÖÜ])")
+Known = Callable[[str], bool]  # True for a word the dictionary knows (no name then)
 
 
-def named_person(text: str) -> str:
-    """The last run of two or more capitalised words not opening the text ("Lisa Gürth")."""
+def named_person(text: str, known: Known | None = None) -> str:
+    """The last run of two or more capitalised words not opening the text ("Lisa Gürth");
+    with a word test, else the last lone capitalised word it does not know ("Peskov",
+    "Putin"; not "Minsk", "Russia")."""
     names = _NAME.findall(text.strip())
-    return names[-1] if names else ""
+    if names:
+        return names[-1]
+    if known is None:
+        return ""
+    lone = [word for word in _LONE.findall(text.strip()) if not known(word)]
+    return lone[-1] if lone else ""
 
 
 def previous_question(history: Sequence[Turn]) -> str:
@@ -71,15 +97,42 @@ def previous_question(history: Sequence[Turn]) -> str:
     return next((turn.content.strip() for turn in reversed(history) if turn.role == "user"), "")
 
 
-def person_resolved(question: str, earlier: str) -> str:
-    """`question` with its first personal pronoun replaced by the person `earlier` (the
-    previous question) names ("What does she think?" after "Who is Lisa Gürth?" -> "What
-    does Lisa Gürth think?"); "" when it has no such pronoun or `earlier` names nobody.
+def person_resolved(question: str, earlier: str | Sequence[str], known: Known | None = None) -> str:
+    """`question` with its first personal pronoun replaced by the person the earlier
+    questions name, the latest first ("What does she think?" after "Who is Lisa Gürth?"
+    -> "What does Lisa Gürth think?"); "" when it has no such pronoun or none names a
+    person.
     """
-    person = named_person(earlier)
-    if not person or not _PERSONAL_PRONOUN.search(question):
+    if not _PERSONAL_PRONOUN.search(question):
+        return ""
+    earlier = [earlier] if isinstance(earlier, str) else list(earlier)
+    person = next((found for text in earlier if (found := named_person(text, known))), "")
+    if not person:
         return ""
     return _PERSONAL_PRONOUN.sub(person, question.strip(), count=1)
+
+
+# "And about X?", "What about X?", "Und über X?": the earlier question asked about
+# something else; it is asked again about X.
+_ABOUT = re.compile(
+    r"^\s*(?:(?:and|but|what|how)\s+)?(?P<p>about)\s+(?P<x>.+?)\s*[?.!]*\s*$"
+    r"|^\s*(?:(?:und|aber)\s+)?(?P<q>über|zu)\s+(?P<y>.+?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def topic_replaced(question: str, earlier: str) -> str:
+    """ "What does she say about the trip?" asked again about X for "And about X?"; ""
+    when the question is not of that form or the earlier one has no such phrase."""
+    match = _ABOUT.match(question)
+    if match is None:
+        return ""
+    preposition = (match.group("p") or match.group("q")).lower()
+    topic = match.group("x") or match.group("y")
+    cut = earlier.lower().rfind(f" {preposition} ")
+    if cut < 0:
+        return ""
+    return f"{earlier[:cut]} {preposition} {topic}?"
 
 
 class HeuristicRewriter:
@@ -91,12 +144,39 @@ class HeuristicRewriter:
     still leans on the new question first.
     """
 
+    def __init__(self, known: Known | None = None) -> None:
+        # The dictionary's word test: a lone capitalised word it does not know is a name
+        # ("Peskov"); without it, only runs of two or more capitalised words are.
+        self.known = known
+
     def rewrite(self, question: str, history: Sequence[Turn]) -> str:
         """A standalone version of `question`; unchanged when it is not a follow-up."""
-        earlier = previous_question(history)
+        earlier = self.earlier(history)
         if not earlier or not is_follow_up(question):
             return question
-        return person_resolved(question, earlier) or f"{question.strip()} ({earlier})"
+        return (
+            person_resolved(question, earlier[::-1], self.known)
+            or topic_replaced(question, earlier[-1])
+            or f"{question.strip()} ({earlier[-1]})"
+        )
+
+    def earlier(self, history: Sequence[Turn]) -> list[str]:
+        """The user's earlier questions, each made standalone in turn (oldest first), so
+        a follow-up of a follow-up reads the resolved one ("Why?" after "What does he
+        expect?" after "Who is Serhij Najew?")."""
+        standalone: list[str] = []
+        for turn in history:
+            if turn.role != "user" or not turn.content.strip():
+                continue
+            asked = turn.content.strip()
+            if standalone and is_follow_up(asked):
+                asked = (
+                    person_resolved(asked, standalone[::-1], self.known)
+                    or topic_replaced(asked, standalone[-1])
+                    or f"{asked} ({standalone[-1]})"
+                )
+            standalone.append(asked)
+        return standalone
 
 
 class LLMRewriter:

@@ -121,11 +121,12 @@ def titled_names(sentence: str, senses: Senses) -> list[tuple[str, tuple[str, ..
 
 
 def names_someone_new(question: str, sentence: str, senses: Senses) -> bool:
-    """True when a German sentence names a person the question does not name: a
+    """True when a German sentence names in full a person the question does not name: a
     sentence that can answer "Who ...?" ("Er wurde von ... Alexander Lukaschenko
-    empfangen" for "Who received Putin?", not "... traf sich ... Wladimir Putin ...")."""
+    empfangen" for "Who received Putin?", not "... traf sich ... Wladimir Putin ...").
+    A lone surname ("findet Gürth") is someone named before: no answer to "who"."""
     return any(
-        not any(mentions(question, part) for part in name.split())
+        " " in name and not any(mentions(question, part) for part in name.split())
         for name, _title, _position in titled_names(sentence, senses)
     )
 

@@ -59,6 +59,8 @@ _GERMAN_WH = _wordset(
 _GERMAN_PREPOSITIONS = _wordset(
     "fuer in im mit nach von vom seit bei ueber unter auf an aus gegen um laut zu zum zur"
 )
+_GERMAN_ARTICLES = _wordset("der die das den dem des ein eine einen einem einer eines")
+_CONJUNCTIONS = _wordset("und aber oder denn and but or")
 
 
 # Negation words in phrases that affirm: "Man dürfe nicht vergessen, dass Belarus der
@@ -100,10 +102,13 @@ def is_yes_no_question(question: str) -> bool:
     An English lead-in before a comma is skipped ("According to X, should ...?").
     """
     found = [fold(word) for word in words(question)]
+    while found and found[0] in _CONJUNCTIONS:  # "Und tritt ...?" as "Tritt ...?"
+        found = found[1:]
     if not found:
         return False
     if detect_language(question) == "de":
-        return found[0] not in _GERMAN_PREPOSITIONS and not any(
+        # "Und über die Bevölkerung?" names a topic: no verb first, no yes or no asked
+        return found[0] not in _GERMAN_PREPOSITIONS | _GERMAN_ARTICLES and not any(
             word in _GERMAN_WH for word in found[:3]
         )
     if found[0] in _ENGLISH_AUXILIARIES:
