@@ -235,3 +235,13 @@ def test_a_question_to_an_empty_library_says_there_is_no_article(settings, chrom
     components = build(settings, embedder=HashEmbedding(), client=chroma_client, with_llm=False)
     with pytest.raises(StoreError, match="no articles are indexed yet"):
         components.answerer.answer("Does Belarus enter the war?")
+
+
+def test_the_articles_own_questions_are_never_cited_as_answers(fake_components) -> None:  # type: ignore[no-untyped-def]
+    # the teaser's question and the heading are the closest sentences to these questions
+    for question in (
+        "Droht in diesem Jahr eine Absage wegen des Wetters?",
+        "Wird das Fest abgesagt?",
+    ):
+        answer = fake_components.answerer.answer(question)
+        assert all(not c.text.rstrip().endswith("?") for c in answer.citations), answer.answer

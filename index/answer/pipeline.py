@@ -19,6 +19,7 @@ from index.answer.refusal import expected_answer_kind, offers_answer_kind, unkno
 from index.answer.who import Senses
 from index.errors import QuestionError, StoreError
 from index.text.language import detect_language
+from index.text.polarity import is_question
 from index.types import (
     Answer,
     Composed,
@@ -152,7 +153,13 @@ class AnswerPipeline:
         # A "how many" / "when" question is answered only by a sentence that holds such a
         # value (beyond what the question says); with none, the article does not answer.
         kind = expected_answer_kind(cleaned)
-        candidates = [e for e in ranked if offers_answer_kind(kind, standalone, e.text)]
+        # The article's own questions (a teaser's "Was hat es mit dem Treffen auf sich?",
+        # a heading) assert nothing, so they answer nothing either.
+        candidates = [
+            e
+            for e in ranked
+            if not is_question(e.text) and offers_answer_kind(kind, standalone, e.text)
+        ]
         candidates = prefer_denial(cleaned, candidates, self.citation_margin)
         candidates = prefer_person(standalone, candidates, self.citation_margin, self.senses)
         chosen = choose_evidence(
