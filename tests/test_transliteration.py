@@ -57,3 +57,15 @@ def test_only_names_copied_from_the_source_are_respelled() -> None:
     )
     # A name the source does not hold is the LLM's, not the article's: left as it is.
     assert english_spelling("Ein anderer Satz.", rendering) == rendering
+
+
+def test_a_copied_german_genitive_becomes_the_english_possessive() -> None:
+    source = "Sie habe 2020 gezeigt, dass sie den Kurs Lukaschenkos nicht unterstützt."
+    for copied in ("Lukaschenkos'", "Lukaschenkos", "Lukaschenkos’"):
+        rendering = f"It showed in 2020 that it did not support {copied} course."
+        assert english_spelling(source, rendering) == (
+            "It showed in 2020 that it did not support Lukashenko's course."
+        )
+    # only a Slavic name's genitive, and only one the source holds
+    assert english_spelling("Der Kurs des Landes.", "The Lands course.") == "The Lands course."
+    assert english_spelling(source, "Peskows course.") == "Peskows course."

@@ -81,15 +81,25 @@ def respelled(word: str, known: Known | None = None) -> str:
 
 
 _WORD = re.compile(r"(?<![\w-])([A-Z][a-z]+)(?=(?:['’]s)?(?![\w-]))")
+# A German genitive copied as it is ("Lukaschenkos' course", "Lukaschenkos course").
+_GENITIVE = re.compile(r"(?<![\w-])([A-Z][a-z]+)s['’]?(?![\w'’-])")
 
 
 def english_spelling(source: str, rendering: str, known: Known | None = None) -> str:
     """`rendering` with every Slavic name it copied from the German `source` respelled.
 
     A name counts as copied when the source holds it too, as written or with the
-    German genitive s ("Peskows" for "Peskow's").
+    German genitive s ("Peskows" for "Peskow's"). A German genitive the rendering
+    copied ("Lukaschenkos' course" for "den Kurs Lukaschenkos") becomes the English
+    possessive ("Lukashenko's course").
     """
     in_source = set(re.findall(r"[A-Za-z]+", source))
+
+    def possessive(match: re.Match[str]) -> str:
+        stem = match.group(1)
+        if f"{stem}s" not in in_source or not looks_slavic(stem, known):
+            return match.group(0)
+        return f"{respelled(stem, known)}'s"
 
     def swap(match: re.Match[str]) -> str:
         word = match.group(1)
@@ -97,4 +107,4 @@ def english_spelling(source: str, rendering: str, known: Known | None = None) ->
             return word
         return respelled(word, known)
 
-    return _WORD.sub(swap, rendering)
+    return _WORD.sub(swap, _GENITIVE.sub(possessive, rendering))
