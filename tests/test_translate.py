@@ -547,3 +547,46 @@ def test_without_on_demand_rendering_a_missing_one_is_not_made() -> None:
         "Will it be cancelled?", "en", [evidence(SOURCE)]
     )
     assert renderer.asked == []
+
+
+def test_german_words_left_in_a_rendering_are_caught_but_names_are_not() -> None:
+    from index.translate.checks import untranslated_problems
+
+    source = 'Peskow nannte die Gerüchte "alberne Erfindungen", sagte Marie Illner in Sotschi.'
+    german = {"alberne", "Erfindungen", "Marie", "Sotschi", "Gerüchte"}.__contains__
+
+    def senses(word: str) -> tuple[str, ...]:
+        return ("Sochi",) if word == "Sotschi" else ()
+
+    left = 'Peskov called the rumours "alberne Erfindungen", said Marie Illner in Sotschi.'
+    assert untranslated_problems(source, left, german, senses) == [
+        "left in German: 'alberne', 'Erfindungen'"
+    ]
+    # "Marie" is part of a name, "Sotschi" a place the dictionary renders as a name
+    done = 'Peskov called the rumours "silly inventions", said Marie Illner in Sotschi.'
+    assert untranslated_problems(source, done, german, senses) == []
+
+
+def test_a_candidate_that_leaves_german_words_is_not_kept(
+    fake_components: Any, dictionary: Dictionary
+) -> None:
+    source = "Manche halten das für eine Finte."
+    llm = ScriptedGenerator(
+        "Some think it is a Finte.", "Some think it is a feint.", "Manche halten es für eine Finte."
+    )
+    made = make_renderer(fake_components, llm, dictionary).render(source, "de", "en")
+    assert made == Rendering("en", "Some think it is a feint.", True)
+
+
+def test_a_cached_rendering_with_german_words_left_is_not_shown(
+    fake_components: Any, dictionary: Dictionary
+) -> None:
+    source = "Manche halten das für eine Finte."
+    renderer = make_renderer(fake_components, ScriptedGenerator(), dictionary)
+    key = renderer.key(source, "de", "en")
+    fake_components.store.save_renderings({key: Rendering("en", "Some think it is a Finte.", True)})
+    shown = renderer.cached([source], "de", "en")[source]
+    assert not shown.checked and shown.problems == ("left in German: 'Finte'",)
+    # without the dictionary there is no telling German words: the rendering stands
+    plain = make_renderer(fake_components, ScriptedGenerator()).cached([source], "de", "en")
+    assert plain[source].checked

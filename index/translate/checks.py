@@ -247,7 +247,42 @@ def cognate_problems(source: str, rendering: str, senses: Senses) -> list[str]:
     return problems
 
 
-def rendering_problems(source: str, rendering: str, senses: Senses | None = None) -> list[str]:
+# Two or more capitalised words in a row: a name ("Marie Illner"), kept as it is.
+_NAME_RUN = re.compile(r"[A-ZÄÖÜ][\w'’-]*(?:\s+[A-ZÄÖÜ][\w'’-]*)+")
+
+
+def untranslated_problems(
+    source: str,
+    rendering: str,
+    german_word: Callable[[str], bool],
+    senses: Senses = _no_senses,
+) -> list[str]:
+    """German words of the source that the rendering left as they are ('... dismissed
+    the rumours as "alberne and unbegründete Erfindungen"'): an English reader cannot
+    read them. `german_word` tells a German word that is no English word (the Ding
+    dictionary); names stay: a run of capitalised words in the source, an acronym, a
+    place the dictionary renders as a name (Sotschi = Sochi: the name check's business).
+    """
+    names = {word for run in _NAME_RUN.findall(source) for word in words(run)}
+    in_source = set(words(source))
+    left = [
+        word
+        for word in dict.fromkeys(words(rendering))
+        if word in in_source
+        and not word.isupper()
+        and word not in names
+        and german_word(word)
+        and not any(sense[:1].isupper() for sense in senses(word))
+    ]
+    return [f"left in German: {', '.join(map(repr, left))}"] if left else []
+
+
+def rendering_problems(
+    source: str,
+    rendering: str,
+    senses: Senses | None = None,
+    german_word: Callable[[str], bool] | None = None,
+) -> list[str]:
     """Every problem the pure checks find; [] when the rendering passes them all."""
     problems = form_problems(source, rendering)
     if problems:
@@ -257,6 +292,11 @@ def rendering_problems(source: str, rendering: str, senses: Senses | None = None
         + negation_problems(source, rendering)
         + name_problems(source, rendering, senses)
         + (cognate_problems(source, rendering, senses) if senses is not None else [])
+        + (
+            untranslated_problems(source, rendering, german_word, senses or _no_senses)
+            if german_word
+            else []
+        )
     )
 
 

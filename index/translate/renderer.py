@@ -27,7 +27,7 @@ from index.text.polarity import negation_senses
 from index.text.tokens import FUNCTION_WORDS, words
 from index.text.transliteration import Known, english_spelling
 from index.text.vectors import cosine
-from index.translate.checks import clean_output, rendering_problems
+from index.translate.checks import clean_output, rendering_problems, untranslated_problems
 from index.translate.dictionary import Dictionary
 from index.translate.spelling import reader_spelling, state_forms
 from index.types import Embedder, Generator, Rendering, Store
@@ -51,15 +51,28 @@ ATTEMPTS: tuple[tuple[str, bool], ...] = (
 BACK_PROMPTS: tuple[str, ...] = ("back_system", "back_literal_system")
 
 
-def for_reader(source: str, rendering: Rendering, known: Known | None = None) -> Rendering:
-    """A stored English rendering as the reader sees it: Slavic names the English way.
+def for_reader(
+    source: str,
+    rendering: Rendering,
+    known: Known | None = None,
+    german_word: Callable[[str], bool] | None = None,
+    senses: Callable[[str], tuple[str, ...]] | None = None,
+) -> Rendering:
+    """A stored English rendering as the reader sees it: Slavic names the English way,
+    and not shown (unchecked) when it left German words of the source untranslated.
 
     Applied when a rendering is read, not when it is made, so renderings cached before
     keep their checks (the respelling keeps every name's spelling key) and need no
-    LLM work again. `known` (the dictionary's words) keeps ordinary words as they are.
+    LLM work again; one cached before the untranslated-words check is held to it here.
+    `known` (the dictionary's words) keeps ordinary words as they are; `german_word`
+    tells a German word that is no English one.
     """
     if rendering.language != "en" or not rendering.text:
         return rendering
+    if rendering.checked and german_word is not None:
+        left = untranslated_problems(source, rendering.text, german_word, senses or (lambda _: ()))
+        if left:
+            rendering = replace(rendering, checked=False, problems=(*rendering.problems, *left))
     text = english_spelling(source, rendering.text, known)
     return rendering if text == rendering.text else replace(rendering, text=text)
 
@@ -117,7 +130,9 @@ class SentenceRenderer:
         keys = {self.key(text, source, target): text for text in texts}
         found = self.store.renderings(list(keys))
         return {
-            keys[key]: for_reader(keys[key], rendering, self._known())
+            keys[key]: for_reader(
+                keys[key], rendering, self._known(), self._german_word(), self.senses
+            )
             for key, rendering in found.items()
         }
 
@@ -129,11 +144,15 @@ class SentenceRenderer:
         with self._lock:  # one sentence at a time: the LLM is one process-wide resource
             rendering = self._make(text, source, target)
         self.store.save_renderings({self.key(text, source, target): rendering})
-        return for_reader(text, rendering, self._known())
+        return for_reader(text, rendering, self._known(), self._german_word(), self.senses)
 
     def _known(self) -> Known | None:
         """The dictionary's word test, which keeps ordinary words out of the respelling."""
         return self.dictionary.knows if self.dictionary is not None else None
+
+    def _german_word(self) -> Callable[[str], bool] | None:
+        """The dictionary's test for a German word that is no English word."""
+        return self.dictionary.german_only if self.dictionary is not None else None
 
     def render_all(
         self, texts: Sequence[str], source: str, target: str, progress: Progress | None = None
@@ -188,7 +207,10 @@ class SentenceRenderer:
         the score (cross-lingual plus round-trip similarity) ranks passing candidates.
         """
         found = rendering_problems(
-            text, candidate, self.senses if self.dictionary is not None else None
+            text,
+            candidate,
+            self.senses if self.dictionary is not None else None,
+            self._german_word(),
         )
         if found:
             return 0.0, found
