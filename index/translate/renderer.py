@@ -35,6 +35,9 @@ from index.types import Embedder, Generator, Rendering, Store
 log = logging.getLogger(__name__)
 
 # Bump when a prompt, a check or a threshold changes: cached renderings are made again.
+# A new check that only refuses more may instead hold cached renderings to it when they
+# are read (`for_reader`: German words left untranslated), so a large library is not
+# rendered again for it; a refused one is then quoted in German, not made again.
 RENDERING_VERSION = "r8"
 Progress = Callable[[float, str], None]
 # The candidates, tried in order as (system prompt, with the glossary): the first that
