@@ -154,6 +154,12 @@ class HeuristicRewriter:
         earlier = self.earlier(history)
         if not earlier or not is_follow_up(question):
             return question
+        return self.resolved(question, earlier)
+
+    def resolved(self, question: str, earlier: Sequence[str]) -> str:
+        """A follow-up read against the earlier standalone questions (oldest first): a
+        pronoun for the person they name, the last one asked about a new topic, or the
+        follow-up with the last one after it."""
         return (
             person_resolved(question, earlier[::-1], self.known)
             or topic_replaced(question, earlier[-1])
@@ -170,11 +176,7 @@ class HeuristicRewriter:
                 continue
             asked = turn.content.strip()
             if standalone and is_follow_up(asked):
-                asked = (
-                    person_resolved(asked, standalone[::-1], self.known)
-                    or topic_replaced(asked, standalone[-1])
-                    or f"{asked} ({standalone[-1]})"
-                )
+                asked = self.resolved(asked, standalone)
             standalone.append(asked)
         return standalone
 
