@@ -558,10 +558,17 @@ def test_german_words_left_in_a_rendering_are_caught_but_names_are_not() -> None
     def senses(word: str) -> tuple[str, ...]:
         return ("Sochi",) if word == "Sotschi" else ()
 
-    left = 'Peskov called the rumours "alberne Erfindungen", said Marie Illner in Sotschi.'
+    left = "Peskov called the alberne Erfindungen rumours, said Marie Illner in Sotschi."
     assert untranslated_problems(source, left, german, senses) == [
         "left in German: 'alberne', 'Erfindungen'"
     ]
+    half = 'Peskov called the rumours "alberne inventions", said Marie Illner in Sotschi.'
+    assert untranslated_problems(source, half, german, senses) == ["left in German: 'alberne'"]
+    # the quotation given whole in the speaker's own words is a quotation, not leftovers
+    kept = 'Peskov called the rumours "alberne Erfindungen", said Marie Illner in Sotschi.'
+    assert untranslated_problems(source, kept, german, senses) == []
+    kept = 'Marie Illner in Sotschi said Peskov called the rumours "alberne Erfindungen."'
+    assert untranslated_problems(source, kept, german, senses) == []
     # "Marie" is part of a name, "Sotschi" a place the dictionary renders as a name
     done = 'Peskov called the rumours "silly inventions", said Marie Illner in Sotschi.'
     assert untranslated_problems(source, done, german, senses) == []
@@ -590,3 +597,101 @@ def test_a_cached_rendering_with_german_words_left_is_not_shown(
     # without the dictionary there is no telling German words: the rendering stands
     plain = make_renderer(fake_components, ScriptedGenerator()).cached([source], "de", "en")
     assert plain[source].checked
+
+
+QUOTE_DING = """# Version :: test
+albern {adj} :: silly
+albern; läppisch {adj} :: frivolous
+albern {adj} :: fatuous
+grundlos {adj} :: unfounded
+Erfindung {f} | Erfindungen {pl} :: invention | inventions
+Gerücht {n} | Gerüchte {pl} :: rumour | rumours
+"""
+
+
+@pytest.fixture
+def quote_dictionary(tmp_path: Path) -> Dictionary:
+    source = tmp_path / "quotes-de-en"
+    source.write_text(QUOTE_DING, encoding="utf-8")
+    return Dictionary(source, tmp_path / "quotes-de-en.sqlite")
+
+
+QUOTE_SOURCE = 'Peskow nannte die Gerüchte "alberne und grundlose Erfindungen".'
+
+
+def test_a_short_quotation_must_be_rendered_by_its_words_meanings(
+    quote_dictionary: Dictionary,
+) -> None:
+    from index.translate.checks import quote_problems, quoted_words
+
+    def senses(word: str) -> tuple[str, ...]:
+        entry = quote_dictionary.lookup(word, senses=8)
+        return entry.senses if entry else ()
+
+    assert quoted_words(QUOTE_SOURCE) == ["alberne", "grundlose", "Erfindungen"]
+    wrong = 'Peskov called the rumours "alleged and unexplained inventions".'
+    found = quote_problems(QUOTE_SOURCE, wrong, senses)
+    assert [problem.split(" is ")[0] for problem in found] == [
+        "quoted 'alberne'",
+        "quoted 'grundlose'",
+    ]
+    right = 'Peskov called the rumours "silly and unfounded inventions".'
+    assert quote_problems(QUOTE_SOURCE, right, senses) == []
+    # a long quotation is a whole statement, rendered like the rest of the sentence
+    statement = '"Wir halten die alberne und unbegründete Erfindung für falsch", sagte er.'
+    assert quoted_words(statement) == []
+
+
+def test_a_misrendered_quotation_is_given_in_the_speakers_own_words(
+    quote_dictionary: Dictionary,
+) -> None:
+    from index.translate.checks import with_source_quotes
+
+    def senses(word: str) -> tuple[str, ...]:
+        entry = quote_dictionary.lookup(word, senses=8)
+        return entry.senses if entry else ()
+
+    wrong = 'Peskov called the rumours "alleged and unexplained inventions".'
+    assert with_source_quotes(QUOTE_SOURCE, wrong, senses) == (
+        'Peskov called the rumours "alberne und grundlose Erfindungen".'
+    )
+    # nothing to give back: a right quotation, or quotations that do not pair up
+    right = 'Peskov called the rumours "silly and unfounded inventions".'
+    assert with_source_quotes(QUOTE_SOURCE, right, senses) == ""
+    assert with_source_quotes(QUOTE_SOURCE, "Peskov called the rumours lies.", senses) == ""
+    # a full stop inside the English quotation marks stays where it was
+    inside = 'Peskov called the rumours "alleged and unexplained inventions."'
+    assert with_source_quotes(QUOTE_SOURCE, inside, senses) == (
+        'Peskov called the rumours "alberne und grundlose Erfindungen."'
+    )
+
+
+def test_a_renderer_keeps_a_right_quotation_and_else_the_speakers_words(
+    fake_components: Any, quote_dictionary: Dictionary
+) -> None:
+    wrong = 'Peskov called the rumours "alleged and unexplained inventions".'
+    right = 'Peskov called the rumours "silly and unfounded inventions".'
+    back = QUOTE_SOURCE
+    # a later candidate with the quotation right is preferred to giving it in German
+    llm = ScriptedGenerator(wrong, back, right, back)
+    made = make_renderer(fake_components, llm, quote_dictionary).render(QUOTE_SOURCE, "de", "en")
+    assert made == Rendering("en", right, True)
+    # no candidate renders it: the first passing one, with the speaker's own words
+    source = QUOTE_SOURCE.replace("nannte", "nannte erneut")  # another sentence: not cached
+    wrong = wrong.replace("called", "again called")
+    llm = ScriptedGenerator(wrong, source, wrong, wrong)  # the same candidate each time
+    made = make_renderer(fake_components, llm, quote_dictionary).render(source, "de", "en")
+    assert made.checked and made.text == (
+        'Peskov again called the rumours "alberne und grundlose Erfindungen".'
+    )
+
+
+def test_the_words_of_a_short_quotation_are_hinted_before_rare_words(
+    fake_components: Any, quote_dictionary: Dictionary
+) -> None:
+    renderer = make_renderer(fake_components, ScriptedGenerator(), quote_dictionary)
+    assert renderer.glossary(QUOTE_SOURCE)[:3] == [
+        ("alberne", "silly / frivolous / fatuous"),
+        ("grundlose", "unfounded"),
+        ("Erfindungen", "inventions"),
+    ]

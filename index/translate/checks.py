@@ -247,6 +247,94 @@ def cognate_problems(source: str, rendering: str, senses: Senses) -> list[str]:
     return problems
 
 
+# A short quotation: a phrase someone said or wrote, in any of the quotation marks a
+# German article uses ("alberne und unbegründete Erfindungen", „kein Interesse“).
+_QUOTED = re.compile(r"[\"„“»«]([^\"„“”»«]{2,80})[\"“”«»]")
+_SHORT_QUOTE_WORDS = 6
+_ENDS = ".,;:!?"  # punctuation that may close a quotation inside its marks
+
+
+def quoted_words(source: str) -> list[str]:
+    """The content words of the source's short quotations (six words or fewer; a longer
+    one is a whole statement, rendered like the rest): the speaker's own words."""
+    found: list[str] = []
+    for match in _QUOTED.finditer(source):
+        phrase = words(match.group(1))
+        if len(phrase) <= _SHORT_QUOTE_WORDS:
+            found += [w for w in phrase if len(w) >= 4 and fold(w) not in FUNCTION_WORDS]
+    return list(dict.fromkeys(found))
+
+
+def _stem(word: str) -> str:
+    """A crude English stem for comparing a rendering's word with a dictionary sense
+    (stories/story, unfounded/unfounded, inventions/invention): at most five letters."""
+    lowered = word.lower()
+    if lowered.endswith("ies") and len(lowered) > 5:
+        lowered = lowered[:-3] + "y"
+    else:
+        for ending in ("ing", "ed", "es", "s", "ly"):
+            if lowered.endswith(ending) and len(lowered) - len(ending) >= 4:
+                lowered = lowered[: -len(ending)]
+                break
+    return lowered[:5]
+
+
+def _missed_words(phrase: str, rendered: str, senses: Senses) -> list[str]:
+    """Content words of a German phrase that `rendered` gives neither as they are nor by
+    one of their dictionary senses (words the dictionary lacks pass)."""
+    found = {_stem(word) for word in words(rendered)}
+    missed = []
+    for word in words(phrase):
+        if len(word) < 4 or fold(word) in FUNCTION_WORDS:
+            continue
+        known = senses(word)
+        if not known or _stem(word) in found:
+            continue
+        if not any(_stem(part) in found for sense in known for part in _content_words(sense)):
+            missed.append(word)
+    return missed
+
+
+def quote_problems(source: str, rendering: str, senses: Senses) -> list[str]:
+    """Words of a short quotation that the rendering gives by none of their dictionary
+    senses: a quote rendered in other words misreports what was said ("alberne und
+    unbegründete Erfindungen" as "alleged and unexplained inventions"). A word kept as
+    it is, or one the dictionary lacks, passes (names, and the name check's business).
+    """
+    problems = []
+    for word in quoted_words(source):
+        if _missed_words(word, rendering, senses):
+            meanings = " or ".join(senses(word))
+            problems.append(f"quoted {word!r} is not rendered by its meaning ({meanings})")
+    return problems
+
+
+def with_source_quotes(source: str, rendering: str, senses: Senses) -> str:
+    """The rendering with each short quotation it misrenders given in the speaker's own
+    words instead ('... dismissed the rumours as "alberne und unbegründete
+    Erfindungen".'), so nothing is misquoted; "" when the rendering's quotations cannot
+    be paired with the source's one by one, or one still misses words after that.
+    """
+    ours = list(_QUOTED.finditer(source))
+    theirs = list(_QUOTED.finditer(rendering))
+    if not ours or len(ours) != len(theirs):
+        return ""
+    pieces, last = [], 0
+    for german, english in zip(ours, theirs, strict=True):
+        phrase = german.group(1)
+        if len(words(phrase)) > _SHORT_QUOTE_WORDS:
+            continue
+        if _missed_words(phrase, english.group(1), senses):
+            # the English punctuation inside the quotation marks ends the sentence there
+            ending = english.group(1)[len(english.group(1).rstrip(_ENDS)) :]
+            pieces += [rendering[last : english.start(1)], phrase.rstrip(_ENDS) + ending]
+            last = english.end(1)
+    restored = "".join(pieces) + rendering[last:]
+    if restored == rendering or quote_problems(source, restored, senses):
+        return ""
+    return restored
+
+
 # Two or more capitalised words in a row: a name ("Marie Illner"), kept as it is.
 _NAME_RUN = re.compile(r"[A-ZÄÖÜ][\w'’-]*(?:\s+[A-ZÄÖÜ][\w'’-]*)+")
 
@@ -261,10 +349,16 @@ def untranslated_problems(
     the rumours as "alberne and unbegründete Erfindungen"'): an English reader cannot
     read them. `german_word` tells a German word that is no English word (the Ding
     dictionary); names stay: a run of capitalised words in the source, an acronym, a
-    place the dictionary renders as a name (Sotschi = Sochi: the name check's business).
+    place the dictionary renders as a name (Sotschi = Sochi: the name check's business),
+    and a quotation kept in the source's own words (`with_source_quotes`).
     """
     names = {word for run in _NAME_RUN.findall(source) for word in words(run)}
     in_source = set(words(source))
+    # a quotation kept in the speaker's own words is a quotation, not a word left over
+    kept = {match.group(1).rstrip(_ENDS) for match in _QUOTED.finditer(source)}
+    rendering = _QUOTED.sub(
+        lambda m: " " if m.group(1).rstrip(_ENDS) in kept else m.group(0), rendering
+    )
     left = [
         word
         for word in dict.fromkeys(words(rendering))
@@ -283,7 +377,8 @@ def rendering_problems(
     senses: Senses | None = None,
     german_word: Callable[[str], bool] | None = None,
 ) -> list[str]:
-    """Every problem the pure checks find; [] when the rendering passes them all."""
+    """Every problem the pure checks find; [] when the rendering passes them all.
+    (Short quotations are checked apart: `quote_problems`, `with_source_quotes`.)"""
     problems = form_problems(source, rendering)
     if problems:
         return problems

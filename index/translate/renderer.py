@@ -27,7 +27,14 @@ from index.text.polarity import negation_senses
 from index.text.tokens import FUNCTION_WORDS, words
 from index.text.transliteration import Known, english_spelling
 from index.text.vectors import cosine
-from index.translate.checks import clean_output, rendering_problems, untranslated_problems
+from index.translate.checks import (
+    clean_output,
+    quote_problems,
+    quoted_words,
+    rendering_problems,
+    untranslated_problems,
+    with_source_quotes,
+)
 from index.translate.dictionary import Dictionary
 from index.translate.spelling import reader_spelling, state_forms
 from index.types import Embedder, Generator, Rendering, Store
@@ -38,8 +45,11 @@ log = logging.getLogger(__name__)
 # A new check that only refuses more may instead hold cached renderings to it when they
 # are read (`for_reader`: German words left untranslated), so a large library is not
 # rendered again for it; a refused one is then quoted in German, not made again.
-RENDERING_VERSION = "r8"
+RENDERING_VERSION = "r9"
 Progress = Callable[[float, str], None]
+# A quoted word's senses: given as a hint (the commonest few), and accepted by the check.
+QUOTE_HINTS = 3
+QUOTE_SENSES = 8
 # The candidates, tried in order as (system prompt, with the glossary): the first that
 # passes every check is kept, so a sentence that passes early costs no more. A candidate
 # costs one LLM call, and a round trip when it passes the pure checks.
@@ -187,15 +197,22 @@ class SentenceRenderer:
             return Rendering(target, "", False, (f"no renderer for {source} -> {target}",))
         glossary = self.glossary(text)
         failed: list[tuple[str, list[str]]] = []
+        requoted = ""  # a passing candidate with its misrendered quotations given in German
         for system, entries in self.attempts(glossary):
             candidate = self._translate(text, entries, system)
             if any(candidate == seen for seen, _ in failed):
                 continue
             _score, found = self.assess(text, candidate)
+            if not found and self.dictionary is not None:
+                found = quote_problems(text, candidate, self.quote_senses)
+                if found and not requoted:
+                    requoted = with_source_quotes(text, candidate, self.quote_senses)
             if not found:  # the first passing candidate is kept: each costs two LLM calls
                 return Rendering(target, candidate, True)
             log.info("rendering rejected (%s): %r", "; ".join(found), candidate)
             failed.append((candidate, found))
+        if requoted:  # no candidate rendered the quotation: it is quoted as it was said
+            return Rendering(target, requoted, True)
         if not failed:
             return Rendering(target, "", False, ("no candidate",))
         # the first candidate is the one kept (and reported by its own problems); the
@@ -274,14 +291,33 @@ class SentenceRenderer:
         entry = self.dictionary.lookup(word)
         return entry.senses if entry else ()
 
+    def quote_senses(self, word: str) -> tuple[str, ...]:
+        """More of a word's senses than `senses`, for the words of a short quotation: it
+        may be rendered by any of them."""
+        if self.dictionary is None:
+            return ()
+        entry = self.dictionary.lookup(word, senses=QUOTE_SENSES)
+        return entry.senses if entry else ()
+
     def glossary(self, text: str) -> list[tuple[str, str]]:
         """Hints for the sentence's words that negate by meaning ("gemieden = avoided",
-        from the negation lexicon: the negation check insists on them), then for up to
-        `glossary_size` of its rare words ("Finte = feint / ruse"), rarest first."""
+        from the negation lexicon: the negation check insists on them), then for the
+        words of its short quotations ("alberne = silly / frivolous": the quotation
+        check insists on a meaning of each), then for up to `glossary_size` of its rare
+        words ("Finte = feint / ruse"), rarest first."""
         if self.dictionary is None or not self.glossary_size:
             return []
         negating = negation_senses(text)
         hinted = {word for word, _ in negating}
+        quoted = []
+        for word in quoted_words(text):
+            entry = self.dictionary.lookup(word, senses=QUOTE_HINTS)
+            if word in hinted or entry is None:
+                continue
+            if all(sense.lower() == word.lower() for sense in entry.senses):
+                continue  # a name the dictionary only repeats
+            quoted.append((word, " / ".join(entry.senses)))
+            hinted.add(word)
         found = []
         for position, word in enumerate(dict.fromkeys(words(text))):
             if word.lower() in FUNCTION_WORDS or len(word) < 5 or word in hinted:
@@ -298,4 +334,4 @@ class SentenceRenderer:
             found.append((entry.lines, word, " / ".join(entry.senses)))
         found.sort(key=lambda item: item[0])
         rare = [(word, meaning) for _, word, meaning in found[: self.glossary_size]]
-        return negating + rare
+        return negating + quoted[: self.glossary_size] + rare
