@@ -51,9 +51,9 @@ def dictionary(tmp_path: Path) -> Dictionary:
     return Dictionary(source, tmp_path / "de-en.sqlite")
 
 
-def senses_of(dictionary: Dictionary):  # type: ignore[no-untyped-def]
+def senses_of(dictionary: Dictionary, count: int = 2):  # type: ignore[no-untyped-def]
     def senses(word: str) -> tuple[str, ...]:
-        entry = dictionary.lookup(word)
+        entry = dictionary.lookup(word, senses=count)
         return entry.senses if entry else ()
 
     return senses
@@ -624,10 +624,7 @@ def test_a_short_quotation_must_be_rendered_by_its_words_meanings(
 ) -> None:
     from index.translate.checks import quote_problems, quoted_words
 
-    def senses(word: str) -> tuple[str, ...]:
-        entry = quote_dictionary.lookup(word, senses=8)
-        return entry.senses if entry else ()
-
+    senses = senses_of(quote_dictionary, 8)
     assert quoted_words(QUOTE_SOURCE) == ["alberne", "grundlose", "Erfindungen"]
     wrong = 'Peskov called the rumours "alleged and unexplained inventions".'
     found = quote_problems(QUOTE_SOURCE, wrong, senses)
@@ -647,10 +644,7 @@ def test_a_misrendered_quotation_is_given_in_the_speakers_own_words(
 ) -> None:
     from index.translate.checks import with_source_quotes
 
-    def senses(word: str) -> tuple[str, ...]:
-        entry = quote_dictionary.lookup(word, senses=8)
-        return entry.senses if entry else ()
-
+    senses = senses_of(quote_dictionary, 8)
     wrong = 'Peskov called the rumours "alleged and unexplained inventions".'
     assert with_source_quotes(QUOTE_SOURCE, wrong, senses) == (
         'Peskov called the rumours "alberne und grundlose Erfindungen".'
