@@ -653,6 +653,10 @@ def test_a_misrendered_quotation_is_given_in_the_speakers_own_words(
     right = 'Peskov called the rumours "silly and unfounded inventions".'
     assert with_source_quotes(QUOTE_SOURCE, right, senses) == ""
     assert with_source_quotes(QUOTE_SOURCE, "Peskov called the rumours lies.", senses) == ""
+    # quotations that pair up by count but not by length are not this one's rendering
+    two = 'Er nannte sie "Lügen" und "alberne Erfindungen".'
+    other = 'He called them "lies" and a "fabrication invented by those who want war".'
+    assert with_source_quotes(two, other, senses) == ""
     # a full stop inside the English quotation marks stays where it was
     inside = 'Peskov called the rumours "alleged and unexplained inventions."'
     assert with_source_quotes(QUOTE_SOURCE, inside, senses) == (

@@ -267,7 +267,7 @@ def quoted_words(source: str) -> list[str]:
 
 def _stem(word: str) -> str:
     """A crude English stem for comparing a rendering's word with a dictionary sense
-    (stories/story, unfounded/unfounded, inventions/invention): at most five letters."""
+    (stories/story, inventions/invention, called/call): at most five letters."""
     lowered = word.lower()
     if lowered.endswith("ies") and len(lowered) > 5:
         lowered = lowered[:-3] + "y"
@@ -324,6 +324,8 @@ def with_source_quotes(source: str, rendering: str, senses: Senses) -> str:
         phrase = german.group(1)
         if len(words(phrase)) > _SHORT_QUOTE_WORDS:
             continue
+        if len(words(english.group(1))) > 2 * len(words(phrase)) + 2:
+            return ""  # not this quotation's rendering: the pairing is off
         if _missed_words(phrase, english.group(1), senses):
             # the English punctuation inside the quotation marks ends the sentence there
             ending = english.group(1)[len(english.group(1).rstrip(_ENDS)) :]
