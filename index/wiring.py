@@ -278,15 +278,12 @@ def build(
     renderer = None
     if generator is not None and settings.render_translations:
         renderer = build_renderer(settings, prompts, embedder, store, generator, dictionary)
-    extractive = ExtractiveComposer(
-        prompts,
-        renderer,
-        settings.render_on_demand,
-        senses=dictionary.senses_of if dictionary.available else None,
-    )
-    composers: dict[str, Composer] = {"extractive": extractive}
-    # the dictionary's word test tells a lone name in a question ("Peskov") from a word
+    # the dictionary's senses tell the people a sentence names; its word test tells a
+    # lone name in a question ("Peskov") from a word; neither without the dictionary
+    senses = dictionary.senses_of if dictionary.available else None
     known = dictionary.knows if dictionary.available else None
+    extractive = ExtractiveComposer(prompts, renderer, settings.render_on_demand, senses=senses)
+    composers: dict[str, Composer] = {"extractive": extractive}
     if generator is not None:
         composers["generative"] = build_generative(
             settings, prompts, embedder, generator, extractive, dictionary
@@ -307,7 +304,7 @@ def build(
         evidence_window=settings.evidence_window,
         max_question_chars=settings.max_question_chars,
         default_mode=settings.mode,
-        senses=dictionary.senses_of if dictionary.available else None,
+        senses=senses,
     )
     library = Library(settings.corpus_dir, store, ingestor)
     return Components(settings, embedder, store, ingestor, answerer, library, generator, renderer)

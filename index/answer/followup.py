@@ -97,7 +97,7 @@ def previous_question(history: Sequence[Turn]) -> str:
     return next((turn.content.strip() for turn in reversed(history) if turn.role == "user"), "")
 
 
-def person_resolved(question: str, earlier: str | Sequence[str], known: Known | None = None) -> str:
+def person_resolved(question: str, earlier: Sequence[str], known: Known | None = None) -> str:
     """`question` with its first personal pronoun replaced by the person the earlier
     questions name, the latest first ("What does she think?" after "Who is Lisa Gürth?"
     -> "What does Lisa Gürth think?"); "" when it has no such pronoun or none names a
@@ -105,7 +105,6 @@ def person_resolved(question: str, earlier: str | Sequence[str], known: Known | 
     """
     if not _PERSONAL_PRONOUN.search(question):
         return ""
-    earlier = [earlier] if isinstance(earlier, str) else list(earlier)
     person = next((found for text in earlier if (found := named_person(text, known))), "")
     if not person:
         return ""
@@ -223,7 +222,7 @@ class LLMRewriter:
         # rewrite is the same question, 2 s sooner on 2 cores. With two ("Was hält er von
         # ihr?"), which one is the person named is for the LLM to judge.
         if len(_PERSONAL_PRONOUN.findall(question)) == 1:
-            resolved = person_resolved(question, previous_question(history))
+            resolved = person_resolved(question, [previous_question(history)])
             if resolved:
                 return resolved
         language = detect_language(question)

@@ -59,7 +59,10 @@ _GERMAN_WH = _wordset(
 _GERMAN_PREPOSITIONS = _wordset(
     "fuer in im mit nach von vom seit bei ueber unter auf an aus gegen um laut zu zum zur"
 )
-_GERMAN_ARTICLES = _wordset("der die das den dem des ein eine einen einem einer eines")
+# No yes/no question starts with these: "Und über die Bevölkerung?" names a topic.
+_NO_VERB_FIRST = _GERMAN_PREPOSITIONS | _wordset(
+    "der die das den dem des ein eine einen einem einer eines"
+)
 _CONJUNCTIONS = _wordset("und aber oder denn and but or")
 
 
@@ -107,10 +110,7 @@ def is_yes_no_question(question: str) -> bool:
     if not found:
         return False
     if detect_language(question) == "de":
-        # "Und über die Bevölkerung?" names a topic: no verb first, no yes or no asked
-        return found[0] not in _GERMAN_PREPOSITIONS | _GERMAN_ARTICLES and not any(
-            word in _GERMAN_WH for word in found[:3]
-        )
+        return found[0] not in _NO_VERB_FIRST and not any(word in _GERMAN_WH for word in found[:3])
     if found[0] in _ENGLISH_AUXILIARIES:
         return True
     head, _, rest = question.partition(",")
