@@ -302,6 +302,7 @@ def build(
         citation_margin=settings.citation_margin,
         passage_weight=settings.passage_weight,
         evidence_window=settings.evidence_window,
+        secondary_penalty=settings.secondary_penalty,
         max_question_chars=settings.max_question_chars,
         default_mode=settings.mode,
         senses=senses,

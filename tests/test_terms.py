@@ -99,3 +99,19 @@ def test_window_weight_lets_a_sentence_win_with_its_neighbours_subject() -> None
     assert [e.start for e in plain] == [0, 20, 10]
     assert [e.start for e in windowed] == [0, 10, 20]
     assert windowed[1].similarity == plain[2].similarity  # refusal still sees the sentence
+
+
+def test_a_teasers_or_captions_sentence_yields_to_a_close_body_sentence() -> None:
+    # the teaser's preview is a little closer to the question than the body's full report
+    rows = [_row("t", 0, [1.0, 0.0]), _row("p", 10, [0.95, 0.3]), _row("c", 20, [1.0, 0.05])]
+    passages = [
+        Passage(1, "t", "doc", "Teaser", "teaser", 0, 5, "", 0.5),
+        Passage(2, "p", "doc", "", "paragraph", 10, 15, "", 0.5),
+        Passage(3, "c", "doc", "", "caption", 20, 25, "", 0.5),
+    ]
+    retrieval = Retrieval(passages=passages, query_vector=[1.0, 0.0], language="en")
+    plain = score_evidence(retrieval, rows, passage_weight=0.0)
+    body_first = score_evidence(retrieval, rows, passage_weight=0.0, secondary_penalty=0.1)
+    assert [e.start for e in plain] == [0, 20, 10]
+    assert [e.start for e in body_first] == [10, 0, 20]
+    assert body_first[1].similarity == plain[0].similarity  # refusal still sees the cosine

@@ -11,7 +11,12 @@ import numpy as np
 from index.answer.who import Senses, asks_for_person, names_someone_new
 from index.text.polarity import is_negated, is_question, is_yes_no_question
 from index.text.vectors import cosine_rows
-from index.types import Evidence, Passage, Retrieval, StoredSentence
+from index.types import BlockKind, Evidence, Passage, Retrieval, StoredSentence
+
+# Text that previews or labels the article rather than reports it: a teaser bullet sums
+# up what the body says in detail ("Eine Russland-Expertin gibt Antworten ..."), a photo
+# caption labels a picture ("Russischer Präsident Wladimir Putin bei einer Rede.").
+SECONDARY_KINDS: frozenset[BlockKind] = frozenset({"teaser", "caption"})
 
 
 def window_vectors(vectors: np.ndarray, sentence_rows: Sequence[StoredSentence]) -> np.ndarray:
@@ -34,12 +39,15 @@ def score_evidence(
     sentence_rows: Sequence[StoredSentence],
     passage_weight: float,
     window_weight: float = 0.0,
+    secondary_penalty: float = 0.0,
 ) -> list[Evidence]:
     """Every sentence of the retrieved passages, best first.
 
     score = (1 - passage_weight) * ((1 - window_weight) * cosine(question, sentence)
                                     + window_weight * cosine(question, sentence window))
-            + passage_weight * fused score of the sentence's passage.
+            + passage_weight * fused score of the sentence's passage
+            - secondary_penalty for a teaser's or a caption's sentence (SECONDARY_KINDS):
+    the body's sentence that says the same in full goes first.
     `similarity` stays the sentence's own cosine: refusal looks at the sentence alone.
     `sentence_rows` come in article order within each passage (Store.sentences_of).
     """
@@ -61,6 +69,8 @@ def score_evidence(
         sentence = row.sentence
         similarity = float(similarities[index])
         score = (1 - passage_weight) * float(closeness[index]) + passage_weight * passage.score
+        if passage.kind in SECONDARY_KINDS:
+            score -= secondary_penalty
         result.append(
             Evidence(
                 doc_id=passage.doc_id,

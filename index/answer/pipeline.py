@@ -52,6 +52,7 @@ class AnswerPipeline:
         citation_margin: float = 0.05,
         passage_weight: float = 0.15,
         evidence_window: float = 0.3,
+        secondary_penalty: float = 0.1,
         max_question_chars: int = 1000,
         default_mode: str = "extractive",
         senses: Senses | None = None,
@@ -72,6 +73,7 @@ class AnswerPipeline:
         self.citation_margin = citation_margin
         self.passage_weight = passage_weight
         self.evidence_window = evidence_window
+        self.secondary_penalty = secondary_penalty
         self.max_question_chars = max_question_chars
         self.default_mode = default_mode
         # A German word's dictionary senses (None: unknown), which tell the people a
@@ -149,7 +151,9 @@ class AnswerPipeline:
         rows = retrieval.sentences
         if rows is None:  # retrieval did not read them (no sentence rerank)
             rows = self.store.sentences_of([p.chunk_id for p in retrieval.passages])
-        ranked = score_evidence(retrieval, rows, self.passage_weight, self.evidence_window)
+        ranked = score_evidence(
+            retrieval, rows, self.passage_weight, self.evidence_window, self.secondary_penalty
+        )
         # A "how many" / "when" question is answered only by a sentence that holds such a
         # value (beyond what the question says); with none, the article does not answer.
         kind = expected_answer_kind(cleaned)
