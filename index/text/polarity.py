@@ -99,6 +99,17 @@ def is_negated(text: str) -> bool:
     return False
 
 
+# "X, nicht aber Y": the negation sets Y apart and affirms X ("Die belarussische Regierung
+# sei der wichtigste Verbündete Russlands ..., nicht aber die belarussische Bevölkerung").
+_EXCLUSION = re.compile(r",\s*(nicht (aber|jedoch)|but not)\b[^,;:.!?]*", re.IGNORECASE)
+
+
+def negates_its_claim(text: str) -> bool:
+    """True when the text negates what it states (is_negated), not only something it sets
+    apart at the end ("..., nicht aber die Bevölkerung" affirms the rest)."""
+    return is_negated(_EXCLUSION.sub(" ", text))
+
+
 def is_yes_no_question(question: str) -> bool:
     """True for questions that start with a verb ("Does ...?", "Tritt ...?").
 

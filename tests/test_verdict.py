@@ -1,0 +1,56 @@
+"""The "No" verdict of yes/no questions: only when the best sentence denies what is asked."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.answer.verdict import verdict
+from index.text.polarity import negates_its_claim
+from index.types import Evidence
+
+DENIAL = (
+    "In die Kämpfe in der Ukraine mischte sich Minsk bislang aber nicht selbst aktiv ein "
+    "und bestritt auch nun wieder, in den Krieg einzutreten."
+)
+EXCLUSION = (
+    "Die belarussische Regierung sei der wichtigste Verbündete Russlands und der einzige "
+    "in Europa, nicht aber die belarussische Bevölkerung."
+)
+AFFIRMATION = (
+    '"Deswegen wandert Lukaschenko weiter einen schmalen Grat zwischen klarer Unterstützung '
+    'Putins und der demonstrierten Unabhängigkeit von Belarus", analysiert Gürth.'
+)
+
+
+def _best(text: str) -> Evidence:
+    return Evidence("doc", "", 0, len(text), text, 0.6, 0.6, 1)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "expected"),
+    [
+        ("Does Belarus enter the war?", DENIAL, "no"),
+        ("Tritt Belarus in den Krieg ein?", DENIAL, "no"),
+        # a negation that only sets the population apart affirms the government
+        ("Is the Belarusian government Russia's ally?", EXCLUSION, None),
+        # an affirming sentence is no "No" to a negated question (the answer is rather yes)
+        ("Is Lukashenko right that nobody can tear them apart?", AFFIRMATION, None),
+        # both negated: no disagreement
+        ("Has Belarus not entered the war?", DENIAL, None),
+        # wh-questions get no verdict
+        ("What did Minsk deny?", DENIAL, None),
+    ],
+)
+def test_no_only_when_the_sentence_denies_what_is_asked(
+    question: str, sentence: str, expected: str | None
+) -> None:
+    assert verdict(question, _best(sentence)) == expected
+
+
+def test_an_exclusion_at_the_end_is_no_denial_of_the_rest() -> None:
+    assert not negates_its_claim(EXCLUSION)
+    assert negates_its_claim(DENIAL)
+    # a real negation beside the exclusion still counts
+    assert negates_its_claim("Minsk greift nicht ein, nicht aber Moskau.")
+    # "aber nicht" without the comma is the predicate's negation
+    assert negates_its_claim("Minsk mischte sich aber nicht ein.")
