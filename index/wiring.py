@@ -282,7 +282,13 @@ def build(
     # lone name in a question ("Peskov") from a word; neither without the dictionary
     senses = dictionary.senses_of if dictionary.available else None
     known = dictionary.knows if dictionary.available else None
-    extractive = ExtractiveComposer(prompts, renderer, settings.render_on_demand, senses=senses)
+    extractive = ExtractiveComposer(
+        prompts,
+        renderer,
+        settings.render_on_demand,
+        senses=senses,
+        terms=TermExtractor(dictionary) if dictionary.available else None,
+    )
     composers: dict[str, Composer] = {"extractive": extractive}
     if generator is not None:
         composers["generative"] = build_generative(

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from index.answer.verdict import verdict
-from index.text.polarity import negates_its_claim
+from index.text.polarity import negates_its_claim, set_apart
+from index.translate.terms import TermExtractor
 from index.types import Evidence
 
 DENIAL = (
@@ -20,6 +21,24 @@ AFFIRMATION = (
     '"Deswegen wandert Lukaschenko weiter einen schmalen Grat zwischen klarer Unterstützung '
     'Putins und der demonstrierten Unabhängigkeit von Belarus", analysiert Gürth.'
 )
+
+
+GERMAN = {
+    "population": ("Bevölkerung",),
+    "government": ("Regierung",),
+    "ally": ("Verbündete",),
+    "side": ("Seite",),
+}
+
+
+class _Lexicon:
+    """A few English words with their German equivalents (the Ding dictionary's role)."""
+
+    def german_for(self, phrase: str, limit: int = 4) -> tuple[str, ...]:
+        return GERMAN.get(phrase, ())[:limit]
+
+
+TERMS = TermExtractor(_Lexicon())
 
 
 def _best(text: str) -> Evidence:
@@ -47,6 +66,24 @@ def test_no_only_when_the_sentence_denies_what_is_asked(
     assert verdict(question, _best(sentence)) == expected
 
 
+@pytest.mark.parametrize(
+    ("question", "language", "expected"),
+    [
+        # asked about what the sentence sets apart: its negation answers
+        ("Is the Belarusian population on Russia's side as well?", "en", "no"),
+        ("Steht die Bevölkerung auf der Seite Russlands?", "de", "no"),
+        # asked about what it affirms: no verdict
+        ("Is the Belarusian government Russia's ally?", "en", None),
+        ("Is Belarus Russia's only ally in Europe?", "en", None),
+    ],
+)
+def test_an_exclusion_answers_no_only_about_what_it_sets_apart(
+    question: str, language: str, expected: str | None
+) -> None:
+    assert verdict(question, _best(EXCLUSION), TERMS, language) == expected
+    assert verdict(question, _best(EXCLUSION)) is None  # without terms: never a verdict
+
+
 def test_an_exclusion_at_the_end_is_no_denial_of_the_rest() -> None:
     assert not negates_its_claim(EXCLUSION)
     assert negates_its_claim(DENIAL)
@@ -54,3 +91,9 @@ def test_an_exclusion_at_the_end_is_no_denial_of_the_rest() -> None:
     assert negates_its_claim("Minsk greift nicht ein, nicht aber Moskau.")
     # "aber nicht" without the comma is the predicate's negation
     assert negates_its_claim("Minsk mischte sich aber nicht ein.")
+    assert set_apart(EXCLUSION) == (
+        "Die belarussische Regierung sei der wichtigste Verbündete Russlands und der "
+        "einzige in Europa.",
+        ", nicht aber die belarussische Bevölkerung",
+    )
+    assert set_apart(DENIAL) is None

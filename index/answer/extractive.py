@@ -24,6 +24,7 @@ from index.prompts import Prompts
 from index.text.language import detect_language
 from index.text.markers import cite
 from index.text.sentences import split_sentences
+from index.translate.terms import TermExtractor
 from index.types import Citation, Composed, Evidence, Renderer, Rendering
 
 _SPACE = re.compile(r"\s+")
@@ -42,12 +43,16 @@ class ExtractiveComposer:
         renderer: Renderer | None = None,
         render_missing: bool = True,
         senses: Senses | None = None,
+        terms: TermExtractor | None = None,
     ) -> None:
         self.prompts = prompts
         self.renderer = renderer
         # A German word's dictionary senses (None: unknown): they tell the people a
         # sentence names from its nouns, for the "who" lead. None: no such lead.
         self.senses = senses
+        # Carries a yes/no question's words into German: is it about what a sentence's
+        # "..., nicht aber Y" sets apart? None: such a sentence gives no verdict.
+        self.terms = terms
         # Render a cited sentence now when no rendering is cached (an LLM call); when
         # False, such a sentence is quoted in German until pre-rendering reaches it.
         self.render_missing = render_missing
@@ -109,7 +114,7 @@ class ExtractiveComposer:
             for n, (item, rendering) in enumerate(zip(evidence, renderings, strict=True), start=1)
         )
         parts = self._parts(language, citations)
-        opening = verdict(question, evidence[0])
+        opening = verdict(question, evidence[0], self.terms, language)
         lead = self.prompts.render(f"verdict_{opening}", language).strip() if opening else ""
         if not lead:  # "How many ...?" -> "Up to 9000." from the sentence itself
             value = value_lead(expected_answer_kind(question), question, evidence[0].text, language)

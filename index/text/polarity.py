@@ -110,6 +110,15 @@ def negates_its_claim(text: str) -> bool:
     return is_negated(_EXCLUSION.sub(" ", text))
 
 
+def set_apart(text: str) -> tuple[str, str] | None:
+    """(what the text affirms, what it sets apart) for "X, nicht aber Y"; None without
+    such a closing exclusion."""
+    found = _EXCLUSION.search(text)
+    if found is None:
+        return None
+    return text[: found.start()] + text[found.end() :], found.group(0)
+
+
 def is_yes_no_question(question: str) -> bool:
     """True for questions that start with a verb ("Does ...?", "Tritt ...?").
 
