@@ -100,19 +100,20 @@ def is_negated(text: str) -> bool:
 
 
 # "X, nicht aber Y": the negation sets Y apart and affirms X ("Die belarussische Regierung
-# sei der wichtigste Verbündete Russlands ..., nicht aber die belarussische Bevölkerung").
+# sei der wichtigste Verbündete Russlands ..., nicht aber die belarussische Bevölkerung");
+# Y runs from the comma to the next punctuation mark.
 _EXCLUSION = re.compile(r",\s*(nicht (aber|jedoch)|but not)\b[^,;:.!?]*", re.IGNORECASE)
 
 
 def negates_its_claim(text: str) -> bool:
     """True when the text negates what it states (is_negated), not only something it sets
-    apart at the end ("..., nicht aber die Bevölkerung" affirms the rest)."""
+    apart ("..., nicht aber die Bevölkerung" affirms the rest)."""
     return is_negated(_EXCLUSION.sub(" ", text))
 
 
 def set_apart(text: str) -> tuple[str, str] | None:
-    """(what the text affirms, what it sets apart) for "X, nicht aber Y"; None without
-    such a closing exclusion."""
+    """(what the text affirms, what it sets apart) for "X, nicht aber Y" (the first such
+    part); None without one."""
     found = _EXCLUSION.search(text)
     if found is None:
         return None
