@@ -250,6 +250,9 @@ def build(
     count = getattr(embedder, "count_tokens", word_count_tokens)
     lexical = LexicalIndex(settings.lexical_file)
     dictionary = dictionary_of(settings)
+    # the question's words in German: cross-lingual retrieval and the verdict's reading
+    # of "..., nicht aber Y" (one extractor for both; none without the dictionary)
+    terms = TermExtractor(dictionary) if dictionary.available else None
     ingestor = Ingestor(
         store, embedder, punkt_splitter, count, settings.chunk_tokens, lexical=lexical
     )
@@ -263,7 +266,7 @@ def build(
         lexical=lexical,
         sync_seconds=settings.lexical_sync_seconds,
         vector_cache=settings.query_vector_cache,
-        translator=TermExtractor(dictionary) if settings.dictionary_file.is_file() else None,
+        translator=terms,
         sentence_weight=settings.sentence_rerank_weight,
         rerank_pool=settings.rerank_pool,
     )
@@ -287,7 +290,7 @@ def build(
         renderer,
         settings.render_on_demand,
         senses=senses,
-        terms=TermExtractor(dictionary) if dictionary.available else None,
+        terms=terms,
     )
     composers: dict[str, Composer] = {"extractive": extractive}
     if generator is not None:
