@@ -79,7 +79,7 @@ class Settings(BaseSettings):
     top_k: int = 5
     candidates: int = 20
     bm25_weight_same_language: float = 0.2  # tuned on eval/questions/dev.jsonl
-    bm25_weight_cross_language: float = 0.0
+    bm25_weight_cross_language: float = 0.05
     # the persisted BM25 index (SQLite FTS5); "" means <collection>-lexical.sqlite beside
     # chroma_path. Workers sharing a Chroma server must share this file too (one machine).
     lexical_path: str = ""
