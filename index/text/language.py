@@ -19,6 +19,10 @@ DEFAULT_LANGUAGE = "en"
 _WIDER = ("de", "en", "fr", "es", "it", "nl", "pl", "pt", "ru", "uk", "tr")
 # Below this confidence the wider detector does not claim a third language.
 _THIRD_LANGUAGE_CONFIDENCE = 0.6
+# lingua's German and English confidences closer than this are a guess: on a short
+# question of names and words both languages share ("War Putin oft in Belarus?": 0.53
+# English), a single function word of one language ("oft", "ist") decides instead.
+_CLOSE_CALL = 0.3
 
 
 @lru_cache(maxsize=4)
@@ -46,7 +50,7 @@ def detect_language(text: str) -> str:
 
     Readers ask in English about German things ("Is there an Absage of the Stadtfest?"),
     so a clear majority of function words (two or more) decides first; lingua decides
-    everything else.
+    everything else, except that a majority of one decides when lingua is close to a tie.
     """
     if not text or not any(char.isalpha() for char in text):
         return DEFAULT_LANGUAGE
@@ -56,6 +60,8 @@ def detect_language(text: str) -> str:
     values = _detector(SUPPORTED).compute_language_confidence_values(text)
     scores = {_code(value.language): value.value for value in values}
     german, english = scores.get("de", 0.0), scores.get("en", 0.0)
+    if vote != 0 and abs(german - english) < _CLOSE_CALL:
+        return "en" if vote > 0 else "de"
     if abs(german - english) < 1e-9:
         return DEFAULT_LANGUAGE
     return "de" if german > english else "en"
