@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.answer.verdict import verdict
-from index.text.polarity import negates_its_claim, set_apart
+from index.text.polarity import contrasted_clauses, negates_its_claim, set_apart
 from index.translate.terms import TermExtractor
 from index.types import Evidence
 
@@ -16,6 +16,10 @@ DENIAL = (
 EXCLUSION = (
     "Die belarussische Regierung sei der wichtigste Verbündete Russlands und der einzige "
     "in Europa, nicht aber die belarussische Bevölkerung."
+)
+TURN = (
+    "Lange hat Präsident Putin offizielle Auslandsreisen gemieden, nun ist er Anfang der "
+    "Woche nach Minsk gereist."
 )
 AFFIRMATION = (
     '"Deswegen wandert Lukaschenko weiter einen schmalen Grat zwischen klarer Unterstützung '
@@ -28,6 +32,9 @@ GERMAN = {
     "government": ("Regierung",),
     "ally": ("Verbündete",),
     "side": ("Seite",),
+    "abroad": ("Ausland",),
+    "travel": ("reisen",),
+    "visit": ("besuchen",),
 }
 
 
@@ -97,3 +104,28 @@ def test_an_exclusion_at_the_end_is_no_denial_of_the_rest() -> None:
         ", nicht aber die belarussische Bevölkerung",
     )
     assert set_apart(DENIAL) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # the negated clause holds what is asked (Ausland, Putin)
+        ("Did Putin travel abroad often?", "no"),
+        # the affirmed clause holds as much of it (Minsk against Putin): no verdict
+        ("Is Putin planning to visit Minsk again?", None),
+    ],
+)
+def test_a_turn_from_no_to_yes_answers_no_only_about_the_negated_clause(
+    question: str, expected: str | None
+) -> None:
+    assert verdict(question, _best(TURN), TERMS, "en") == expected
+    assert verdict(question, _best(TURN)) is None  # without terms: never a verdict
+
+
+def test_only_a_new_main_clause_splits_a_sentence() -> None:
+    assert contrasted_clauses(TURN) == [
+        "Lange hat Präsident Putin offizielle Auslandsreisen gemieden",
+        "nun ist er Anfang der Woche nach Minsk gereist.",
+    ]
+    # the comma before an infinitive keeps the negation's scope: no split
+    assert contrasted_clauses(DENIAL) == [DENIAL]

@@ -10,11 +10,16 @@ apart ("Die Regierung sei der wichtigste Verbündete ..., nicht aber die Bevölk
 denies the question only when the question asks about what is set apart ("Is the
 population on Russia's side?"; not "Is the government Russia's ally?"): a word of the
 question, carried into German, is found there and not in the rest of the sentence.
+Likewise for a sentence that turns from a negated clause to an affirmed one ("Lange hat
+Putin Auslandsreisen gemieden, nun ist er ... nach Minsk gereist"): "No" only when the
+negated clauses hold more of the question's words than the affirmed ones ("Did Putin
+travel abroad often?"; not "Is Putin planning to visit Minsk again?").
 """
 
 from __future__ import annotations
 
 from index.text.polarity import (
+    contrasted_clauses,
     is_negated,
     is_question,
     is_yes_no_question,
@@ -35,6 +40,14 @@ def verdict(
     """
     if not is_yes_no_question(question) or is_question(best.text) or is_negated(question):
         return None
+    clauses = contrasted_clauses(best.text)
+    negated = [clause for clause in clauses if negates_its_claim(clause)]
+    if negated and len(negated) < len(clauses):  # a turn from "no" to "yes" or back
+        if terms is None:
+            return None
+        asked = terms.terms(question, language)
+        said_yes = " ".join(clause for clause in clauses if clause not in negated)
+        return "no" if coverage(asked, " ".join(negated)) > coverage(asked, said_yes) else None
     if negates_its_claim(best.text):
         return "no"
     parts = set_apart(best.text)

@@ -111,6 +111,26 @@ def negates_its_claim(text: str) -> bool:
     return is_negated(_EXCLUSION.sub(" ", text))
 
 
+# "X, nun Y", "X, aber Y", "X; Y": a new main clause after a comma, led by a word that
+# turns to another time or fact and a finite verb ("Lange hat Putin Auslandsreisen
+# gemieden, nun ist er ... nach Minsk gereist"). A comma before an infinitive or a
+# subordinate clause ("bestritt ..., in den Krieg einzutreten") does not split: the
+# negation governs what follows it.
+_CONTRAST = re.compile(
+    r"(?:,|;|\s[-–])\s+(?=(?:nun|jetzt|inzwischen|mittlerweile|heute|seither|seitdem|doch|"
+    r"aber|sondern|now|but|yet)\s+(?:ist|sind|war|waren|hat|haben|hatte|hatten|wird|werden|"
+    r"wurde|wurden|kann|können|konnte|konnten|soll|sollen|will|wollen|is|are|was|were|has|"
+    r"have|had|will|can|could)\b)",
+    re.IGNORECASE,
+)
+
+
+def contrasted_clauses(text: str) -> list[str]:
+    """The main clauses a sentence contrasts ("X, nun ist Y" -> [X, "nun ist Y"]); the
+    whole text when it has no such turn."""
+    return [part for part in _CONTRAST.split(text) if part.strip()]
+
+
 def set_apart(text: str) -> tuple[str, str] | None:
     """(what the text affirms, what it sets apart) for "X, nicht aber Y" (the first such
     part); None without one."""
