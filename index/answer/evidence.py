@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from index.answer.where import asks_for_place, names_a_new_place
 from index.answer.who import Senses, asks_for_person, names_someone_new
 from index.text.polarity import is_negated, is_question, is_yes_no_question
 from index.text.vectors import cosine_rows
@@ -149,5 +150,24 @@ def prefer_person(
         if item.score < ranked[0].score - margin:
             break
         if names_someone_new(question, item.text, senses):
+            return [item, *ranked[:index], *ranked[index + 1 :]]
+    return list(ranked)
+
+
+def prefer_place(
+    question: str, ranked: Sequence[Evidence], margin: float, senses: Senses | None
+) -> list[Evidence]:
+    """For a question that asks for a place ("Where did they meet before?"): when the best
+    sentence names no place the question does not, a sentence scored within `margin` of
+    it that does goes first (index.answer.where; without the dictionary the order stays).
+    """
+    if not ranked or senses is None or not asks_for_place(question):
+        return list(ranked)
+    if names_a_new_place(question, ranked[0].text, senses):
+        return list(ranked)
+    for index, item in enumerate(ranked[1:], start=1):
+        if item.score < ranked[0].score - margin:
+            break
+        if names_a_new_place(question, item.text, senses):
             return [item, *ranked[:index], *ranked[index + 1 :]]
     return list(ranked)

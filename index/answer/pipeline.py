@@ -12,7 +12,13 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 
-from index.answer.evidence import choose_evidence, prefer_denial, prefer_person, score_evidence
+from index.answer.evidence import (
+    choose_evidence,
+    prefer_denial,
+    prefer_person,
+    prefer_place,
+    score_evidence,
+)
 from index.answer.followup import HeuristicRewriter
 from index.answer.questions import check_question
 from index.answer.refusal import expected_answer_kind, offers_answer_kind, unknown_names
@@ -166,6 +172,7 @@ class AnswerPipeline:
         ]
         candidates = prefer_denial(cleaned, candidates, self.citation_margin)
         candidates = prefer_person(standalone, candidates, self.citation_margin, self.senses)
+        candidates = prefer_place(standalone, candidates, self.citation_margin, self.senses)
         chosen = choose_evidence(
             candidates, self.abstain_threshold, self.max_citations, self.citation_margin
         )
