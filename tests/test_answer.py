@@ -81,6 +81,11 @@ def test_is_follow_up() -> None:
     assert is_follow_up("Was meint sie dazu?")
     assert is_follow_up("Wie alt ist sie?")
     assert is_follow_up("When?") and is_follow_up("And why not?") and is_follow_up("Seit wann?")
+    # a preposition may lead the bare question word
+    assert (
+        is_follow_up("For whom?") and is_follow_up("Für wen genau?") and is_follow_up("Bis wann?")
+    )
+    assert not is_follow_up("With whom did Putin meet in Minsk last Monday evening?")
     assert not is_follow_up("When did Putin travel to Minsk?")
     assert not is_follow_up("How many Russian soldiers could the joint unit have?")
     assert not is_follow_up("Was schrieb der Bauherr in seine Mitteilung?")

@@ -48,11 +48,18 @@ _QUESTION_WORDS = frozenset(
     "welches welchen seit".split()
 )
 _FILLERS = frozenset("and but so then exactly not und aber denn dann genau also nicht".split())
+# A preposition may lead the question word: "For whom?", "With whom?", "Für wen?".
+_LEADING_PREPOSITIONS = frozenset(
+    "for to with from by against until at für mit von an bis gegen zu bei aus nach".split()
+)
 
 
 def is_bare_question_word(question: str) -> bool:
-    """True for "When?", "And why?", "How many?", "Wann genau?": question words only."""
+    """True for "When?", "And why?", "How many?", "Wann genau?", "For whom?", "Bis wann?":
+    question words only, after a preposition at most."""
     found = [word.lower() for word in words(question) if word.lower() not in _FILLERS]
+    if len(found) > 1 and found[0] in _LEADING_PREPOSITIONS:
+        found = found[1:]
     return 0 < len(found) <= 2 and found[0] in _QUESTION_WORDS
 
 
