@@ -61,6 +61,23 @@ def test_unknown_names_use_the_same_matcher() -> None:
     assert unknown_names("Was sagt die NATO?", "de", evidence) == ["NATO"]
 
 
+def test_german_names_are_told_from_nouns_with_the_dictionary() -> None:
+    # a stand-in for the Ding dictionary: nouns have lower-case senses, names capitalised
+    # ones or none; compounds end in a known noun
+    known = {"treffen": ("meeting",), "einheit": ("unit",), "agenda": ("agenda",)}
+
+    def senses(word: str) -> tuple[str, ...] | None:
+        return known.get(word.lower())
+
+    evidence = "Besonders von der Ukraine wurde das Treffen skeptisch beobachtet."
+    question = "Was denkt Selenskyj über das Treffen?"
+    assert unknown_names(question, "de", evidence, senses) == ["Selenskyj"]
+    assert unknown_names(question, "de", evidence) == []  # without the dictionary: acronyms
+    assert unknown_names("Was steht auf der Agenda?", "de", evidence, senses) == []
+    assert unknown_names("Wie groß ist die Kampfeinheit?", "de", evidence, senses) == []
+    assert unknown_names("Was sagt die Ukraine?", "de", evidence, senses) == []
+
+
 def test_numbers_in_every_spelling() -> None:
     assert normalise_number("9.000") == normalise_number("9,000") == "9000"
     assert normalise_number("1,5") == "1.5"

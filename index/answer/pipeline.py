@@ -179,7 +179,7 @@ class AnswerPipeline:
         # A question about someone or something the passages never name is not answered
         # by them ("What did Zelensky say?" against sentences about Peskow).
         if chosen and unknown_names(
-            cleaned, language, " ".join(p.text for p in retrieval.passages)
+            cleaned, language, " ".join(p.text for p in retrieval.passages), self.senses
         ):
             chosen = []
         timings["evidence_ms"] = (time.perf_counter() - mark) * 1000

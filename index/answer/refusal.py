@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import re
 
+from index.answer.who import Senses
 from index.text.names import mentions, same_name, without_possessive
 from index.text.numbers import QUANTITY_WORDS, claimed_numbers
 from index.text.tokens import FUNCTION_WORDS, fold, words
+from index.translate.checks import is_name
 
 # Questions whose answer must be a quantity or a point in time. When the evidence
 # holds no such thing (beyond what the question itself says), the article does not
@@ -158,6 +160,7 @@ _NOT_NAMES = frozenset(
 )
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z'’-]+")
 _ACRONYM = re.compile(r"\b[A-ZÄÖÜ]{2,}\b")
+_GERMAN_CAPITALISED = re.compile(r"\b[A-ZÄÖÜ][\wäöüß'’-]+")
 
 
 # News names a government by its capital ("Moscow wants ...", "Kyiv fears ..."): a capital
@@ -189,14 +192,28 @@ def _names_country(text: str, name: str) -> bool:
     return any(f" {stem}" in folded for stem in stems)
 
 
-def unknown_names(question: str, language: str, evidence: str) -> list[str]:
+def unknown_names(
+    question: str, language: str, evidence: str, senses: Senses | None = None
+) -> list[str]:
     """Names and acronyms in the question that the evidence never mentions.
 
     English: capitalised words after the first word ("Zelensky", "NATO"); German, whose
-    nouns are all capitalised: acronyms only. English and German spellings of a name
-    are one name (index.text.names); a capital stands for its country (CAPITALS).
+    nouns are all capitalised: acronyms, and with the dictionary (`senses`) the
+    capitalised words it renders capitalised or does not know as a noun nor a compound
+    of one ("Selenskyj", "Berlin"; not "Treffen", "Agenda", "Kampfeinheit"). English
+    and German spellings of a name are one name (index.text.names); a capital stands for
+    its country (CAPITALS).
     """
     found = set(_ACRONYM.findall(question))
+    if language == "de" and senses is not None:
+        first = words(question)[:1]
+        found |= {
+            word
+            for word in _GERMAN_CAPITALISED.findall(question)
+            if word not in first
+            and fold(word) not in FUNCTION_WORDS
+            and is_name(word, lambda w: senses(w) or ())
+        }
     if language == "en":
         first = words(question)[:1]
         found |= {

@@ -103,14 +103,14 @@ def source_names(source: str, senses: Senses = _no_senses, first: bool = False) 
             continue
         if "-" in word:  # Kreml-Chef, Russland-Expertin: check the parts
             found += [
-                part for part in word.split("-") if part[:1].isupper() and _is_name(part, senses)
+                part for part in word.split("-") if part[:1].isupper() and is_name(part, senses)
             ]
-        elif _is_name(word, senses):
+        elif is_name(word, senses):
             found.append(word)
     return found
 
 
-def _is_name(word: str, senses: Senses) -> bool:
+def is_name(word: str, senses: Senses) -> bool:
     known = senses(word)
     if known:
         return any(sense[:1].isupper() for sense in known)
@@ -161,7 +161,7 @@ def name_titles(source: str, senses: Senses) -> list[str]:
         if words(title) != [title] or not title[:1].isupper() or not following[:1].isalpha():
             continue
         head, name = title.split("-")[-1], words(following)[0]
-        if fold(title) in FUNCTION_WORDS or not head[:1].isupper() or _is_name(head, senses):
+        if fold(title) in FUNCTION_WORDS or not head[:1].isupper() or is_name(head, senses):
             continue
         if name not in source_names(following, senses, first=True):
             continue
