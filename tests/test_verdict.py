@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from index.answer.verdict import verdict
-from index.text.polarity import contrasted_clauses, negates_its_claim, set_apart
+from index.text.polarity import (
+    contrasted_clauses,
+    negates_its_claim,
+    set_apart,
+    without_framed_quotes,
+)
 from index.translate.terms import TermExtractor
 from index.types import Evidence
 
@@ -129,3 +134,34 @@ def test_only_a_new_main_clause_splits_a_sentence() -> None:
     ]
     # the comma before an infinitive keeps the negation's scope: no split
     assert contrasted_clauses(DENIAL) == [DENIAL]
+
+
+FRAMED = (
+    "Momentan scheine das zu noch zu klappen, deswegen habe Lukaschenko mit dieser Aussage "
+    'aus der Pressekonferenz vorerst sicher recht: "Wenn jemand meint, uns heute '
+    'auseinanderreißen zu können, dann wird das nicht funktionieren."'
+)
+JOKE = (
+    '"Lukaschenko hat auf der Pressekonferenz zu Putins Besuch scherzhaft gesagt, dass er '
+    'und Putin die beiden schädlichsten und toxischsten Menschen seien", sagt Gürth.'
+)
+
+
+def test_a_quoted_statement_framed_as_evidence_does_not_negate_the_sentence() -> None:
+    assert not negates_its_claim(FRAMED)
+    assert verdict("Did Lukashenko make a joke?", _best(FRAMED)) is None
+    # a verb of saying makes the quotation the claim; so does a quotation standing alone
+    said = 'Peskow erklärte am Montag: "Belarus wird nicht in den Krieg eintreten, nie."'
+    assert negates_its_claim(said)
+    assert negates_its_claim('"Wenn jemand meint, uns zu trennen, wird das nicht klappen."')
+    # a short quotation is part of the sentence's own words
+    assert negates_its_claim('Putin bekräftigte zudem, er habe "kein Interesse" daran.')
+    assert without_framed_quotes(DENIAL) == DENIAL
+
+
+def test_a_framed_quotation_is_no_denial_to_prefer() -> None:
+    from index.answer.evidence import prefer_denial
+
+    joke = Evidence("doc", "", 0, 1, JOKE, 0.494, 0.497, 1)
+    framed = Evidence("doc", "", 5, 6, FRAMED, 0.461, 0.420, 1)
+    assert prefer_denial("Did Lukashenko make a joke?", [joke, framed], 0.05) == [joke, framed]

@@ -10,7 +10,12 @@ import numpy as np
 
 from index.answer.where import asks_for_place, names_a_new_place
 from index.answer.who import Senses, asks_for_person, names_someone_new
-from index.text.polarity import is_negated, is_question, is_yes_no_question
+from index.text.polarity import (
+    is_negated,
+    is_question,
+    is_yes_no_question,
+    without_framed_quotes,
+)
 from index.text.vectors import cosine_rows
 from index.types import BlockKind, Evidence, Passage, Retrieval, StoredSentence
 
@@ -109,6 +114,11 @@ def choose_evidence(
     return chosen  # best first: [1] is the sentence that answers most directly
 
 
+def _denies(text: str) -> bool:
+    """A negation of the sentence's own, not of a statement it quotes as evidence."""
+    return is_negated(without_framed_quotes(text))
+
+
 def prefer_denial(question: str, ranked: Sequence[Evidence], margin: float) -> list[Evidence]:
     """For a yes/no question: a sentence whose polarity differs from the question's,
     scored within `margin` of the best, goes first.
@@ -120,12 +130,12 @@ def prefer_denial(question: str, ranked: Sequence[Evidence], margin: float) -> l
     if not ranked or not is_yes_no_question(question):
         return list(ranked)
     asked = is_negated(question)
-    if is_negated(ranked[0].text) != asked:
+    if _denies(ranked[0].text) != asked:
         return list(ranked)
     for index, item in enumerate(ranked[1:], start=1):
         if item.score < ranked[0].score - margin:
             break
-        if is_negated(item.text) != asked and not is_question(item.text):
+        if _denies(item.text) != asked and not is_question(item.text):
             return [item, *ranked[:index], *ranked[index + 1 :]]
     return list(ranked)
 

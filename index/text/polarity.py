@@ -105,10 +105,46 @@ def is_negated(text: str) -> bool:
 _EXCLUSION = re.compile(r",\s*(nicht (aber|jedoch)|but not)\b[^,;:.!?]*", re.IGNORECASE)
 
 
+# A quotation of more than six words is a statement of its own. Framed by a verb of
+# saying ("..., sagt Gürth", "Peskow erklärte: ...") or standing nearly alone, it is what
+# the sentence says; framed otherwise, it is evidence for the frame's claim, and its
+# negation is not the sentence's: "..., deswegen habe Lukaschenko mit dieser Aussage ...
+# sicher recht: "Wenn jemand meint, uns ... auseinanderreißen zu können, dann wird das
+# nicht funktionieren."" says that Lukashenko is right.
+_QUOTATION = re.compile(r"[\"„“»«]([^\"„“”»«]+)[\"“”«»]")
+_LONG_QUOTE_WORDS = 6
+_FRAME_WORDS = 6
+_SAYING = _wordset(
+    "sagt sagte sagten sagen meint meinte meinten erklärt erklärte erklärten betont betonte "
+    "so hieß heißt findet fand analysiert analysierte schreibt schrieb warnt warnte "
+    "says said say told tells added adds wrote writes explained stressed warned"
+)
+
+
+def without_framed_quotes(text: str) -> str:
+    """The text without its long quotations when a frame that is no attribution holds
+    them (see _QUOTATION's comment); else the text as it is."""
+    long_quotes = [
+        found
+        for found in _QUOTATION.finditer(text)
+        if len(words(found.group(1))) > _LONG_QUOTE_WORDS
+    ]
+    if not long_quotes:
+        return text
+    frame = text
+    for found in reversed(long_quotes):
+        frame = frame[: found.start()] + " " + frame[found.end() :]
+    framing = [fold(word) for word in words(frame)]
+    if len(framing) <= _FRAME_WORDS or any(word in _SAYING for word in framing):
+        return text
+    return frame
+
+
 def negates_its_claim(text: str) -> bool:
     """True when the text negates what it states (is_negated), not only something it sets
-    apart ("..., nicht aber die Bevölkerung" affirms the rest)."""
-    return is_negated(_EXCLUSION.sub(" ", text))
+    apart ("..., nicht aber die Bevölkerung" affirms the rest) or a statement it quotes
+    as evidence (`without_framed_quotes`)."""
+    return is_negated(_EXCLUSION.sub(" ", without_framed_quotes(text)))
 
 
 # "X, nun Y", "X, aber Y", "X; Y": a new main clause after a comma, led by a word that
