@@ -7,7 +7,7 @@ import pytest
 from index.answer.evidence import choose_evidence
 from index.answer.followup import is_follow_up
 from index.errors import QuestionError
-from index.types import Turn
+from index.types import Evidence, Turn
 
 
 def test_answer_cites_the_sentence_that_holds_the_fact(fake_components) -> None:  # type: ignore[no-untyped-def]
@@ -250,3 +250,24 @@ def test_the_articles_own_questions_are_never_cited_as_answers(fake_components) 
     ):
         answer = fake_components.answerer.answer(question)
         assert all(not c.text.rstrip().endswith("?") for c in answer.citations), answer.answer
+
+
+def test_a_number_of_the_question_singles_out_a_sentence_under_the_threshold() -> None:
+    from index.answer.evidence import anchored_by_number, choose_evidence
+
+    def ev(start: int, text: str, similarity: float) -> Evidence:
+        return Evidence("d", "s", start, start + 1, text, similarity, similarity + 0.03, 1)
+
+    protests = ev(0, "Sie habe bei den Protesten 2020 klar gezeigt, dass sie ...", 0.25)
+    government = ev(5, "Die Regierung sei der wichtigste Verbündete Russlands.", 0.12)
+    question = "Was zeigte die Bevölkerung 2020?"
+    assert choose_evidence([protests, government], 0.34, 2, 0.05) == []
+    assert anchored_by_number(question, [protests, government]) == [protests]
+    # no number of the question there, another sentence holds it too, too close a
+    # runner-up, or too far from the question: no anchor
+    assert anchored_by_number("Was zeigte die Bevölkerung?", [protests, government]) == []
+    also = ev(5, "Auch 2020 gab es Wahlen.", 0.12)
+    assert anchored_by_number(question, [protests, also]) == []
+    close = ev(5, "Die Regierung sei der wichtigste Verbündete Russlands.", 0.23)
+    assert anchored_by_number(question, [protests, close]) == []
+    assert anchored_by_number(question, [ev(0, protests.text, 0.15), government]) == []

@@ -162,6 +162,6 @@ def test_a_quoted_statement_framed_as_evidence_does_not_negate_the_sentence() ->
 def test_a_framed_quotation_is_no_denial_to_prefer() -> None:
     from index.answer.evidence import prefer_denial
 
-    joke = Evidence("doc", "", 0, 1, JOKE, 0.494, 0.497, 1)
-    framed = Evidence("doc", "", 5, 6, FRAMED, 0.461, 0.420, 1)
+    joke = Evidence("doc", "", 0, 1, JOKE, 0.497, 0.494, 1)
+    framed = Evidence("doc", "", 5, 6, FRAMED, 0.420, 0.461, 1)
     assert prefer_denial("Did Lukashenko make a joke?", [joke, framed], 0.05) == [joke, framed]

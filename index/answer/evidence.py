@@ -10,6 +10,7 @@ import numpy as np
 
 from index.answer.where import asks_for_place, names_a_new_place
 from index.answer.who import Senses, asks_for_person, names_someone_new
+from index.text.numbers import digits_in
 from index.text.polarity import (
     is_negated,
     is_question,
@@ -112,6 +113,28 @@ def choose_evidence(
         if item.score >= best.score - margin and item.similarity >= threshold:
             chosen.append(item)
     return chosen  # best first: [1] is the sentence that answers most directly
+
+
+# A sentence under the cosine threshold is still cited when it alone holds a number the
+# question names ("Was zeigte die Bevölkerung 2020?": "Sie habe bei den Protesten 2020
+# klar gezeigt, ...", cosine 0.25 for a short question whose subject is a pronoun
+# there), it is at least this close, and it leads the next sentence by `NUMBER_LEAD`.
+NUMBER_FLOOR = 0.2
+NUMBER_LEAD = 0.05
+
+
+def anchored_by_number(question: str, ranked: Sequence[Evidence]) -> list[Evidence]:
+    """[the best sentence] when a number of the question singles it out (see NUMBER_FLOOR);
+    else []."""
+    if not ranked or ranked[0].similarity < NUMBER_FLOOR:
+        return []
+    best, rest = ranked[0], ranked[1:]
+    shared = digits_in(question) & digits_in(best.text)
+    if not shared or any(shared & digits_in(item.text) for item in rest):
+        return []
+    if rest and best.score - rest[0].score < NUMBER_LEAD:
+        return []
+    return [best]
 
 
 def _denies(text: str) -> bool:

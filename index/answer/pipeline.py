@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator, Sequence
 
 from index.answer.evidence import (
+    anchored_by_number,
     choose_evidence,
     prefer_denial,
     prefer_person,
@@ -175,7 +176,7 @@ class AnswerPipeline:
         candidates = prefer_place(standalone, candidates, self.citation_margin, self.senses)
         chosen = choose_evidence(
             candidates, self.abstain_threshold, self.max_citations, self.citation_margin
-        )
+        ) or anchored_by_number(cleaned, candidates)
         # A question about someone or something the passages never name is not answered
         # by them ("What did Zelensky say?" against sentences about Peskow).
         if chosen and unknown_names(
