@@ -27,6 +27,7 @@ from index.text.polarity import negation_senses
 from index.text.tokens import FUNCTION_WORDS, words
 from index.text.transliteration import Known, english_spelling
 from index.text.vectors import cosine
+from index.translate.attribution import quoted_statement
 from index.translate.checks import (
     clean_output,
     quote_problems,
@@ -45,7 +46,7 @@ log = logging.getLogger(__name__)
 # A new check that only refuses more may instead hold cached renderings to it when they
 # are read (`for_reader`: German words left untranslated), so a large library is not
 # rendered again for it; a refused one is then quoted in German, not made again.
-RENDERING_VERSION = "r9"
+RENDERING_VERSION = "r10"
 Progress = Callable[[float, str], None]
 # A quoted word's senses: given as a hint (the commonest few), and accepted by the check.
 QUOTE_HINTS = 3
@@ -213,6 +214,9 @@ class SentenceRenderer:
             failed.append((candidate, found))
         if requoted:  # no candidate rendered the quotation: it is quoted as it was said
             return Rendering(target, requoted, True)
+        quoted = self._quoted_statement(text)
+        if quoted is not None:
+            return quoted
         if not failed:
             return Rendering(target, "", False, ("no candidate",))
         # the first candidate is the one kept (and reported by its own problems); the
@@ -221,6 +225,39 @@ class SentenceRenderer:
         for number, (candidate, found) in enumerate(failed[1:], start=2):
             problems.append(f"candidate {number} {candidate!r}: {'; '.join(found)}")
         return Rendering(target, failed[0][0], False, tuple(problems))
+
+    def _quoted_statement(self, text: str) -> Rendering | None:
+        """'"...", sagt Gürth.' with no passing candidate: the quotation rendered alone,
+        the attribution by rule (index.translate.attribution); None when that fails too.
+
+        The quotation's rendering is checked against the quotation alone (the meaning
+        and the round trip: the attribution's shared words would lift a wrong rendering
+        over the thresholds), the joined sentence by the pure checks against the whole.
+        """
+        statement = quoted_statement(text, self.senses)
+        if statement is None:
+            return None
+        tried: set[str] = set()
+        for system, entries in self.attempts(self.glossary(statement.quote)):
+            rendered = self._translate(statement.quote, entries, system)
+            if rendered in tried:
+                continue
+            tried.add(rendered)
+            _score, found = self.assess(statement.quote, rendered)
+            candidate = statement.joined(rendered)
+            if not found:
+                found = rendering_problems(
+                    text,
+                    candidate,
+                    self.senses if self.dictionary is not None else None,
+                    self._german_word(),
+                )
+            if not found and self.dictionary is not None:
+                found = quote_problems(text, candidate, self.quote_senses)
+            if not found:
+                return Rendering("en", candidate, True)
+            log.info("quoted statement rejected (%s): %r", "; ".join(found), candidate)
+        return None
 
     def assess(self, text: str, candidate: str) -> tuple[float, list[str]]:
         """(score, problems) of a candidate: problems are every check it fails ([] passes);
