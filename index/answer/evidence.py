@@ -4,7 +4,7 @@ and the choice of the sentences to cite.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -177,14 +177,7 @@ def prefer_person(
     """
     if not ranked or senses is None or not asks_for_person(question):
         return list(ranked)
-    if names_someone_new(question, ranked[0].text, senses):
-        return list(ranked)
-    for index, item in enumerate(ranked[1:], start=1):
-        if item.score < ranked[0].score - margin:
-            break
-        if names_someone_new(question, item.text, senses):
-            return [item, *ranked[:index], *ranked[index + 1 :]]
-    return list(ranked)
+    return _first_that(ranked, margin, lambda text: names_someone_new(question, text, senses))
 
 
 def prefer_place(
@@ -196,11 +189,19 @@ def prefer_place(
     """
     if not ranked or senses is None or not asks_for_place(question):
         return list(ranked)
-    if names_a_new_place(question, ranked[0].text, senses):
+    return _first_that(ranked, margin, lambda text: names_a_new_place(question, text, senses))
+
+
+def _first_that(
+    ranked: Sequence[Evidence], margin: float, answers: Callable[[str], bool]
+) -> list[Evidence]:
+    """`ranked` with the first sentence that `answers`, scored within `margin` of the
+    best, moved first; unchanged when the best answers or none close to it does."""
+    if answers(ranked[0].text):
         return list(ranked)
     for index, item in enumerate(ranked[1:], start=1):
         if item.score < ranked[0].score - margin:
             break
-        if names_a_new_place(question, item.text, senses):
+        if answers(item.text):
             return [item, *ranked[:index], *ranked[index + 1 :]]
     return list(ranked)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from index.answer.refusal import DURATION_UNIT
+from index.text.calendar import MONTHS, WEEKDAYS
 from index.text.numbers import NUMBER_WORDS, claimed_numbers
 from index.text.tokens import fold
 
@@ -72,30 +73,7 @@ _DURATION = re.compile(
     r"(?P<ago>\s+ago)?\b",
     re.IGNORECASE,
 )
-_DAYS = {
-    "montag": "Monday",
-    "dienstag": "Tuesday",
-    "mittwoch": "Wednesday",
-    "donnerstag": "Thursday",
-    "freitag": "Friday",
-    "samstag": "Saturday",
-    "sonntag": "Sunday",
-}
-_MONTHS = {
-    "januar": "January",
-    "februar": "February",
-    "maerz": "March",
-    "april": "April",
-    "mai": "May",
-    "juni": "June",
-    "juli": "July",
-    "august": "August",
-    "september": "September",
-    "oktober": "October",
-    "november": "November",
-    "dezember": "December",
-}
-_NAMES = {**_DAYS, **_MONTHS}  # folded German -> English
+_NAMES = {**WEEKDAYS, **MONTHS}  # folded German -> English
 _ENGLISH_TIME = {english.lower(): english for english in _NAMES.values()}
 _TIME = re.compile(r"\b(?P<word>[A-Za-zäöüÄÖÜ]+)\b|\b(?P<year>(?:19|20)\d\d)\b")
 
@@ -182,13 +160,13 @@ def time_lead(question: str, sentence: str, language: str) -> str:
             _ENGLISH_TIME.get(word) if match.group("word")[:1].isupper() else None
         )
         if english and english.lower() not in asked:
-            found.append(("day" if english in _DAYS.values() else "month", english))
+            found.append(("day" if english in WEEKDAYS.values() else "month", english))
     if len(set(found)) != 1:
         return ""
     kind, value = found[0]
     if language == "en":
         return f"On {value}" if kind == "day" else f"In {value}"
-    german = {**{v: k for k, v in _DAYS.items()}, **{v: k for k, v in _MONTHS.items()}}
+    german = {**{v: k for k, v in WEEKDAYS.items()}, **{v: k for k, v in MONTHS.items()}}
     name = _capitalised(german.get(value, value)).replace("Maerz", "März")
     return f"Am {name}" if kind == "day" else f"Im {name}" if kind == "month" else name
 

@@ -205,23 +205,17 @@ def unknown_names(
     its country (CAPITALS).
     """
     found = set(_ACRONYM.findall(question))
+    pattern, keep = None, None
     if language == "de" and senses is not None:
+        pattern, keep = _GERMAN_CAPITALISED, lambda w: is_name(w, lambda x: senses(x) or ())
+    elif language == "en":
+        pattern, keep = _CAPITALISED, lambda w: fold(w) not in _NOT_NAMES
+    if pattern is not None and keep is not None:
         first = words(question)[:1]
         found |= {
             word
-            for word in _GERMAN_CAPITALISED.findall(question)
-            if word not in first
-            and fold(word) not in FUNCTION_WORDS
-            and is_name(word, lambda w: senses(w) or ())
-        }
-    if language == "en":
-        first = words(question)[:1]
-        found |= {
-            word
-            for word in _CAPITALISED.findall(question)
-            if word not in first
-            and fold(word) not in _NOT_NAMES
-            and fold(word) not in FUNCTION_WORDS
+            for word in pattern.findall(question)
+            if word not in first and fold(word) not in FUNCTION_WORDS and keep(word)
         }
     return sorted(
         name

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from index.text.calendar import WEEKDAYS
 from index.text.tokens import fold
 
 Senses = Callable[[str], tuple[str, ...]]  # a German word's English senses; () unknown
@@ -46,15 +47,6 @@ _VERBS = {
     "warnte": "warned",
 }
 _ARTICLES = frozenset({"der", "die", "das"})
-_WEEKDAYS = {
-    "montag": "Monday",
-    "dienstag": "Tuesday",
-    "mittwoch": "Wednesday",
-    "donnerstag": "Thursday",
-    "freitag": "Friday",
-    "samstag": "Saturday",
-    "sonntag": "Sunday",
-}
 
 
 @dataclass(frozen=True)
@@ -93,8 +85,8 @@ def english_attribution(text: str, senses: Senses) -> str | None:
         rest = [fold(part) for part in parts[2:]]
         if not rest:
             return "it was said"
-        if len(rest) == 2 and rest[0] == "am" and rest[1] in _WEEKDAYS:
-            return f"it was said on {_WEEKDAYS[rest[1]]}"
+        if len(rest) == 2 and rest[0] == "am" and rest[1] in WEEKDAYS:
+            return f"it was said on {WEEKDAYS[rest[1]]}"
         return None
     if len(parts) < 2 or parts[0].lower() not in _VERBS:
         return None
