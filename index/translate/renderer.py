@@ -8,10 +8,13 @@ nationalities respelled the English way (`index.translate.spelling`); then the p
 checks of `index.translate.checks`, a cross-lingual embedding check and a round trip
 back into German (a second, closer back-translation when the first drifts). Candidates
 are tried in order (with glossary, then without, then a close one) and the first that
-passes every check is kept; a sentence with no passing candidate is stored as unchecked
-and never shown. Renderings are keyed by text, language pair, model and prompt version,
-so a changed article re-renders only its changed sentences. A rendering is read with its
-Slavic names in the English transcription (`index.text.transliteration`).
+passes every check is kept; a quotation with a closed-form attribution ('"...", sagt
+Gürth.') whose candidates all fail is tried once more as the quotation alone, the
+attribution given by rule (`index.translate.attribution`); a sentence with no passing
+candidate is stored as unchecked and never shown. Renderings are keyed by text, language
+pair, model and prompt version, so a changed article re-renders only its changed
+sentences. A rendering is read with its Slavic names in the English transcription
+(`index.text.transliteration`).
 """
 
 from __future__ import annotations
@@ -214,7 +217,7 @@ class SentenceRenderer:
             failed.append((candidate, found))
         if requoted:  # no candidate rendered the quotation: it is quoted as it was said
             return Rendering(target, requoted, True)
-        quoted = self._quoted_statement(text)
+        quoted = self._quoted_statement(text, target)
         if quoted is not None:
             return quoted
         if not failed:
@@ -226,7 +229,7 @@ class SentenceRenderer:
             problems.append(f"candidate {number} {candidate!r}: {'; '.join(found)}")
         return Rendering(target, failed[0][0], False, tuple(problems))
 
-    def _quoted_statement(self, text: str) -> Rendering | None:
+    def _quoted_statement(self, text: str, target: str) -> Rendering | None:
         """'"...", sagt Gürth.' with no passing candidate: the quotation rendered alone,
         the attribution by rule (index.translate.attribution); None when that fails too.
 
@@ -255,7 +258,7 @@ class SentenceRenderer:
             if not found and self.dictionary is not None:
                 found = quote_problems(text, candidate, self.quote_senses)
             if not found:
-                return Rendering("en", candidate, True)
+                return Rendering(target, candidate, True)
             log.info("quoted statement rejected (%s): %r", "; ".join(found), candidate)
         return None
 
