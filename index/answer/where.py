@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 
 from index.answer.who import Senses
-from index.text.names import has_noun_ending, mentions, without_possessive
+from index.text.names import mentions, without_possessive
 from index.text.tokens import FUNCTION_WORDS, fold
+from index.translate.checks import is_name
 
 # "Where ...?", "From where ...?", "In which city ...?", "Wo ...?", "Wohin ...?",
 # "In welchem Land ...?" (not "Wofür", "Worauf": those ask for other things).
@@ -37,12 +38,9 @@ def asks_for_place(question: str) -> bool:
 
 
 def _is_place(word: str, senses: Senses) -> bool:
-    if fold(word) in FUNCTION_WORDS or has_noun_ending(word):
-        return False
-    known = senses(word)
-    if known:
-        return any(sense[:1].isupper() for sense in known)
-    return True  # a name the dictionary does not know (Sotschi)
+    """A name (as the rendering checks tell one): not a function word, and rendered
+    capitalised by the dictionary or unknown to it and no compound of a noun."""
+    return fold(word) not in FUNCTION_WORDS and is_name(word, lambda w: senses(w) or ())
 
 
 def names_a_new_place(question: str, sentence: str, senses: Senses) -> bool:

@@ -63,7 +63,7 @@ def asks_for_person(question: str) -> bool:
     return _WHO_IS_NAME.match(question) is None and _PERSON_QUESTION.search(question) is not None
 
 
-def common_noun(word: str, senses: Senses) -> bool:
+def _common_noun(word: str, senses: Senses) -> bool:
     """A word the dictionary knows as a word other than itself (Machthaber = ruler), or a
     compound ending in one (Kremlsprecher: Sprecher, Truppenverbund: Verbund)."""
     found = senses(word)
@@ -88,7 +88,7 @@ def _name_part(word: str, senses: Senses) -> bool:
         "-" not in word
         and not _function_word(word)
         and not has_noun_ending(word)
-        and not common_noun(word, senses)
+        and not _common_noun(word, senses)
     )
 
 

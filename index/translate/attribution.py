@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from index.text.calendar import WEEKDAYS
 from index.text.tokens import fold
+from index.translate.checks import is_name
 
 Senses = Callable[[str], tuple[str, ...]]  # a German word's English senses; () unknown
 
@@ -96,14 +97,6 @@ def english_attribution(text: str, senses: Senses) -> str | None:
         if not meanings or meanings[0][:1].isupper() or len(meanings[0].split()) > 2:
             return None
         return f"the {meanings[0]} {verb}"
-    if all(_is_name(word, senses) for word in speaker):
+    if all(word[:1].isupper() and "-" not in word and is_name(word, senses) for word in speaker):
         return f"{' '.join(speaker)} {verb}"
     return None
-
-
-def _is_name(word: str, senses: Senses) -> bool:
-    """A capitalised word the dictionary does not know, or knows only as a name."""
-    if not word[:1].isupper() or "-" in word:
-        return False
-    meanings = senses(word)
-    return not meanings or all(meaning[:1].isupper() for meaning in meanings)
