@@ -40,6 +40,10 @@ GERMAN = {
     "abroad": ("Ausland",),
     "travel": ("reisen",),
     "visit": ("besuchen",),
+    "military": ("militärisch",),
+    "issues": ("Fragen",),
+    "discussed": ("diskutieren",),
+    "involved": ("Involvierung",),
 }
 
 
@@ -134,6 +138,29 @@ def test_only_a_new_main_clause_splits_a_sentence() -> None:
     ]
     # the comma before an infinitive keeps the negation's scope: no split
     assert contrasted_clauses(DENIAL) == [DENIAL]
+
+
+CONCESSION = (
+    "Bei dem Treffen seien zwar militärische Fragen diskutiert worden, so Gürth, aber trotz "
+    "verschiedener Andeutungen einer weiteren Involvierung Belarus deute darauf faktisch "
+    "momentan wenig hin."
+)
+
+
+def test_a_concession_turns_at_its_aber() -> None:
+    assert contrasted_clauses(CONCESSION) == [
+        "Bei dem Treffen seien zwar militärische Fragen diskutiert worden, so Gürth",
+        "aber trotz verschiedener Andeutungen einer weiteren Involvierung Belarus deute "
+        "darauf faktisch momentan wenig hin.",
+    ]
+    # the conceded clause holds what is asked: no "No" from the "wenig" after the turn
+    asked = "Were military issues discussed at the meeting?"
+    assert verdict(asked, _best(CONCESSION), TERMS) is None
+    # the clause after the turn holds it: "No"
+    assert verdict("Is Belarus getting more involved?", _best(CONCESSION), TERMS) == "no"
+    # "aber" without a "zwar" before it and no finite verb after it: no split
+    plain = "Minsk half, aber ohne eigene Truppen."
+    assert contrasted_clauses(plain) == [plain]
 
 
 FRAMED = (

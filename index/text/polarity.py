@@ -161,10 +161,30 @@ _CONTRAST = re.compile(
 )
 
 
+# "Zwar X, aber Y": a concession turns at its "aber" whatever follows ("Bei dem Treffen
+# seien zwar militärische Fragen diskutiert worden, so Gürth, aber trotz ... deute darauf
+# ... wenig hin"): the "zwar" announces the turn, so no finite verb need follow it.
+_CONCESSION = re.compile(r"\bzwar\b.*?(,\s+)(?=(?:aber|doch|jedoch)\b)", re.IGNORECASE | re.DOTALL)
+
+
+def _conceded(clause: str) -> list[str]:
+    """A clause split at the turn of its "zwar ..., aber" (itself without one)."""
+    found = _CONCESSION.search(clause)
+    if found is None:
+        return [clause]
+    return [clause[: found.start(1)], clause[found.end(1) :]]
+
+
 def contrasted_clauses(text: str) -> list[str]:
-    """The main clauses a sentence contrasts ("X, nun ist Y" -> [X, "nun ist Y"]); the
-    whole text when it has no such turn."""
-    return [part for part in _CONTRAST.split(text) if part.strip()]
+    """The main clauses a sentence contrasts ("X, nun ist Y" -> [X, "nun ist Y"]; "zwar X,
+    aber Y" -> ["zwar X", "aber Y"]); the whole text when it has no such turn."""
+    return [
+        piece
+        for part in _CONTRAST.split(text)
+        if part.strip()
+        for piece in _conceded(part)
+        if piece.strip()
+    ]
 
 
 def set_apart(text: str) -> tuple[str, str] | None:
