@@ -468,3 +468,37 @@ def test_a_citation_moves_only_for_a_clear_margin(lenient: Verifier) -> None:
         evidence(*BELARUS),
     )
     assert result.ok and result.checks[0].moved_from == ()  # all equally close: it stays
+
+
+def test_a_count_the_question_takes_as_given_may_be_restated(lenient: Verifier) -> None:
+    talks = evidence(
+        "In Belarus war er zuletzt vor drei Jahren gewesen, Gespräche hatten danach stets in "
+        "Moskau oder Sotschi stattgefunden."
+    )
+    question = "Where did the two leaders usually hold their talks?"
+    assert lenient.verify(
+        question, "en", "The two leaders usually held their talks in Moscow or Sochi [1].", talks
+    ).ok
+    # a count the question does not name, an amount, or a yes/no question's count is a claim
+    assert not lenient.verify(
+        question, "en", "The four leaders held their talks in Moscow or Sochi [1].", talks
+    ).ok
+    assert not lenient.verify(
+        "Where were talks held two years ago?",
+        "en",
+        "Two years ago talks were held in Moscow or Sochi [1].",
+        talks,
+    ).ok
+    assert not lenient.verify(
+        "Did the two leaders hold talks in Moscow?",
+        "en",
+        "The two leaders held talks in Moscow or Sochi [1].",
+        talks,
+    ).ok
+
+
+def test_named_counts_are_counts_of_things_not_amounts() -> None:
+    from index.text.numbers import named_counts
+
+    assert named_counts("Where did the two leaders meet?") == {("2", "leaders")}
+    assert named_counts("vor drei Jahren, two years ago, 9000 soldiers, one man") == set()

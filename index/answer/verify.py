@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from index.text.language import detect_language
 from index.text.markers import cite, markers_of, renumber, without_markers
 from index.text.names import name_candidates, name_supported, vocabulary
-from index.text.numbers import claimed_numbers, numbers_in
+from index.text.numbers import claimed_numbers, named_counts, numbers_in
 from index.text.polarity import (
     body_of,
     is_negated,
@@ -311,6 +311,10 @@ class Verifier:
                 f"similarity {similarity:.2f} to {where} is under {self.min_similarity:.2f}"
             )
         allowed = numbers_in(source, with_words=True)
+        if not is_yes_no_question(question):
+            # "Where did the two leaders meet?" -> "The two leaders met in ..." restates
+            # what the question takes as given; a yes/no question's count is the claim
+            allowed |= {number for number, noun in named_counts(body) & named_counts(question)}
         problems += [
             f"number {n} is not in {where}"
             for n in sorted(claimed_numbers(body))

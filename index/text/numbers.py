@@ -6,6 +6,7 @@ for refusal rules, the verifier and rendering checks.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from index.text.tokens import fold, words
@@ -105,6 +106,28 @@ def claimed_numbers(text: str, with_both: bool = False) -> set[str]:
     claimed = (_CLAIMED_WORDS | {"both"}) if with_both else _CLAIMED_WORDS
     return digits_in(text) | {
         NUMBER_WORDS[w] for w in (fold(word) for word in words(text)) if w in claimed
+    }
+
+
+# Nouns of measure: a number before one is an amount ("two years"), not a count of things
+# a question already named ("the two leaders").
+_MEASURES = re.compile(
+    r"(year|month|week|day|hour|minute|decade|time|percent|euro|dollar|rouble|ruble|"
+    r"kilomet|metre|meter|mile|ton|jahr|monat|woche|tag|stunde|minute|jahrzehnt|mal|"
+    r"prozent|rubel)\w*",
+    re.IGNORECASE,
+)
+
+
+def named_counts(text: str) -> set[tuple[str, str]]:
+    """(number, folded noun) for each spelled-out number before a word that is no measure:
+    "the two leaders" -> ("2", "leaders"); "two years" and "9000 soldiers" give none
+    (an amount, and digits, are claims of their own)."""
+    found = [fold(word) for word in words(text)]
+    return {
+        (NUMBER_WORDS[word], noun)
+        for word, noun in itertools.pairwise(found)
+        if word in _CLAIMED_WORDS and not _MEASURES.fullmatch(noun)
     }
 
 
