@@ -24,6 +24,7 @@ from index.answer.followup import HeuristicRewriter
 from index.answer.questions import check_question
 from index.answer.refusal import expected_answer_kind, offers_answer_kind, unknown_names
 from index.answer.who import Senses
+from index.answer.why import with_reason
 from index.errors import QuestionError, StoreError
 from index.text.language import detect_language
 from index.text.polarity import is_question
@@ -177,6 +178,8 @@ class AnswerPipeline:
         chosen = choose_evidence(
             candidates, self.abstain_threshold, self.max_citations, self.citation_margin
         ) or anchored_by_number(cleaned, candidates)
+        # "Why ...?": the sentence beside the best one that gives its reason ("Denn ...")
+        chosen = with_reason(standalone, chosen, ranked)
         # A question about someone or something the passages never name is not answered
         # by them ("What did Zelensky say?" against sentences about Peskow).
         if chosen and unknown_names(
