@@ -502,3 +502,41 @@ def test_named_counts_are_counts_of_things_not_amounts() -> None:
 
     assert named_counts("Where did the two leaders meet?") == {("2", "leaders")}
     assert named_counts("vor drei Jahren, two years ago, 9000 soldiers, one man") == set()
+
+
+def test_a_noun_given_another_nations_adjective_than_its_source_gives_it_is_dropped(
+    lenient: Verifier,
+) -> None:
+    law = evidence(
+        "The Belarusian parliament approved a bill to introduce the death penalty for treason."
+    )
+    question = "What did the Russian parliament decide?"
+    swapped = lenient.verify(
+        question, "en", "The Russian parliament approved the death penalty for treason [1].", law
+    )
+    assert not swapped.ok
+    assert any("'russian'" in problem for problem in swapped.checks[0].problems)
+    assert lenient.verify(
+        question, "en", "The Belarusian parliament approved the death penalty for treason [1].", law
+    ).ok
+    # German: the question's "belarussische" against the source's "russische Soldaten"
+    force = evidence("Die Kampftruppe könnten bis zu 9000 russische Soldaten angehören.")
+    assert not lenient.verify(
+        "Wie viele belarussische Soldaten?", "de", "Bis zu 9000 belarussische Soldaten [1].", force
+    ).ok
+
+
+def test_a_nation_named_after_the_noun_backs_its_adjective() -> None:
+    from index.text.attributes import swapped_adjectives
+
+    source = (
+        "He expects a broader involvement of the armed forces of the Republic of Belarus, "
+        "said the commander of the Ukrainian armed forces."
+    )
+    assert swapped_adjectives("a broader role of the Belarusian armed forces", source, "en") == []
+    assert swapped_adjectives("a broader role of the Polish armed forces", source, "en")
+    # nouns no adjective of the source qualifies are not judged
+    assert swapped_adjectives("the Russian ruler", "the ruler of Belarus", "en") == []
+    # adjectives of the other language are not compared
+    german = "dem belarussischen Machthaber Alexander Lukaschenko"
+    assert swapped_adjectives("the Belarusian ruler Alexander Lukashenko", german, "en") == []

@@ -10,6 +10,8 @@ signals, sentence by sentence:
   (9000, 9.000 and 9,000 are the same number; "drei" counts as 3);
 - names: capitalised words of the answer occur in the cited text or the question,
   allowing for English and German spellings (Lukashenko/Lukaschenko, Belarus/Weißrussland);
+- adjectives: a noun the cited text qualifies with one nation's adjective is not given
+  another's ("Russian parliament" for "Belarusian parliament": index.text.attributes);
 - untranslated words: an English answer keeps no German word of its source outside
   quotation marks ("the Sanktionen feindlicher Staaten"; with the dictionary);
 - negation: the answer and the cited text agree in polarity, and a "Yes"/"No" opening
@@ -27,6 +29,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from index.text.attributes import swapped_adjectives
 from index.text.language import detect_language
 from index.text.markers import cite, markers_of, renumber, without_markers
 from index.text.names import name_candidates, name_supported, vocabulary
@@ -325,6 +328,10 @@ class Verifier:
             f"name {name!r} is not in {where} or the question"
             for name in name_candidates(body, language, context)
             if not name_supported(name, known)
+        ]
+        problems += [
+            f"{adjective!r} {noun!r}-phrase where {where} says {other!r}"
+            for adjective, noun, other in swapped_adjectives(body, source, language)
         ]
         problems += [
             f"German word {word!r} of {where} left in an English answer"
