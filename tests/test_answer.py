@@ -190,7 +190,39 @@ KNOWN = frozenset("where what who when did does travel say minsk russia the".spl
             "Und über die Bevölkerung?",
             "Was sagt Lisa Gürth über die Bevölkerung?",
         ),
-        ("Who is Lisa Gürth?", "And about Peskov?", "And about Peskov? (Who is Lisa Gürth?)"),
+        # "and X", "what about X": the question before asked of X instead of its subject
+        ("Who is Lisa Gürth?", "And about Peskov?", "Who is Peskov?"),
+        (
+            "What did Peskov say about the rumours?",
+            "And Lukashenko?",
+            "What did Lukashenko say about the rumours?",
+        ),
+        (
+            "Does Belarus support the war?",
+            "What about its people?",
+            "Does the people of Belarus support the war?",
+        ),
+        (
+            "Unterstützt Belarus den Krieg?",
+            "Was ist mit der Bevölkerung?",
+            "Unterstützt die Bevölkerung den Krieg?",
+        ),
+        (
+            "Unterstützt die Regierung den Krieg?",
+            "Und ihre Bevölkerung?",
+            "Unterstützt die Bevölkerung von der Regierung den Krieg?",
+        ),
+        # ... not when it asks something else of the question before
+        (
+            "Who welcomed Putin in Minsk?",
+            "And in Moscow?",
+            "And in Moscow? (Who welcomed Putin in Minsk?)",
+        ),
+        (
+            "Does the government support it?",
+            "And the people?",
+            "And the people? (Does the government support it?)",
+        ),
     ],
 )
 def test_heuristic_rewriter_reads_bare_question_words_lone_names_and_new_topics(

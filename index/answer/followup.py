@@ -141,6 +141,82 @@ def topic_replaced(question: str, earlier: str) -> str:
     return f"{earlier[:cut]} {preposition} {topic}?"
 
 
+# "What about X?", "And X?", "Was ist mit X?", "Und X?": the earlier question is asked
+# again of X, put in place of its subject.
+_OF_ANOTHER = re.compile(
+    r"^\s*(?:(?:and|but)\s+)?(?:(?:what|how)\s+)?about\s+(?P<a>.+?)\s*[?.!]*\s*$"
+    r"|^\s*(?:and|but)\s+(?P<b>.+?)\s*[?.!]*\s*$"
+    r"|^\s*(?:(?:und|aber)\s+)?(?:was ist|wie ist es|wie steht es|wie sieht es aus)\s+"
+    r"(?P<case>mit|um|bei)\s+(?P<c>.+?)\s*[?.!]*\s*$"
+    r"|^\s*(?:und|aber)\s+(?P<d>.+?)\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+# The subject of an earlier question: after an opening auxiliary or verb (and a question
+# word before it), an optional article, then a run of capitalised words ("Does Belarus
+# support ...?", "What does Lisa Gürth say ...?", "Unterstützt die Regierung ...?").
+_SUBJECT = re.compile(
+    r"^\s*(?i:(?:what|who|whom|why|how|when|where|which|was|wer|wen|wem|warum|wie|wann|"
+    r"wo|welche[mnrs]?)\s+)?[A-Za-zÄÖÜäöüß]+\s+"
+    r"(?P<subject>(?:(?:the|der|die|das|den|dem)\s+)?[A-ZÄÖÜ][\w'’-]*(?:\s+[A-ZÄÖÜ][\w'’-]*)*)",
+)
+_POSSESSIVE = re.compile(r"^(?:its|their|his|her|sein\w*|ihr\w*)\s+(?P<rest>.+)$", re.IGNORECASE)
+# A follow-up opening with these asks something else of the earlier question ("And
+# why?", "Und über X?", "And in Moscow?"), not the same of a new subject.
+_NO_SUBJECT = (
+    _QUESTION_WORDS
+    | _LEADING_PREPOSITIONS
+    | frozenset("about über in im am beim zum zur vom on at".split())
+)
+# German articles as a subject's (nominative) after "mit"/"bei" (dative) and "um"
+# (accusative), and after "von" (dative): "Was ist mit der Bevölkerung?" asks of "die
+# Bevölkerung"; "die Bevölkerung von der Regierung".
+_DETERMINER = re.compile(
+    r"(?i:the|a|an|der|die|das|den|dem|ein\w*|its|their|his|her|sein\w*|ihr\w*)$"
+)
+_NOMINATIVE = {
+    "mit": {"der": "die", "dem": "der", "den": "die"},
+    "bei": {"der": "die", "dem": "der", "den": "die"},
+    "um": {"den": "der"},
+}
+_DATIVE = {"die": "der", "der": "dem", "das": "dem"}
+
+
+def _with_article(phrase: str, articles: dict[str, str]) -> str:
+    """`phrase` with its leading article exchanged by `articles` (unchanged without)."""
+    head, _, rest = phrase.partition(" ")
+    return f"{articles[head.lower()]} {rest}" if rest and head.lower() in articles else phrase
+
+
+def subject_replaced(question: str, earlier: str) -> str:
+    """The earlier question asked of the follow-up's new subject ("Does Belarus support
+    the war?" + "What about its people?" -> "Does the people of Belarus support the
+    war?"; "Who is Lisa Gürth?" + "And Peskov?" -> "Who is Peskov?"); "" when the
+    follow-up is not of that form or the earlier question has no subject to replace."""
+    match = _OF_ANOTHER.match(question)
+    if match is None:
+        return ""
+    topic = next(match.group(name) for name in "abcd" if match.group(name))
+    found = words(topic)
+    if not found or len(found) > 5 or found[0].lower() in _NO_SUBJECT:
+        return ""
+    if not (found[0][:1].isupper() or _DETERMINER.match(found[0])):
+        return ""  # no noun phrase: "Und sonntags?" asks of another time
+    subject = _SUBJECT.match(earlier)
+    if subject is None:
+        return ""
+    if match.group("case"):
+        topic = _with_article(topic, _NOMINATIVE[match.group("case").lower()])
+    named = subject.group("subject")
+    possessive = _POSSESSIVE.match(topic)
+    if possessive:  # "its people": the people of the earlier subject
+        if detect_language(earlier) == "de":
+            topic = f"die {possessive.group('rest')} von {_with_article(named, _DATIVE)}"
+        else:
+            topic = f"the {possessive.group('rest')} of {named}"
+    start, end = subject.span("subject")
+    return f"{earlier[:start]}{topic}{earlier[end:]}".strip()
+
+
 class HeuristicRewriter:
     """Without an LLM: resolve a follow-up against the previous user question.
 
@@ -169,6 +245,7 @@ class HeuristicRewriter:
         return (
             person_resolved(question, earlier[::-1], self.known)
             or topic_replaced(question, earlier[-1])
+            or subject_replaced(question, earlier[-1])
             or f"{question.strip()} ({earlier[-1]})"
         )
 
