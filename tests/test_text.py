@@ -117,6 +117,19 @@ def test_one_function_word_decides_a_close_call(question: str, language: str) ->
     assert detect_language(question) == language
 
 
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [
+        # lingua says German for the first (Turkish among all languages): the names decide
+        ("And Serhiy Nayev?", "en"),
+        ("And Peskov?", "en"),
+        ("Und Peskow?", "de"),
+    ],
+)
+def test_a_function_word_among_names_decides(question: str, language: str) -> None:
+    assert detect_language(question) == language
+
+
 def test_cosine_helpers_agree() -> None:
     assert cosine([1, 0], [0, 1]) == 0.0 and cosine([0, 0], [1, 0]) == 0.0
     matrix = cosine_matrix([[1, 0], [1, 1]], [[1, 0]])

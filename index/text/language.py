@@ -45,17 +45,31 @@ def _grammar_vote(text: str) -> int:
     return sum(w in ENGLISH_WORDS for w in found) - sum(w in GERMAN_WORDS for w in found)
 
 
+def _grammar_and_names(text: str) -> bool:
+    """True when every word is a function word of either language or a name (capitalised,
+    not the first word): "And Serhiy Nayev?", "Und Peskow?". The names tell no language
+    (lingua reads "Serhiy Nayev" as Turkish, then German); the function words do."""
+    found = words(text)
+    return bool(found) and all(
+        word.lower() in ENGLISH_WORDS
+        or word.lower() in GERMAN_WORDS
+        or (position > 0 and word[:1].isupper())
+        for position, word in enumerate(found)
+    )
+
+
 def detect_language(text: str) -> str:
     """'de' or 'en': the more likely of the two; DEFAULT_LANGUAGE when undecided.
 
     Readers ask in English about German things ("Is there an Absage of the Stadtfest?"),
-    so a clear majority of function words (two or more) decides first; lingua decides
-    everything else, except that a majority of one decides when lingua is close to a tie.
+    so a clear majority of function words (two or more) decides first, and so does a
+    majority of one among names only ("And Serhiy Nayev?"); lingua decides everything
+    else, except that a majority of one decides when lingua is close to a tie.
     """
     if not text or not any(char.isalpha() for char in text):
         return DEFAULT_LANGUAGE
     vote = _grammar_vote(text)
-    if abs(vote) >= 2:
+    if abs(vote) >= 2 or (vote != 0 and _grammar_and_names(text)):
         return "en" if vote > 0 else "de"
     values = _detector(SUPPORTED).compute_language_confidence_values(text)
     scores = {_code(value.language): value.value for value in values}
