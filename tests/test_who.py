@@ -81,6 +81,9 @@ def test_a_who_question_gets_the_one_person_the_sentence_names(
         ("Who sees no signs?", "Sie sieht keine Anzeichen und verweist auf Dmitri Peskow."),
         # a lone surname is another possible person
         ("Who met?", "Gürth sagt, Alexander Lukaschenko sei gekommen."),
+        # the asked-for role is not the one the sentence gives the person
+        ("Wie heißt der ukrainische Präsident?", NAJEW),
+        ("Which Ukrainian minister commented?", NAJEW),
         # a compound title is no part of the name; "Putin" is a second person
         ("Who said it?", "Kremlsprecher Dmitri Peskow sagte, Putin schweige."),
     ],

@@ -142,6 +142,31 @@ def _title_in(title: Sequence[str], text: str, senses: Senses) -> bool:
     return False
 
 
+_ROLE = re.compile(rf"\b({_PERSON_NOUNS})\b", re.IGNORECASE)
+_NO_ROLE = frozenset("person man woman mann frau".split())
+
+
+def _asked_role(phrase: str) -> str:
+    """The role noun of the asked-for phrase ("president" in "the Ukrainian president");
+    '' for none or a word that names no role (person, man)."""
+    found = [match.group(1) for match in _ROLE.finditer(phrase)]
+    roles = [word for word in found if fold(word) not in _NO_ROLE]
+    return roles[-1] if roles else ""
+
+
+def _holds_role(role: str, sentence: str, senses: Senses) -> bool:
+    """True when a word of the sentence, or one of its senses, is the role ("Kommandant" =
+    "commanding officer" for "commander"; "Präsidenten" for "Präsident")."""
+    folded = fold(role)
+    stem = folded[: max(5, len(folded) - 3)]
+    for word in words(sentence):
+        forms = [word, *(senses(word) or ())]
+        for form in forms:
+            if any(fold(part).startswith(stem) for part in words(form)):
+                return True
+    return False
+
+
 def _spelled_as(name: str, text: str, known: Callable[[str], bool]) -> str:
     """`name` as `text` (the reader's rendering of the sentence) spells it: its parts as
     consecutive words there ("Wladimir Putin" in "... Vladimir Putin ..." -> "Vladimir
@@ -185,6 +210,10 @@ def person_lead(
         if not described and _title_in(title, question, senses):
             continue  # "for the Russian president" against "Präsident Wladimir Putin"
         people.append((name, described))
+    if people and not any(described for _, described in people):
+        role = _asked_role(phrase)
+        if role and not _holds_role(role, sentence, senses):
+            return ""  # "Wie heißt der ukrainische Präsident?" against "Najew, Kommandant"
     chosen = [name for name, described in people if described] or [name for name, _ in people]
     if len(chosen) != 1:
         return ""
