@@ -147,6 +147,33 @@ CONCESSION = (
 )
 
 
+def test_a_question_about_opposing_gets_no_verdict_from_a_denial() -> None:
+    # "against" is negative in meaning: the sentence's exclusion would mean "yes"
+    asked = "Is the Belarusian population against Lukashenko's course?"
+    assert verdict(asked, _best(EXCLUSION), TERMS) is None
+    assert verdict("Does the government reject the war?", _best(DENIAL), TERMS) is None
+    assert verdict("Does Belarus enter the war?", _best(DENIAL), TERMS) == "no"
+
+
+def test_a_new_subject_after_und_opens_a_clause_of_its_own() -> None:
+    topics = (
+        '"Öffentlich wurde die russische Invasion gar nicht direkt angesprochen und es ging '
+        'auch um andere Themen, darunter Pläne belarussische Kosmonauten ins All zu schicken", '
+        "sagt Gürth."
+    )
+    assert len(contrasted_clauses(topics)) == 2
+    assert contrasted_clauses(DENIAL) == [DENIAL]  # "und bestritt": the same subject
+    lexicon = {"cosmonauts": ("Kosmonauten",), "space": ("All",), "invasion": ("Invasion",)}
+
+    class _Space:
+        def german_for(self, phrase: str, limit: int = 4) -> tuple[str, ...]:
+            return lexicon.get(phrase, ())[:limit]
+
+    space = TermExtractor(_Space())
+    assert verdict("Will cosmonauts go to space?", _best(topics), space) is None
+    assert verdict("Was the invasion addressed?", _best(topics), space) == "no"
+
+
 def test_a_concession_turns_at_its_aber() -> None:
     assert contrasted_clauses(CONCESSION) == [
         "Bei dem Treffen seien zwar militärische Fragen diskutiert worden, so Gürth",

@@ -167,6 +167,16 @@ _CONTRAST = re.compile(
 _CONCESSION = re.compile(r"\bzwar\b.*?(,\s+)(?=(?:aber|doch|jedoch)\b)", re.IGNORECASE | re.DOTALL)
 
 
+# "X nicht angesprochen und es ging ... um andere Themen": "und" then a pronoun subject and
+# its verb opens a new main clause, which the negation before it does not govern ("und
+# bestritt ..., einzutreten" shares the subject and stays one clause with its negation).
+_NEW_SUBJECT = re.compile(
+    r"\s+(?=(?:und|and)\s+(?:es|er|sie|man|wir|ich|it|he|she|they|we|there)\s+"
+    r"(?!(?:nicht|not|kein\w*|no)\b)[a-zäöüß]+\b)",
+    re.IGNORECASE,
+)
+
+
 def _conceded(clause: str) -> list[str]:
     """A clause split at the turn of its "zwar ..., aber" (itself without one)."""
     found = _CONCESSION.search(clause)
@@ -177,12 +187,14 @@ def _conceded(clause: str) -> list[str]:
 
 def contrasted_clauses(text: str) -> list[str]:
     """The main clauses a sentence contrasts ("X, nun ist Y" -> [X, "nun ist Y"]; "zwar X,
-    aber Y" -> ["zwar X", "aber Y"]); the whole text when it has no such turn."""
+    aber Y" -> ["zwar X", "aber Y"]; "X und es ging Y" -> [X, "und es ging Y"]); the
+    whole text when it has no such turn."""
     return [
         piece
         for part in _CONTRAST.split(text)
         if part.strip()
-        for piece in _conceded(part)
+        for conceded in _conceded(part)
+        for piece in _NEW_SUBJECT.split(conceded)
         if piece.strip()
     ]
 
