@@ -71,6 +71,13 @@ def detect_language(text: str) -> str:
     vote = _grammar_vote(text)
     if abs(vote) >= 2 or (vote != 0 and _grammar_and_names(text)):
         return "en" if vote > 0 else "de"
+    if vote == 0:
+        # Keywords without grammar ("Lukashenko joke"): the capitalised words may all be
+        # names, which tell no language; the lower-case ones do. (German capitalises its
+        # nouns, so "Lukaschenko Scherz" leaves none and is read whole.)
+        lower = [word for word in words(text) if not word[:1].isupper()]
+        if lower and len(lower) < len(words(text)):
+            text = " ".join(lower)
     values = _detector(SUPPORTED).compute_language_confidence_values(text)
     scores = {_code(value.language): value.value for value in values}
     german, english = scores.get("de", 0.0), scores.get("en", 0.0)
