@@ -315,6 +315,7 @@ def build(
         max_question_chars=settings.max_question_chars,
         default_mode=settings.mode,
         senses=senses,
+        terms=terms,
     )
     library = Library(settings.corpus_dir, store, ingestor)
     return Components(settings, embedder, store, ingestor, answerer, library, generator, renderer)

@@ -23,11 +23,13 @@ from index.answer.evidence import (
 from index.answer.followup import HeuristicRewriter
 from index.answer.questions import check_question
 from index.answer.refusal import expected_answer_kind, offers_answer_kind, unknown_names
+from index.answer.topic import anchored_by_topic
 from index.answer.who import Senses
 from index.answer.why import with_reason
 from index.errors import QuestionError, StoreError
 from index.text.language import detect_language
 from index.text.polarity import is_question
+from index.translate.terms import TermExtractor
 from index.types import (
     Answer,
     Composed,
@@ -64,6 +66,7 @@ class AnswerPipeline:
         max_question_chars: int = 1000,
         default_mode: str = "extractive",
         senses: Senses | None = None,
+        terms: TermExtractor | None = None,
     ) -> None:
         if "extractive" not in composers:
             raise ValueError("composers must include 'extractive' (the fallback)")
@@ -87,6 +90,9 @@ class AnswerPipeline:
         # A German word's dictionary senses (None: unknown), which tell the people a
         # sentence names from its nouns; None without the dictionary.
         self.senses = senses
+        # Carries the question's words into the article's language: a topic question's
+        # words find their sentence ("... say about oil?": Öl). None without the dictionary.
+        self.terms = terms
 
     @property
     def modes(self) -> tuple[str, ...]:
@@ -178,6 +184,8 @@ class AnswerPipeline:
         chosen = choose_evidence(
             candidates, self.abstain_threshold, self.max_citations, self.citation_margin
         ) or anchored_by_number(cleaned, candidates)
+        # "What does the article say about oil?": the topic's words find the sentence
+        chosen = chosen or anchored_by_topic(cleaned, language, candidates, self.terms)
         # "Why ...?": the sentence beside the best one that gives its reason ("Denn ...")
         chosen = with_reason(standalone, chosen, ranked)
         # A question about someone or something the passages never name is not answered
