@@ -378,6 +378,19 @@ class ChromaStore:
         }
 
     @_guarded
+    def authors(self, doc_ids: Sequence[str]) -> dict[str, str]:
+        """The author recorded for each of these articles that names one, by document id
+        (articles ingested before authors were recorded name none until ingested again)."""
+        if not doc_ids:
+            return {}
+        got = self._get_ids(self.documents_collection, list(dict.fromkeys(doc_ids)), ["metadatas"])
+        return {
+            item_id: str(meta["author"])
+            for item_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
+            if meta and meta.get("author")
+        }
+
+    @_guarded
     def document_hashes(self) -> dict[str, str]:
         """The content hash recorded for every stored article, by document id."""
         got = self._get_all(self.documents_collection, ["metadatas"])
@@ -545,8 +558,10 @@ class ChromaStore:
         source: str,
         title: str,
         content_hash: str,
+        author: str = "",
     ) -> None:
-        """Add the chunks of one document, their sentences, and the document's text."""
+        """Add the chunks of one document, their sentences, and the document's text (with
+        its title, content hash and, when the article names one, its author)."""
         from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode
 
         if not chunks:
@@ -597,7 +612,10 @@ class ChromaStore:
             ids=[doc_id],
             documents=[source],
             embeddings=[placeholder],
-            metadatas=[{"doc_id": doc_id, "title": title, "hash": content_hash}],
+            metadatas=[
+                {"doc_id": doc_id, "title": title, "hash": content_hash}
+                | ({"author": author} if author else {})
+            ],
         )
 
     @_guarded

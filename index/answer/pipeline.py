@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 
+from index.answer.author import asks_for_author, naming_the_author
 from index.answer.evidence import (
     anchored_by_number,
     choose_evidence,
@@ -186,6 +187,9 @@ class AnswerPipeline:
         ) or anchored_by_number(cleaned, candidates)
         # "What does the article say about oil?": the topic's words find the sentence
         chosen = chosen or anchored_by_topic(cleaned, language, candidates, self.terms)
+        if asks_for_author(standalone):  # the author the article's header names, cited
+            authors = self.store.authors([p.doc_id for p in retrieval.passages])
+            chosen = naming_the_author(candidates, authors) or chosen
         # "Why ...?": the sentence beside the best one that gives its reason ("Denn ...")
         chosen = with_reason(standalone, chosen, ranked)
         # A question about someone or something the passages never name is not answered

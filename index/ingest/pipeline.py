@@ -54,8 +54,14 @@ class IngestReport:
 
 
 def content_hash(article: Article, chunk_tokens: int) -> str:
-    """Changes whenever the article text or the chunking would change."""
-    key = f"{CHUNKER_VERSION}|{chunk_tokens}|{article.language}|{article.title}|{article.text}"
+    """Changes whenever the article text, its recorded title or author, or the chunking
+    would change."""
+    author = article.metadata.get("author", "")
+    # an article without an author keeps the key it had before authors were recorded
+    named = f"{author}|" if author else ""
+    key = (
+        f"{CHUNKER_VERSION}|{chunk_tokens}|{article.language}|{article.title}|{named}{article.text}"
+    )
     return hashlib.sha256(key.encode()).hexdigest()
 
 
@@ -201,6 +207,7 @@ class Ingestor:
                 source=article.text,
                 title=article.title,
                 content_hash=digest,
+                author=article.metadata.get("author", ""),
             )
         if self.lexical is not None and chunks:
             self.lexical.replace(
