@@ -126,6 +126,9 @@ def test_unknown_names(question: str, language: str, unknown: list[str]) -> None
         ("Which daycare was closed?", ""),
         ("How many soldiers could join?", "quantity"),
         ("Who met Putin?", ""),
+        # a follow-up read with the question before it: the follow-up's kind
+        ("Und von wem? (Wann wurde der Truppenverbund angekündigt?)", ""),
+        ("When? (Where did Putin travel?)", "time"),
     ],
 )
 def test_the_kind_of_answer_a_question_asks_for(question: str, kind: str) -> None:

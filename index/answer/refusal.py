@@ -71,8 +71,15 @@ _UNIT_FAMILIES = (
 _NATIONALITY = re.compile(r"^([A-Z][a-z]+(an|ese|ish|i)|[a-zäöüß]+sch(e[mnrs]?)?)$")
 
 
+# A follow-up read with the question before it, "Und von wem? (Wann wurde ... ?)" (see
+# index.answer.followup): the kind asked for is the follow-up's, not the earlier one's.
+_EARLIER_QUESTION = re.compile(r"\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*$")
+
+
 def expected_answer_kind(question: str) -> str:
-    """'duration', 'quantity', 'time' or '' for the kind of answer a question asks for."""
+    """'duration', 'quantity', 'time' or '' for the kind of answer a question asks for
+    (of a follow-up read with the question before it in parentheses, the follow-up's)."""
+    question = _EARLIER_QUESTION.sub("", question) or question
     if _DURATION_QUESTION.search(question):
         return "duration"
     if _QUANTITY_QUESTION.search(question) or _MEASURE_QUESTION.search(question):
