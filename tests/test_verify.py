@@ -540,3 +540,15 @@ def test_a_nation_named_after_the_noun_backs_its_adjective() -> None:
     # adjectives of the other language are not compared
     german = "dem belarussischen Machthaber Alexander Lukaschenko"
     assert swapped_adjectives("the Belarusian ruler Alexander Lukashenko", german, "en") == []
+
+
+def test_a_yes_or_no_to_a_question_about_opposing_is_dropped(lenient: Verifier) -> None:
+    course = evidence("Sie habe gezeigt, dass sie den Kurs Lukaschenkos nicht unterstützt.")
+    question = "Is the Belarusian population against Lukashenko's course?"
+    assert not lenient.verify(
+        question, "en", "No, the population is not against Lukashenko's course [1].", course
+    ).ok
+    # the statement itself, without a verdict, is checked as any other
+    assert lenient.verify(
+        question, "en", "The population did not support Lukashenko's course [1].", course
+    ).ok

@@ -18,9 +18,8 @@ travel abroad often?"; not "Is Putin planning to visit Minsk again?").
 
 from __future__ import annotations
 
-import re
-
 from index.text.polarity import (
+    asks_about_opposing,
     contrasted_clauses,
     is_negated,
     is_question,
@@ -30,14 +29,6 @@ from index.text.polarity import (
 )
 from index.translate.terms import TermExtractor, coverage
 from index.types import Evidence
-
-# A question that asks about opposing something is negative in meaning without a negation
-# word: against "..., nicht aber die Bevölkerung", "Is the population against
-# Lukashenko's course?" is a "yes", so the sentence's denial gives no verdict.
-_OPPOSING = re.compile(
-    r"\b(?:against|oppos\w*|reject\w*|gegen|dagegen|ablehn\w*|lehnt\w*|widersetz\w*)\b",
-    re.IGNORECASE,
-)
 
 
 def verdict(
@@ -50,7 +41,7 @@ def verdict(
     """
     if not is_yes_no_question(question) or is_question(best.text) or is_negated(question):
         return None
-    if _OPPOSING.search(question):
+    if asks_about_opposing(question):
         return None  # "Is the population against his course?": a denial would mean "yes"
     clauses = contrasted_clauses(best.text)
     negated = [clause for clause in clauses if negates_its_claim(clause)]

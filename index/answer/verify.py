@@ -35,6 +35,7 @@ from index.text.markers import cite, markers_of, renumber, without_markers
 from index.text.names import name_candidates, name_supported, vocabulary
 from index.text.numbers import claimed_numbers, named_counts, numbers_in
 from index.text.polarity import (
+    asks_about_opposing,
     body_of,
     is_negated,
     is_question,
@@ -362,7 +363,11 @@ class Verifier:
         stance = stance_of(sentence)
         if stance is not None and is_yes_no_question(question):
             expected = "no" if source_negated != is_negated(question) else "yes"
-            if stance != expected:
+            if asks_about_opposing(question):
+                # "Is the population against his course?" -> "No, ... not against ..." from
+                # "nicht unterstützt": a denial means "yes" here; polarity cannot tell
+                problems.append(f"says {stance!r} to a question about opposing")
+            elif stance != expected:
                 problems.append(f"says {stance!r} but {where} implies {expected!r}")
         if is_negated(body_of(sentence)) != source_negated:
             problems.append(f"negation differs from {where}")

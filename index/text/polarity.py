@@ -208,6 +208,20 @@ def set_apart(text: str) -> tuple[str, str] | None:
     return text[: found.start()] + text[found.end() :], found.group(0)
 
 
+# A question about opposing something is negative in meaning without a negation word:
+# against "..., nicht aber die Bevölkerung", "Is the population against Lukashenko's
+# course?" is a "yes", so a sentence's denial gives no "No" to it.
+_OPPOSING = re.compile(
+    r"\b(?:against|oppos\w*|reject\w*|gegen|dagegen|ablehn\w*|lehnt\w*|widersetz\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_opposing(question: str) -> bool:
+    """True for a question about opposing something ("against", "reject", "gegen")."""
+    return _OPPOSING.search(question) is not None
+
+
 def is_yes_no_question(question: str) -> bool:
     """True for questions that start with a verb ("Does ...?", "Tritt ...?").
 
