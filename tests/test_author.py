@@ -59,3 +59,14 @@ def test_the_store_records_the_author_and_the_answer_cites_where_the_text_names_
     assert [c.text for c in answer.citations] == [
         "Dieser Text enthält eine Einordnung aktueller Ereignisse von Max Muster."
     ]
+
+
+def test_the_author_is_quoted_in_generative_mode_too(fake_components) -> None:  # type: ignore[no-untyped-def]
+    from tests.fakes import ScriptedGenerator
+    from tests.test_generate import make_answerer
+
+    llm = ScriptedGenerator("Der Bericht stammt von der Redaktion [1].")
+    answer = make_answerer(fake_components, llm).answer("Wer hat den Bericht geschrieben?")
+    assert llm.prompts == []  # the LLM knows no header: it is not asked
+    assert answer.mode == "extractive"
+    assert "Max Muster" in answer.answer

@@ -35,6 +35,7 @@ from index.types import (
     Answer,
     Composed,
     Composer,
+    Evidence,
     Primable,
     Retriever,
     Rewriter,
@@ -187,9 +188,13 @@ class AnswerPipeline:
         ) or anchored_by_number(cleaned, candidates)
         # "What does the article say about oil?": the topic's words find the sentence
         chosen = chosen or anchored_by_topic(cleaned, language, candidates, self.terms)
-        if asks_for_author(standalone):  # the author the article's header names, cited
+        # The author the article's header names, cited where the text names them; quoted,
+        # not left to the LLM, which knows no header (it answered "the editorial team").
+        by_author: list[Evidence] = []
+        if asks_for_author(standalone):
             authors = self.store.authors([p.doc_id for p in retrieval.passages])
-            chosen = naming_the_author(candidates, authors) or chosen
+            by_author = naming_the_author(candidates, authors)
+            chosen = by_author or chosen
         # "Why ...?": the sentence beside the best one that gives its reason ("Denn ...")
         chosen = with_reason(standalone, chosen, ranked)
         # A question about someone or something the passages never name is not answered
@@ -202,7 +207,7 @@ class AnswerPipeline:
 
         mark = time.perf_counter()
         composer = self.composers.get(mode, self.composers["extractive"])
-        if not chosen:  # a refusal needs no LLM
+        if not chosen or by_author:  # a refusal needs no LLM; the author is quoted
             composer = self.composers["extractive"]
         composed: Composed | None = None
         for event in composer.stream(standalone, language, ranked, chosen, timings):
