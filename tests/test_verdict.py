@@ -185,6 +185,8 @@ def test_a_concession_turns_at_its_aber() -> None:
     assert verdict(asked, _best(CONCESSION), TERMS) is None
     # the clause after the turn holds it: "No"
     assert verdict("Is Belarus getting more involved?", _best(CONCESSION), TERMS) == "no"
+    # neither holds it: the point of a concession is after its "aber"
+    assert verdict("Are there signs of new developments?", _best(CONCESSION), TERMS) == "no"
     # "aber" without a "zwar" before it and no finite verb after it: no split
     plain = "Minsk half, aber ohne eigene Truppen."
     assert contrasted_clauses(plain) == [plain]

@@ -177,6 +177,11 @@ _NEW_SUBJECT = re.compile(
 )
 
 
+def conceded(text: str) -> bool:
+    """True when the text concedes before it turns ("zwar X, aber Y")."""
+    return _CONCESSION.search(text) is not None
+
+
 def _conceded(clause: str) -> list[str]:
     """A clause split at the turn of its "zwar ..., aber" (itself without one)."""
     found = _CONCESSION.search(clause)
