@@ -73,3 +73,23 @@ def test_a_where_question_cites_a_close_sentence_that_names_a_place_first() -> N
     # not a question for a place, or no dictionary: the order stays
     assert prefer_place("How did the talks go?", [talks, places], 0.05, senses) == [talks, places]
     assert prefer_place(question, [talks, places], 0.05, None) == [talks, places]
+
+
+def test_a_where_question_opens_with_the_place_in_the_readers_spelling() -> None:
+    from index.answer.where import place_lead
+
+    talks = "Gespräche hatten danach stets in Moskau oder Sotschi stattgefunden."
+    rendering = "Conversations always took place in Moscow or Sochi."
+    asked = "Where did earlier talks take place?"
+    assert place_lead(asked, talks, "en", senses, rendering) == "In Moscow or Sochi"
+    assert place_lead("Wo fanden Gespräche statt?", talks, "de", senses) == "In Moskau oder Sotschi"
+    # without a rendering: the dictionary's English name, else the word as written
+    assert place_lead(asked, talks, "en", senses) == "In Moscow or Sotschi"
+    # the place the question names is no answer; two place phrases are no one answer
+    assert place_lead("Where in Moscow did they meet?", talks, "en", senses) == ""
+    both = "In Belarus war er lange nicht, Gespräche fanden in Moskau statt."
+    assert place_lead(asked, both, "en", senses) == ""
+    assert place_lead("Who met in Moscow?", talks, "en", senses) == ""  # not a where question
+    # a genitive is no place of its own: "in Moskaus Einflusssphäre" is not "in Moscow"
+    sphere = "Belarus liege in Moskaus traditioneller Einflusssphäre."
+    assert place_lead("Where is Belarus?", sphere, "en", senses) == ""

@@ -19,6 +19,7 @@ from index.answer.conflict import find_conflict
 from index.answer.lead import value_lead
 from index.answer.refusal import expected_answer_kind
 from index.answer.verdict import verdict
+from index.answer.where import place_lead
 from index.answer.who import Senses, person_lead
 from index.prompts import Prompts
 from index.text.language import detect_language
@@ -120,7 +121,9 @@ class ExtractiveComposer:
             value = value_lead(expected_answer_kind(question), question, evidence[0].text, language)
             if not value and self.senses is not None and detect_language(evidence[0].text) == "de":
                 shown = citations[0].rendering.text if citations[0].rendering else ""
-                value = person_lead(question, evidence[0].text, language, self.senses, shown)
+                value = person_lead(
+                    question, evidence[0].text, language, self.senses, shown
+                ) or place_lead(question, evidence[0].text, language, self.senses, shown)
             lead = f"{value}." if value else ""
         text = " ".join(part for part in [lead, *parts] if part)
         direct = " ".join(part for part in [lead, parts[0]] if part)

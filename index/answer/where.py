@@ -1,11 +1,13 @@
-"""Which sentence can answer a "where" question: one that names a place.
+"""Which sentence can answer a "where" question, and the place it names, answer first.
 
 "Where did earlier talks between the two leaders take place?" shares its words with
 "Die Staatschefs sprachen von ... Gesprächen", which names no place; the sentence that
 answers ("Gespräche hatten danach stets in Moskau oder Sotschi stattgefunden") names
 one after a preposition. A place is told from a noun with the Ding dictionary: a word
 the dictionary renders capitalised (Moskau = Moscow, Ukraine) or does not know (Minsk,
-Sotschi), not one it renders as a common noun (Krieg = war, Teppich = carpet).
+Sotschi), not one it renders as a common noun (Krieg = war, Teppich = carpet). The
+answer then opens with the places themselves, copied from the cited sentence in the
+reader's spelling ("In Moscow or Sochi.", "In Minsk."), like the value and person leads.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from __future__ import annotations
 import re
 
 from index.answer.who import Senses
-from index.text.names import mentions, without_possessive
-from index.text.tokens import FUNCTION_WORDS, fold
+from index.text.names import mentions, same_name, without_possessive
+from index.text.tokens import FUNCTION_WORDS, fold, words
 from index.translate.checks import is_name
 
 # "Where ...?", "From where ...?", "In which city ...?", "Wo ...?", "Wohin ...?",
@@ -51,3 +53,67 @@ def names_a_new_place(question: str, sentence: str, senses: Senses) -> bool:
         if _is_place(word, senses) and not mentions(question, word):
             return True
     return False
+
+
+# A preposition of place and one or more places joined by "oder"/"und"/"or"/"and".
+_PLACE_LIST = re.compile(
+    r"\b(?P<preposition>(?i:in|im|nach|aus|bei|from|to|at|near))\s+"
+    r"(?P<places>[A-ZÄÖÜ][\w'’-]+(?:\s+(?i:oder|und|or|and)\s+[A-ZÄÖÜ][\w'’-]+)*)"
+)
+_ENGLISH_PREPOSITION = {"in": "In", "im": "In", "nach": "To", "aus": "From", "bei": "Near"}
+_ENGLISH_JOIN = {"oder": "or", "und": "and"}
+
+
+def _english_place(word: str, senses: Senses, rendering: str) -> str:
+    """A German place in the reader's spelling: as the rendering spells it, else the
+    dictionary's capitalised sense (Moskau = Moscow), else as written (Minsk)."""
+    for found in words(rendering):
+        if found[:1].isupper() and same_name(found, word):
+            return found
+    capitalised = [sense for sense in senses(word) or () if sense[:1].isupper()]
+    return capitalised[0] if capitalised else word
+
+
+def _genitive(word: str, senses: Senses) -> bool:
+    """A place's German genitive ("Russlands", "Moskaus"): the word less its "s" is a
+    place the dictionary renders capitalised (Belarus, Paris: "Belaru", "Pari" are not)."""
+    if not word.endswith("s") or len(word) < 4:
+        return False
+    base = senses(word[:-1]) or ()
+    return any(sense[:1].isupper() for sense in base)
+
+
+def place_lead(
+    question: str, sentence: str, language: str, senses: Senses, rendering: str = ""
+) -> str:
+    """'In Moscow or Sochi' for "Where did they meet before?": the one place phrase of
+    the cited sentence that names places the question does not, in the reader's spelling
+    (as `rendering`, the sentence's English rendering, spells them); '' when the sentence
+    names no such place, or more than one such phrase."""
+    if language not in ("en", "de") or not asks_for_place(question):
+        return ""
+    phrases = []
+    for found in _PLACE_LIST.finditer(sentence):
+        parts = re.split(r"\s+", found.group("places"))
+        places = [without_possessive(word) for word in parts[::2]]
+        if not all(_is_place(place, senses) for place in places):
+            continue
+        if any(_genitive(place, senses) for place in places):
+            continue  # "in Russlands ... Einflusssphäre": in Russia's sphere, not in Russia
+        if any(mentions(question, place) for place in places):
+            continue
+        phrases.append((found.group("preposition"), places, parts[1::2]))
+    if len(phrases) != 1:
+        return ""
+    preposition, places, joins = phrases[0]
+    if language == "de":
+        words_ = [places[0]]
+        for join, place in zip(joins, places[1:], strict=True):
+            words_ += [join, place]
+        return f"{preposition[:1].upper()}{preposition[1:]} {' '.join(words_)}"
+    lead = _ENGLISH_PREPOSITION.get(preposition.lower(), preposition.capitalize())
+    spelled = [_english_place(place, senses, rendering) for place in places]
+    english = [spelled[0]]
+    for join, place in zip(joins, spelled[1:], strict=True):
+        english += [_ENGLISH_JOIN.get(join.lower(), join.lower()), place]
+    return f"{lead} {' '.join(english)}"
