@@ -37,6 +37,7 @@ from index.types import (
     Composer,
     Evidence,
     Primable,
+    Retrieval,
     Retriever,
     Rewriter,
     Store,
@@ -164,6 +165,43 @@ class AnswerPipeline:
             )
 
         mark = time.perf_counter()
+        ranked, chosen, quoted = self.evidence(cleaned, standalone, language, retrieval)
+        timings["evidence_ms"] = (time.perf_counter() - mark) * 1000
+
+        mark = time.perf_counter()
+        composer = self.composers.get(mode, self.composers["extractive"])
+        if not chosen or quoted:  # a refusal needs no LLM; nor does what is quoted
+            composer = self.composers["extractive"]
+        composed: Composed | None = None
+        for event in composer.stream(standalone, language, ranked, chosen, timings):
+            if isinstance(event, str):
+                yield event
+            else:
+                composed = event
+        assert composed is not None  # a Composer always ends with a Composed value
+        timings["compose_ms"] = (time.perf_counter() - mark) * 1000
+        timings["total_ms"] = (time.perf_counter() - started) * 1000
+        yield Answer(
+            question=cleaned,
+            answer=composed.text,
+            language=language,
+            abstained=not composed.citations,
+            citations=composed.citations,
+            passages=tuple(retrieval.passages),
+            timings_ms=timings,
+            standalone_question=standalone,
+            mode=composed.mode,
+            direct_answer=composed.direct_answer,
+        )
+
+    def evidence(
+        self, cleaned: str, standalone: str, language: str, retrieval: Retrieval
+    ) -> tuple[list[Evidence], list[Evidence], bool]:
+        """(every scored sentence, the sentences to cite, whether they must be quoted
+        rather than given to an LLM) for a question; no sentence to cite means refusal.
+
+        `cleaned` is the question as asked, `standalone` as read with the conversation.
+        """
         rows = retrieval.sentences
         if rows is None:  # retrieval did not read them (no sentence rerank)
             rows = self.store.sentences_of([p.chunk_id for p in retrieval.passages])
@@ -203,30 +241,4 @@ class AnswerPipeline:
             cleaned, language, " ".join(p.text for p in retrieval.passages), self.senses
         ):
             chosen = []
-        timings["evidence_ms"] = (time.perf_counter() - mark) * 1000
-
-        mark = time.perf_counter()
-        composer = self.composers.get(mode, self.composers["extractive"])
-        if not chosen or by_author:  # a refusal needs no LLM; the author is quoted
-            composer = self.composers["extractive"]
-        composed: Composed | None = None
-        for event in composer.stream(standalone, language, ranked, chosen, timings):
-            if isinstance(event, str):
-                yield event
-            else:
-                composed = event
-        assert composed is not None  # a Composer always ends with a Composed value
-        timings["compose_ms"] = (time.perf_counter() - mark) * 1000
-        timings["total_ms"] = (time.perf_counter() - started) * 1000
-        yield Answer(
-            question=cleaned,
-            answer=composed.text,
-            language=language,
-            abstained=not composed.citations,
-            citations=composed.citations,
-            passages=tuple(retrieval.passages),
-            timings_ms=timings,
-            standalone_question=standalone,
-            mode=composed.mode,
-            direct_answer=composed.direct_answer,
-        )
+        return ranked, chosen, bool(by_author)
