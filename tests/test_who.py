@@ -46,6 +46,8 @@ NAJEW = "So sagte beispielsweise Serhij Najew, Kommandant der ukrainischen Strei
         ("Wie heißt der ukrainische Kommandant?", NAJEW, "de", "Serhij Najew"),
         ("Who is the Ukrainian commander?", NAJEW, "en", "Serhiy Nayev"),
         ("Who is the Belarusian ruler?", WELCOME, "en", "Alexander Lukashenko"),  # his title
+        # "leader" names no role of its own: a commander is one
+        ("Which Ukrainian military leader commented?", NAJEW, "en", "Serhiy Nayev"),
         ("Mit wem sprach er?", WELCOME, "de", "Alexander Lukaschenko"),
         ("Who was behind the welcome?", WELCOME, "en", "Alexander Lukashenko"),
         (

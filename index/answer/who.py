@@ -143,7 +143,9 @@ def _title_in(title: Sequence[str], text: str, senses: Senses) -> bool:
 
 
 _ROLE = re.compile(rf"\b({_PERSON_NOUNS})\b", re.IGNORECASE)
-_NO_ROLE = frozenset("person man woman mann frau".split())
+# Words for anyone, not a role a sentence must name ("Which military leader ...?" is
+# answered by "Kommandant").
+_NO_ROLE = frozenset("person man woman leader mann frau".split())
 
 
 def _asked_role(phrase: str) -> str:
