@@ -16,7 +16,12 @@ import unicodedata
 from collections import Counter
 
 from index.errors import QuestionError
-from index.text.language import SUPPORTED, identify_language, language_confidences
+from index.text.language import (
+    SUPPORTED,
+    grammar_and_names,
+    identify_language,
+    language_confidences,
+)
 from index.text.tokens import FUNCTION_WORDS, words
 
 LANGUAGE_NAMES = {
@@ -95,14 +100,11 @@ def foreign_language(text: str) -> str | None:
         return _name(identify_language(text)) or "not German or English (another alphabet)"
     # Two German or English function words ("Wer ist Serhij Najew?") outvote the foreign
     # names a news question is full of; one is not enough ("a" is French too).
-    found = words(text)
-    if sum(word.lower() in FUNCTION_WORDS for word in found) >= 2:
+    if sum(word.lower() in FUNCTION_WORDS for word in words(text)) >= 2:
         return None
     # A follow-up of names and a function word ("And Serhiy Nayev?", "Und Peskow?"): its
     # other words are names, which tell no language; the function word tells its own.
-    if all(word.lower() in FUNCTION_WORDS or word[:1].isupper() for word in found[1:]) and (
-        found[:1] and found[0].lower() in FUNCTION_WORDS
-    ):
+    if grammar_and_names(text):
         return None
     code = identify_language(text)
     if code is None or code in SUPPORTED:

@@ -51,12 +51,12 @@ def verdict(
             return None
         asked = terms.terms(question, language)
         said_yes = " ".join(clause for clause in clauses if clause not in negated)
-        said_no, said_yes_share = coverage(asked, " ".join(negated)), coverage(asked, said_yes)
-        if said_no == said_yes_share and clauses[-1] in negated and conceded(best.text):
+        no_share, yes_share = coverage(asked, " ".join(negated)), coverage(asked, said_yes)
+        if no_share == yes_share and clauses[-1] in negated and conceded(best.text):
             # "zwar X, aber nicht Y": the point is after the "aber"; only a question more
             # about the conceded X gets no "No" ("Are there signs of new developments?")
             return "no"
-        return "no" if said_no > said_yes_share else None
+        return "no" if no_share > yes_share else None
     if negates_its_claim(best.text):
         return "no"
     parts = set_apart(best.text)

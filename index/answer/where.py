@@ -106,14 +106,11 @@ def place_lead(
     if len(phrases) != 1:
         return ""
     preposition, places, joins = phrases[0]
-    if language == "de":
-        words_ = [places[0]]
-        for join, place in zip(joins, places[1:], strict=True):
-            words_ += [join, place]
-        return f"{preposition[:1].upper()}{preposition[1:]} {' '.join(words_)}"
-    lead = _ENGLISH_PREPOSITION.get(preposition.lower(), preposition.capitalize())
-    spelled = [_english_place(place, senses, rendering) for place in places]
-    english = [spelled[0]]
-    for join, place in zip(joins, spelled[1:], strict=True):
-        english += [_ENGLISH_JOIN.get(join.lower(), join.lower()), place]
-    return f"{lead} {' '.join(english)}"
+    if language == "en":
+        preposition = _ENGLISH_PREPOSITION.get(preposition.lower(), preposition)
+        places = [_english_place(place, senses, rendering) for place in places]
+        joins = [_ENGLISH_JOIN.get(join.lower(), join.lower()) for join in joins]
+    named = places[0] + "".join(
+        f" {join} {place}" for join, place in zip(joins, places[1:], strict=True)
+    )
+    return f"{preposition[:1].upper()}{preposition[1:]} {named}"

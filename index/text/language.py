@@ -45,7 +45,7 @@ def _grammar_vote(text: str) -> int:
     return sum(w in ENGLISH_WORDS for w in found) - sum(w in GERMAN_WORDS for w in found)
 
 
-def _grammar_and_names(text: str) -> bool:
+def grammar_and_names(text: str) -> bool:
     """True when every word is a function word of either language or a name (capitalised,
     not the first word): "And Serhiy Nayev?", "Und Peskow?". The names tell no language
     (lingua reads "Serhiy Nayev" as Turkish, then German); the function words do."""
@@ -69,14 +69,15 @@ def detect_language(text: str) -> str:
     if not text or not any(char.isalpha() for char in text):
         return DEFAULT_LANGUAGE
     vote = _grammar_vote(text)
-    if abs(vote) >= 2 or (vote != 0 and _grammar_and_names(text)):
+    if abs(vote) >= 2 or (vote != 0 and grammar_and_names(text)):
         return "en" if vote > 0 else "de"
     if vote == 0:
         # Keywords without grammar ("Lukashenko joke"): the capitalised words may all be
         # names, which tell no language; the lower-case ones do. (German capitalises its
         # nouns, so "Lukaschenko Scherz" leaves none and is read whole.)
-        lower = [word for word in words(text) if not word[:1].isupper()]
-        if lower and len(lower) < len(words(text)):
+        found = words(text)
+        lower = [word for word in found if not word[:1].isupper()]
+        if lower and len(lower) < len(found):
             text = " ".join(lower)
     values = _detector(SUPPORTED).compute_language_confidence_values(text)
     scores = {_code(value.language): value.value for value in values}
