@@ -38,3 +38,16 @@ def test_the_headline_question_is_answered_with_the_denial(real_components) -> N
 def test_an_out_of_article_question_is_refused(real_components) -> None:  # type: ignore[no-untyped-def]
     answer = real_components.answerer.answer("What is the capital of France?")
     assert answer.abstained and not answer.citations
+
+
+def test_a_follow_up_finds_the_sentence_beside_the_earlier_answer(real_components) -> None:  # type: ignore[no-untyped-def]
+    from index.types import Turn
+
+    history = [
+        Turn("user", "What did Lukashenko joke about at the press conference?"),
+        Turn("assistant", "..."),
+    ]
+    answer = real_components.answerer.answer("How did the two of them settle it?", history)
+    assert [c.text for c in answer.citations] == [
+        "Dann hätten sie sich dafür entschieden, sich die Position zu teilen."
+    ]

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator, Sequence
 
 from index.answer.author import asks_for_author, naming_the_author
+from index.answer.conversation import beside_the_earlier_answer, is_joined
 from index.answer.evidence import (
     anchored_by_number,
     choose_evidence,
@@ -194,6 +195,15 @@ class AnswerPipeline:
             direct_answer=composed.direct_answer,
         )
 
+    def ranked(self, retrieval: Retrieval) -> list[Evidence]:
+        """Every sentence of the retrieved passages scored against the question, best first."""
+        rows = retrieval.sentences
+        if rows is None:  # retrieval did not read them (no sentence rerank)
+            rows = self.store.sentences_of([p.chunk_id for p in retrieval.passages])
+        return score_evidence(
+            retrieval, rows, self.passage_weight, self.evidence_window, self.secondary_penalty
+        )
+
     def evidence(
         self, cleaned: str, standalone: str, language: str, retrieval: Retrieval
     ) -> tuple[list[Evidence], list[Evidence], bool]:
@@ -202,22 +212,21 @@ class AnswerPipeline:
 
         `cleaned` is the question as asked, `standalone` as read with the conversation.
         """
-        rows = retrieval.sentences
-        if rows is None:  # retrieval did not read them (no sentence rerank)
-            rows = self.store.sentences_of([p.chunk_id for p in retrieval.passages])
-        ranked = score_evidence(
-            retrieval, rows, self.passage_weight, self.evidence_window, self.secondary_penalty
-        )
+        ranked = self.ranked(retrieval)
         # A "how many" / "when" question is answered only by a sentence that holds such a
         # value (beyond what the question says); with none, the article does not answer.
         kind = expected_answer_kind(cleaned)
-        # The article's own questions (a teaser's "Was hat es mit dem Treffen auf sich?",
-        # a heading) assert nothing, so they answer nothing either.
-        candidates = [
-            e
-            for e in ranked
-            if not is_question(e.text) and offers_answer_kind(kind, standalone, e.text)
-        ]
+
+        def answering(scored: list[Evidence], question: str) -> list[Evidence]:
+            # The article's own questions (a teaser's "Was hat es mit dem Treffen auf
+            # sich?", a heading) assert nothing, so they answer nothing either.
+            return [
+                e
+                for e in scored
+                if not is_question(e.text) and offers_answer_kind(kind, question, e.text)
+            ]
+
+        candidates = answering(ranked, standalone)
         candidates = prefer_denial(cleaned, candidates, self.citation_margin)
         candidates = prefer_person(standalone, candidates, self.citation_margin, self.senses)
         candidates = prefer_place(standalone, candidates, self.citation_margin, self.senses)
@@ -235,6 +244,11 @@ class AnswerPipeline:
             chosen = by_author or chosen
         # "Why ...?": the sentence beside the best one that gives its reason ("Denn ...")
         chosen = with_reason(standalone, chosen, ranked)
+        # A follow-up read with the earlier question finds the earlier answer again; the
+        # follow-up alone may point at the sentence beside it ("How did they settle it?")
+        if chosen and not by_author and is_joined(cleaned, standalone):
+            alone = answering(self.ranked(self.retriever.search(cleaned, self.top_k)), cleaned)
+            chosen = beside_the_earlier_answer(chosen, ranked, alone)
         # A question about someone or something the passages never name is not answered
         # by them ("What did Zelensky say?" against sentences about Peskow).
         if chosen and unknown_names(

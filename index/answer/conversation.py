@@ -1,0 +1,79 @@
+"""A follow-up's answer is often the sentence right beside the earlier answer.
+
+A follow-up the rules cannot make standalone is read with the earlier question after
+it ("How did the two of them settle that argument? (What did Lukashenko joke about at
+the press conference?)"), so retrieval finds the earlier answer's sentence again: the
+joke. The follow-up alone ranks the right sentence first, two lines on: "Dann hätten
+sie sich dafür entschieden, sich die Position zu teilen." Alone its cosine (0.28) is
+too low to trust; beside the earlier answer it is what the article says next. So the
+sentence the follow-up alone ranks first is cited instead of the joined question's
+best when it lies within NEIGHBOURHOOD sentences of it and the follow-up alone clearly
+prefers it (by MARGIN, from at least FLOOR). Anything farther away is another topic, and
+the joined question's choice stands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from index.types import Evidence
+
+# Sentences apart the follow-up's own best may be from the earlier answer's sentence.
+NEIGHBOURHOOD = 2
+# Cosine the follow-up alone must give its best sentence over the joined question's best.
+MARGIN = 0.08
+# Cosine under which the follow-up alone says too little to point anywhere.
+FLOOR = 0.25
+# Most characters between two sentences of one paragraph or of adjacent paragraphs.
+ADJACENT_GAP = 4
+
+
+def is_joined(question: str, standalone: str) -> bool:
+    """True when `standalone` is `question` read with an earlier question after it
+    (HeuristicRewriter's last resort: "question (earlier question)")."""
+    asked = question.strip()
+    return standalone != asked and standalone.startswith(asked) and standalone.endswith(")")
+
+
+def sentences_apart(first: Evidence, second: Evidence, rows: Sequence[Evidence]) -> int | None:
+    """How many sentences on `second` comes after `first` (negative: before), walking
+    the adjacent sentences of `rows` in article order; None when no run of adjacent
+    sentences of one section joins them."""
+    if first.doc_id != second.doc_id or first.section != second.section:
+        return None
+    line = sorted(
+        {
+            (row.start, row.end)
+            for row in (*rows, first, second)
+            if row.doc_id == first.doc_id and row.section == first.section
+        }
+    )
+    here, there = line.index((first.start, first.end)), line.index((second.start, second.end))
+    low, high = sorted((here, there))
+    if any(line[i + 1][0] - line[i][1] > ADJACENT_GAP for i in range(low, high)):
+        return None  # a sentence between them was not read
+    return there - here
+
+
+def beside_the_earlier_answer(
+    chosen: Sequence[Evidence],
+    joined: Sequence[Evidence],
+    alone: Sequence[Evidence],
+) -> list[Evidence]:
+    """`chosen` (from the joined question's ranking `joined`) with its best sentence
+    replaced by the follow-up's own best (the first of `alone`, scored against the
+    follow-up alone) when that one is its close neighbour and clearly preferred."""
+    if not chosen or not alone:
+        return list(chosen)
+    best, own = chosen[0], alone[0]
+    if (own.doc_id, own.start) == (best.doc_id, best.start) or own.similarity < FLOOR:
+        return list(chosen)
+    best_alone = next(
+        (e.similarity for e in alone if (e.doc_id, e.start) == (best.doc_id, best.start)), 0.0
+    )
+    if own.similarity - best_alone < MARGIN:
+        return list(chosen)
+    apart = sentences_apart(best, own, [*joined, *alone])
+    if apart is None or abs(apart) > NEIGHBOURHOOD:
+        return list(chosen)
+    return [own]
