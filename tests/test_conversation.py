@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from index.answer.conversation import beside_the_earlier_answer, is_joined, sentences_apart
+from index.answer.conversation import beside_the_earlier_answer, is_joined
+from index.answer.neighbours import sentences_apart
 from index.types import Evidence
 
 JOKE = '"Lukaschenko hat ... scherzhaft gesagt, ... wer denn nun schlimmer sei", sagt Gürth.'

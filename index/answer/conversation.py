@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from index.answer.neighbours import sentences_apart
 from index.types import Evidence
 
 # Sentences apart the follow-up's own best may be from the earlier answer's sentence.
@@ -24,8 +25,6 @@ NEIGHBOURHOOD = 2
 MARGIN = 0.08
 # Cosine under which the follow-up alone says too little to point anywhere.
 FLOOR = 0.25
-# Most characters between two sentences of one paragraph or of adjacent paragraphs.
-ADJACENT_GAP = 4
 
 
 def is_joined(question: str, standalone: str) -> bool:
@@ -33,26 +32,6 @@ def is_joined(question: str, standalone: str) -> bool:
     (HeuristicRewriter's last resort: "question (earlier question)")."""
     asked = question.strip()
     return standalone != asked and standalone.startswith(asked) and standalone.endswith(")")
-
-
-def sentences_apart(first: Evidence, second: Evidence, rows: Sequence[Evidence]) -> int | None:
-    """How many sentences on `second` comes after `first` (negative: before), walking
-    the adjacent sentences of `rows` in article order; None when no run of adjacent
-    sentences of one section joins them."""
-    if first.doc_id != second.doc_id or first.section != second.section:
-        return None
-    line = sorted(
-        {
-            (row.start, row.end)
-            for row in (*rows, first, second)
-            if row.doc_id == first.doc_id and row.section == first.section
-        }
-    )
-    here, there = line.index((first.start, first.end)), line.index((second.start, second.end))
-    low, high = sorted((here, there))
-    if any(line[i + 1][0] - line[i][1] > ADJACENT_GAP for i in range(low, high)):
-        return None  # a sentence between them was not read
-    return there - here
 
 
 def beside_the_earlier_answer(

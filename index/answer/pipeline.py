@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 
 from index.answer.author import asks_for_author, naming_the_author
 from index.answer.conversation import beside_the_earlier_answer, is_joined
+from index.answer.details import with_details
 from index.answer.evidence import (
     anchored_by_number,
     choose_evidence,
@@ -242,13 +243,15 @@ class AnswerPipeline:
             authors = self.store.authors([p.doc_id for p in retrieval.passages])
             by_author = naming_the_author(candidates, authors)
             chosen = by_author or chosen
-        # "Why ...?": the sentence beside the best one that gives its reason ("Denn ...")
-        chosen = with_reason(standalone, chosen, ranked)
         # A follow-up read with the earlier question finds the earlier answer again; the
         # follow-up alone may point at the sentence beside it ("How did they settle it?")
         if chosen and not by_author and is_joined(cleaned, standalone):
             alone = answering(self.ranked(self.retriever.search(cleaned, self.top_k)), cleaned)
             chosen = beside_the_earlier_answer(chosen, ranked, alone)
+        # "Why ...?": the sentence beside the best one that gives its reason ("Denn ...")
+        chosen = with_reason(standalone, chosen, ranked)
+        # "What did ... decide?": an announcement cited with its details ("Demnach ...")
+        chosen = with_details(standalone, chosen, ranked)
         # A question about someone or something the passages never name is not answered
         # by them ("What did Zelensky say?" against sentences about Peskow).
         if chosen and unknown_names(

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from index.answer.neighbours import neighbours
 from index.text.polarity import is_question
 from index.types import Evidence
 
@@ -30,8 +31,6 @@ _BECAUSE = re.compile(r"^\W*(?:denn|because|that is because|the reason is)\b", r
 _THEREFORE = re.compile(
     r"\b(?:daher|deshalb|deswegen|darum|therefore|that is why|for this reason)\b", re.IGNORECASE
 )
-# Most characters between two sentences of one paragraph or of adjacent paragraphs.
-_ADJACENT_GAP = 4
 
 
 def asks_why(question: str) -> bool:
@@ -44,19 +43,6 @@ def _draws_on_the_sentence_before(text: str) -> bool:
     return found is not None and "," not in text[: found.start()]
 
 
-def _neighbours(best: Evidence, ranked: Sequence[Evidence]) -> tuple[Evidence | None, ...]:
-    """The sentences right before and right after `best` in its section, when scored."""
-    before = after = None
-    for item in ranked:
-        if item.doc_id != best.doc_id or item.section != best.section:
-            continue
-        if 0 <= best.start - item.end <= _ADJACENT_GAP:
-            before = item
-        elif 0 <= item.start - best.end <= _ADJACENT_GAP:
-            after = item
-    return before, after
-
-
 def with_reason(
     question: str, chosen: Sequence[Evidence], ranked: Sequence[Evidence]
 ) -> list[Evidence]:
@@ -66,7 +52,7 @@ def with_reason(
     if not chosen or not asks_why(question):
         return list(chosen)
     best, rest = chosen[0], list(chosen[1:])
-    before, after = _neighbours(best, ranked)
+    before, after = neighbours(best, ranked)
     if after is not None and _BECAUSE.search(after.text):
         return [best, after, *(item for item in rest if item != after)]
     if (

@@ -1,0 +1,65 @@
+"""An announcement and its details: the sentence after it that opens with "Demnach".
+
+"What did the Russian lower house decide about saboteurs?" matches "Das Unterhaus des
+russischen Parlaments zieht Konsequenzen für "Saboteure" im Ukraine-Konflikt." best,
+which does not say what the consequences are; the next sentence does: "Demnach sollen
+Betroffene härter bestraft werden." A sentence opening with "Demnach" ("accordingly",
+"under it") tells the content of the one before it, and says little without it
+("those affected" by what?). So a question for content cites the details with the
+best sentence, and a best sentence that opens so is cited with the one it details, in
+the article's order. A connective word tells it; no model is needed to see it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from index.answer.neighbours import neighbours
+from index.text.polarity import is_question
+from index.types import Evidence
+
+# A sentence that opens with these gives the details of the sentence before it.
+_DETAILS = re.compile(
+    r"^\W*(?:demnach|demzufolge|konkret|im einzelnen|genauer gesagt|accordingly|specifically)\b",
+    re.IGNORECASE,
+)
+# A question for content: what was decided, announced, planned, and how.
+_ASKS_CONTENT = re.compile(
+    r"^\W*(?:(?:and|but|und|aber)\s+)?(?:what|which|how|was|welche[mnrs]?|wie)\b",
+    re.IGNORECASE,
+)
+# ... but not for a count, an amount, a time span or an age, which one value answers.
+_ASKS_VALUE = re.compile(
+    r"^\W*(?:(?:and|but|und|aber)\s+)?(?:how (?:many|much|long|old|often)|"
+    r"wie (?:viele?|lange|alt|oft))\b",
+    re.IGNORECASE,
+)
+
+
+def gives_details(text: str) -> bool:
+    """True for a sentence that opens by pointing back to what it details ("Demnach ...")."""
+    return _DETAILS.search(text) is not None
+
+
+def asks_for_content(question: str) -> bool:
+    """True for "What did ... decide?", "Wie soll ... bestraft werden?"; not for a
+    yes/no question or one for a count, an amount or a time span."""
+    return _ASKS_CONTENT.search(question) is not None and _ASKS_VALUE.search(question) is None
+
+
+def with_details(
+    question: str, chosen: Sequence[Evidence], ranked: Sequence[Evidence]
+) -> list[Evidence]:
+    """`chosen` with the best sentence's details (the next sentence, when it opens with
+    "Demnach") for a question for content, or with the sentence the best one details
+    (the one before) when the best one opens so; unchanged otherwise."""
+    if not chosen:
+        return list(chosen)
+    best, rest = chosen[0], list(chosen[1:])
+    before, after = neighbours(best, ranked)
+    if gives_details(best.text) and before is not None and not is_question(before.text):
+        return [before, best, *(item for item in rest if item != before)]
+    if after is not None and gives_details(after.text) and asks_for_content(question):
+        return [best, after, *(item for item in rest if item != after)]
+    return list(chosen)

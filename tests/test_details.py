@@ -1,0 +1,56 @@
+"""An announcement cited with its details ("Demnach ...") (index.answer.details)."""
+
+from __future__ import annotations
+
+from index.answer.details import asks_for_content, gives_details, with_details
+from index.types import Evidence
+
+CONSEQUENCES = 'Das Unterhaus des russischen Parlaments zieht Konsequenzen für "Saboteure".'
+DETAILS = "Demnach sollen Betroffene härter bestraft werden."
+NEXT = "Das Repräsentantenhaus von Belarus billigte einen Gesetzentwurf."
+HEADING = "Was bedeutet das?"
+
+
+def _article(*texts: str) -> list[Evidence]:
+    """Consecutive sentences of one section, one space apart, scored in falling order."""
+    found, start = [], 0
+    for number, text in enumerate(texts):
+        found.append(
+            Evidence("doc", "A", start, start + len(text), text, 0.5, 0.5 - number / 10, 1)
+        )
+        start += len(text) + 1
+    return found
+
+
+def test_details_and_questions_for_content_are_told() -> None:
+    assert gives_details(DETAILS) and gives_details("Konkret gehe es um ...")
+    assert not gives_details(CONSEQUENCES)
+    assert not gives_details("Sie sagte demnach nichts.")  # not where it opens
+    assert asks_for_content("What did the Russian lower house decide about saboteurs?")
+    assert asks_for_content("Und was hat das Unterhaus beschlossen?")
+    assert asks_for_content("Wie sollen Saboteure bestraft werden?")
+    assert not asks_for_content("Did the lower house act?")
+    assert not asks_for_content("How many soldiers could the unit have?")
+    assert not asks_for_content("Wie viele Soldaten könnten es sein?")
+    assert not asks_for_content("Who wants tougher punishment?")
+
+
+def test_a_question_for_content_cites_the_details_after_the_announcement() -> None:
+    announced, details, following = _article(CONSEQUENCES, DETAILS, NEXT)
+    ranked = [announced, details, following]
+    question = "What did the Russian lower house decide about saboteurs?"
+    assert with_details(question, [announced], ranked) == [announced, details]
+    # another kind of question, or no details sentence scored: unchanged
+    assert with_details("Who takes action against saboteurs?", [announced], ranked) == [announced]
+    assert with_details(question, [announced], [announced, following]) == [announced]
+    assert with_details(question, [following], ranked) == [following]
+    assert with_details(question, [], ranked) == []
+
+
+def test_details_are_cited_with_the_sentence_they_detail() -> None:
+    announced, details = _article(CONSEQUENCES, DETAILS)
+    question = "Who wants saboteurs punished more harshly?"
+    assert with_details(question, [details], [details, announced]) == [announced, details]
+    # an article's own question is no sentence to lean on
+    heading, details = _article(HEADING, DETAILS)
+    assert with_details(question, [details], [details, heading]) == [details]
