@@ -517,6 +517,27 @@ def test_a_sentence_without_a_checked_rendering_is_quoted_in_german_with_a_note(
     assert renderer.asked == []  # it was cached (unchecked): not rendered again
 
 
+def test_what_the_reader_can_read_comes_before_a_german_quote() -> None:
+    announced = 'Das Unterhaus zieht Konsequenzen für "Saboteure".'
+    details = "Demnach sollen Betroffene härter bestraft werden."
+    renderer = TableRenderer(
+        {details: Rendering("en", "Accordingly, those affected are to be punished harder.", True)}
+    )
+    composer = ExtractiveComposer(Prompts(), renderer)
+    question = "What did the lower house decide about saboteurs?"
+    pair = [evidence(announced), evidence(details, start=len(announced) + 1)]
+    composed = composer.compose_answer(question, "en", pair)
+    assert composed.text == (
+        "Accordingly, those affected are to be punished harder [1]. "
+        'In German (no checked translation): "Das Unterhaus zieht Konsequenzen für '
+        '"Saboteure"." [2]'
+    )
+    assert [c.text for c in composed.citations] == [details, announced]
+    # a German reader gets both quoted in the article's order
+    german = composer.compose_answer("Was beschloss das Unterhaus?", "de", pair)
+    assert [c.text for c in german.citations] == [announced, details]
+
+
 def test_a_who_question_opens_with_the_person_in_the_readers_spelling() -> None:
     sentence = "Den Vorschlag machte Dmitri Peskow am Montag."
     renderer = TableRenderer({})

@@ -35,6 +35,21 @@ def _clean(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def _readable_first(
+    language: str, evidence: Sequence[Evidence], renderings: Sequence[Rendering | None]
+) -> list[tuple[Evidence, Rendering | None]]:
+    """The sentences in the order the reader gets them: those they can read (in their
+    language, or with a checked rendering) before those quoted in another language, each
+    group in its own order. "According to the law, affected persons should be punished
+    more severely [1]. In German (no checked translation): ..." [2]" puts first what an
+    English reader can read."""
+    pairs = list(zip(evidence, renderings, strict=True))
+    return sorted(
+        pairs,
+        key=lambda pair: pair[1] is None and detect_language(pair[0].text) != language,
+    )
+
+
 class ExtractiveComposer:
     """Writes the answer from the chosen sentences themselves (a Composer)."""
 
@@ -109,21 +124,24 @@ class ExtractiveComposer:
         conflict = find_conflict(evidence, ranked)
         if conflict is not None:  # two articles disagree: say so and quote both
             return self._conflict(language, conflict)
+        best = evidence[0]
         renderings = self.renderings(language, evidence)
+        shown = renderings[0].text if renderings[0] is not None else ""
         citations = tuple(
             item.citation(n, rendering)
-            for n, (item, rendering) in enumerate(zip(evidence, renderings, strict=True), start=1)
+            for n, (item, rendering) in enumerate(
+                _readable_first(language, evidence, renderings), start=1
+            )
         )
         parts = self._parts(language, citations)
-        opening = verdict(question, evidence[0], self.terms, language)
+        opening = verdict(question, best, self.terms, language)
         lead = self.prompts.render(f"verdict_{opening}", language).strip() if opening else ""
         if not lead:  # "How many ...?" -> "Up to 9000." from the sentence itself
-            value = value_lead(expected_answer_kind(question), question, evidence[0].text, language)
-            if not value and self.senses is not None and detect_language(evidence[0].text) == "de":
-                shown = citations[0].rendering.text if citations[0].rendering else ""
+            value = value_lead(expected_answer_kind(question), question, best.text, language)
+            if not value and self.senses is not None and detect_language(best.text) == "de":
                 value = person_lead(
-                    question, evidence[0].text, language, self.senses, shown
-                ) or place_lead(question, evidence[0].text, language, self.senses, shown)
+                    question, best.text, language, self.senses, shown
+                ) or place_lead(question, best.text, language, self.senses, shown)
             lead = f"{value}." if value else ""
         text = " ".join(part for part in [lead, *parts] if part)
         direct = " ".join(part for part in [lead, parts[0]] if part)
