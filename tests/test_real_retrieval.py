@@ -51,3 +51,11 @@ def test_a_follow_up_finds_the_sentence_beside_the_earlier_answer(real_component
     assert [c.text for c in answer.citations] == [
         "Dann hätten sie sich dafür entschieden, sich die Position zu teilen."
     ]
+
+
+def test_a_relation_the_article_does_not_name_is_refused(real_components) -> None:  # type: ignore[no-untyped-def]
+    # the best sentence is about Lisa Gürth herself and names nobody else
+    answer = real_components.answerer.answer("Who is Lisa Gürth's superior at the foundation?")
+    assert answer.abstained and not answer.citations
+    # the person asked about herself is still answered
+    assert not real_components.answerer.answer("Who is Lisa Gürth?").abstained

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.answer.who import person_lead, titled_names
+from index.answer.who import asks_for_a_relation, no_related_person, person_lead, titled_names
 
 # A stand-in for the Ding dictionary: common words with their senses; a place knows only
 # itself; names and compounds the dictionary lacks are unknown (None).
@@ -142,3 +142,31 @@ def test_a_who_question_cites_a_close_sentence_that_names_someone_new_first() ->
     assert prefer_person(question, [trip, welcome], 0.05, None) == [trip, welcome]
     # the best sentence already names someone the question does not: it stays first
     assert prefer_person("Who met the ruler?", [trip, welcome], 0.05, senses) == [trip, welcome]
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("Who is Lisa Gürth's superior at the foundation?", True),
+        ("Wer ist der Chef von Lisa Gürth?", True),
+        ("Who is the spokesman of Putin?", True),
+        ("Who is Lisa Gürth?", False),  # the person herself
+        ("Who welcomed Putin?", False),
+        ("Wer wurde von Lukaschenko empfangen?", False),  # a passive's agent, no relation
+        ("Who is Lisa Gürth's employer?", False),  # may be a body
+        ("Who is Putin's ally?", False),  # may be a country
+    ],
+)
+def test_a_who_question_about_someone_related_to_a_named_person(
+    question: str, expected: bool
+) -> None:
+    assert asks_for_a_relation(question) is expected
+
+
+def test_a_sentence_naming_only_the_named_person_answers_no_relation() -> None:
+    only_her = "Lisa Gürth ist stellvertretende Leiterin des Russland-Programms (FES)."
+    someone = "Dort leitet Anna Beispiel das Programm, Lisa Gürth ist ihre Stellvertreterin."
+    question = "Who is Lisa Gürth's superior?"
+    assert no_related_person(question, only_her, senses)
+    assert not no_related_person(question, someone, senses)
+    assert not no_related_person("Who is Lisa Gürth?", only_her, senses)

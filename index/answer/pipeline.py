@@ -27,7 +27,7 @@ from index.answer.followup import HeuristicRewriter
 from index.answer.questions import check_question
 from index.answer.refusal import expected_answer_kind, offers_answer_kind, unknown_names
 from index.answer.topic import anchored_by_topic
-from index.answer.who import Senses
+from index.answer.who import Senses, no_related_person
 from index.answer.why import with_reason
 from index.errors import QuestionError, StoreError
 from index.text.language import detect_language
@@ -252,6 +252,9 @@ class AnswerPipeline:
         chosen = with_reason(standalone, chosen, ranked)
         # "What did ... decide?": an announcement cited with its details ("Demnach ...")
         chosen = with_details(standalone, chosen, ranked)
+        # "Who is Lisa Gürth's superior?" is not answered by a sentence naming only her
+        if chosen and self.senses and no_related_person(standalone, chosen[0].text, self.senses):
+            chosen = []
         # A question about someone or something the passages never name is not answered
         # by them ("What did Zelensky say?" against sentences about Peskow).
         if chosen and unknown_names(

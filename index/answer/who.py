@@ -131,6 +131,39 @@ def names_someone_new(question: str, sentence: str, senses: Senses) -> bool:
     )
 
 
+# "Who is Lisa Gürth's superior?", "Who is the spokesman of Putin?", "Wer ist der Chef
+# von Lisa Gürth?": someone related to a named person, so not that person.
+_RELATION = re.compile(
+    r"^\s*(?:(?:and|und)\s+)?(?:who|whom|wer|wen|wem)\b.*?"
+    r"(?:\b(?-i:[A-ZÄÖÜ])[\w-]*(?:'s|’s)\s+(?P<a>(?-i:[a-z])[\w-]*)"
+    r"|\b(?:the|der|die|den|dem)\s+(?P<b>[\w-]+)\s+(?:of|von|vom)\s+(?-i:[A-ZÄÖÜ]))",
+    re.IGNORECASE,
+)
+# Relations that may be a body or a country rather than a person ("Who is Lisa Gürth's
+# employer?": the foundation; "Who is Putin's ally?": Belarus as much as Lukashenko).
+_NOT_ONLY_PEOPLE = re.compile(
+    r"(?:employers?|arbeitgeber|organi[sz]ations?|foundation|stiftung|part(?:y|ies)|"
+    r"partei|countr(?:y|ies)|land|company|firma|institute?|government|regierung|"
+    r"all(?:y|ies)|verbündete[nr]?|partners?|partnerin)",
+    re.IGNORECASE,
+)
+
+
+def asks_for_a_relation(question: str) -> bool:
+    """True for a who question about a person related to a named person ("Who is Lisa
+    Gürth's superior?", "Wer ist der Sprecher von Putin?"); not when the relation may
+    be a body or a country ("Who is her employer?", "Who is Putin's ally?")."""
+    found = _RELATION.search(question)
+    return found is not None and not _NOT_ONLY_PEOPLE.fullmatch(found["a"] or found["b"])
+
+
+def no_related_person(question: str, sentence: str, senses: Senses) -> bool:
+    """True when `sentence` cannot answer a who question about someone related to a
+    named person: it names in full nobody the question does not name ("Lisa Gürth ist
+    stellvertretende Leiterin ..." for "Who is Lisa Gürth's superior?")."""
+    return asks_for_a_relation(question) and not names_someone_new(question, sentence, senses)
+
+
 def _title_in(title: Sequence[str], text: str, senses: Senses) -> bool:
     """True when `text` holds a title word or all words of one of its senses."""
     asked = {fold(word) for word in words(text)}
