@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from index.answer.details import asks_for_content, gives_details, with_details
+from index.answer.details import asks_for_content, gives_details, leans_back, with_details
 from index.types import Evidence
 
 CONSEQUENCES = 'Das Unterhaus des russischen Parlaments zieht Konsequenzen für "Saboteure".'
 DETAILS = "Demnach sollen Betroffene härter bestraft werden."
 NEXT = "Das Repräsentantenhaus von Belarus billigte einen Gesetzentwurf."
 HEADING = "Was bedeutet das?"
+WATCHED = "Besonders von der Ukraine wurde das Treffen daher skeptisch beobachtet."
+WORRY = "Die Sorge: Putin könne Belarus dazu drängen, in den Krieg einzutreten."
 
 
 def _article(*texts: str) -> list[Evidence]:
@@ -26,6 +28,8 @@ def test_details_and_questions_for_content_are_told() -> None:
     assert gives_details(DETAILS) and gives_details("Konkret gehe es um ...")
     assert not gives_details(CONSEQUENCES)
     assert not gives_details("Sie sagte demnach nichts.")  # not where it opens
+    assert leans_back(DETAILS) and leans_back(WORRY) and not gives_details(WORRY)
+    assert not leans_back('Die Staatschefs sprachen von "ergebnisreichen" Gesprächen.')
     assert asks_for_content("What did the Russian lower house decide about saboteurs?")
     assert asks_for_content("Und was hat das Unterhaus beschlossen?")
     assert asks_for_content("Wie sollen Saboteure bestraft werden?")
@@ -54,3 +58,10 @@ def test_details_are_cited_with_the_sentence_they_detail() -> None:
     # an article's own question is no sentence to lean on
     heading, details = _article(HEADING, DETAILS)
     assert with_details(question, [details], [details, heading]) == [details]
+
+
+def test_a_labelled_comment_is_cited_with_the_sentence_before_but_not_added_to_it() -> None:
+    watched, worry = _article(WATCHED, WORRY)
+    question = "What did Ukraine fear?"
+    assert with_details(question, [worry], [worry, watched]) == [watched, worry]
+    assert with_details(question, [watched], [watched, worry]) == [watched]

@@ -75,6 +75,11 @@ def test_detect_language(text: str, language: str) -> None:
         ("Wie viele belarussische Soldaten?", "Bis zu 9000 russische Soldaten.", False),
         ("How many Russian soldiers?", "Bis zu 9000 russische Soldaten.", True),
         ("How many Belarusian soldiers?", "Up to 9,000 soldiers could join.", True),
+        # ... also when the question names the group's country as its owner
+        ("Wie viele Soldaten hat Belarus?", "Bis zu 9000 russische Soldaten.", False),
+        ("How many soldiers does Belarus have?", "Bis zu 9000 russische Soldaten.", False),
+        ("How many soldiers could Russia send?", "Bis zu 9000 russische Soldaten.", True),
+        ("Wie viele Soldaten könnten dazugehören?", "Bis zu 9000 russische Soldaten.", True),
         # the asked-for thing is a measure: a rate, a population, a price
         ("What interest rate does Russia charge?", "Belarus depends on cheap credit.", False),
         ("Welchen Zinssatz verlangt Russland?", "Belarus hängt von günstigen Krediten ab.", False),

@@ -24,6 +24,10 @@ _DETAILS = re.compile(
     r"^\W*(?:demnach|demzufolge|konkret|im einzelnen|genauer gesagt|accordingly|specifically)\b",
     re.IGNORECASE,
 )
+# A sentence that opens with a label and a colon leans on the one before it ("Die Sorge:
+# Putin könne Belarus dazu drängen ...", whose worry the sentence before says), but it
+# is a comment of its own: cited with that one, not added to it.
+_LABEL = re.compile(r"^\W*(?:der|die|das|the)\s+\w+\s*:\s", re.IGNORECASE)
 # A question for content: what was decided, announced, planned, and how.
 _ASKS_CONTENT = re.compile(
     r"^\W*(?:(?:and|but|und|aber)\s+)?(?:what|which|how|was|welche[mnrs]?|wie)\b",
@@ -42,6 +46,12 @@ def gives_details(text: str) -> bool:
     return _DETAILS.search(text) is not None
 
 
+def leans_back(text: str) -> bool:
+    """True for a sentence that says little without the one before it ("Demnach ...",
+    "Die Sorge: ...")."""
+    return gives_details(text) or _LABEL.search(text) is not None
+
+
 def asks_for_content(question: str) -> bool:
     """True for "What did ... decide?", "Wie soll ... bestraft werden?"; not for a
     yes/no question or one for a count, an amount or a time span."""
@@ -52,13 +62,13 @@ def with_details(
     question: str, chosen: Sequence[Evidence], ranked: Sequence[Evidence]
 ) -> list[Evidence]:
     """`chosen` with the best sentence's details (the next sentence, when it opens with
-    "Demnach") for a question for content, or with the sentence the best one details
-    (the one before) when the best one opens so; unchanged otherwise."""
+    "Demnach") for a question for content, or with the sentence before the best one when
+    the best one leans on it ("Demnach ...", "Die Sorge: ..."); unchanged otherwise."""
     if not chosen:
         return list(chosen)
     best, rest = chosen[0], list(chosen[1:])
     before, after = neighbours(best, ranked)
-    if gives_details(best.text) and before is not None and not is_question(before.text):
+    if leans_back(best.text) and before is not None and not is_question(before.text):
         return [before, best, *(item for item in rest if item != before)]
     if after is not None and gives_details(after.text) and asks_for_content(question):
         return [best, after, *(item for item in rest if item != after)]

@@ -69,6 +69,13 @@ _UNIT_FAMILIES = (
 # Belarusian, Chinese, Polish, Israeli); German, lower-case in -sch (russische,
 # belarussischen, deutschen).
 _NATIONALITY = re.compile(r"^([A-Z][a-z]+(an|ese|ish|i)|[a-zäöüß]+sch(e[mnrs]?)?)$")
+# Countries a question may name as the owner of what it counts ("Wie viele Soldaten hat
+# Belarus?"), by folded prefix, German and English.
+_COUNTRIES = (
+    "russland", "russia", "belarus", "weissrussland", "ukrain", "deutschland", "germany",
+    "frankreich", "france", "polen", "poland", "litauen", "lithuania", "china", "usa",
+    "amerika", "america",
+)  # fmt: skip
 
 
 # A follow-up read with the question before it, "Und von wem? (Wann wurde ... ?)" (see
@@ -116,8 +123,9 @@ def _counts_something_else(question: str, evidence: str) -> bool:
     """True when every number of the evidence counts another thing than the question does.
 
     Two kinds, both near-topic unanswerables: another unit ("how many days" against
-    "seit drei Jahren") and another group ("how many Belarusian soldiers" against
-    "9000 russische Soldaten": the adjective before the counted noun names another one).
+    "seit drei Jahren") and another group ("how many Belarusian soldiers" or "Wie viele
+    Soldaten hat Belarus?" against "9000 russische Soldaten": the adjective before the
+    counted noun names another nation than the question does).
     """
     counted = _COUNTED.search(question)
     if counted is None:
@@ -126,7 +134,11 @@ def _counts_something_else(question: str, evidence: str) -> bool:
     unit = _unit_family(words(phrase)[0])
     if unit:
         return not any(_unit_family(word) == unit for word in words(evidence))
-    asked = _qualifiers(phrase)
+    # the counted noun's own adjective ("how many Belarusian soldiers"), else the
+    # countries the question names as its owner ("How many soldiers does Belarus have?")
+    asked = _qualifiers(phrase) or [
+        word for word in words(question) if word[:1].isupper() and fold(word).startswith(_COUNTRIES)
+    ]
     if not asked:
         return False
     tokens = evidence.split()
