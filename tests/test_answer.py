@@ -303,3 +303,22 @@ def test_a_number_of_the_question_singles_out_a_sentence_under_the_threshold() -
     close = ev(5, "Die Regierung sei der wichtigste Verbündete Russlands.", 0.23)
     assert anchored_by_number(question, [protests, close]) == []
     assert anchored_by_number(question, [ev(0, protests.text, 0.15), government]) == []
+
+
+def _scored(text: str, similarity: float, start: int) -> Evidence:
+    return Evidence("doc", "A", start, start + len(text), text, similarity, similarity, 1)
+
+
+def test_a_sentence_under_the_threshold_holding_the_asked_kind_of_value_is_cited() -> None:
+    from index.answer.evidence import KIND_FLOOR, anchored_by_kind
+
+    force = _scored("Die Kampftruppe könnten bis zu 9000 Soldaten angehören.", 0.335, 0)
+    other = _scored("Im Oktober hatten die Staaten einen Verbund angekündigt.", 0.27, 60)
+    assert anchored_by_kind("quantity", [force], [force, other]) == [force]
+    # not for a question of no kind, nor under the floor
+    assert anchored_by_kind("", [force], [force, other]) == []
+    low = _scored(force.text, KIND_FLOOR - 0.01, 0)
+    assert anchored_by_kind("quantity", [low], [low, other]) == []
+    # nor when another sentence matches the question better than the one with the value
+    closer = _scored("Die Truppe wurde angekündigt.", 0.4, 120)
+    assert anchored_by_kind("quantity", [force], [closer, force]) == []

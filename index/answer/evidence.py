@@ -137,6 +137,27 @@ def anchored_by_number(question: str, ranked: Sequence[Evidence]) -> list[Eviden
     return [best]
 
 
+# A "how many" / "when" / "how long" question's best sentence under the cosine threshold
+# is still cited when it is the best of all the scored sentences and holds the kind of
+# value asked for ("How big could the combined force be?": "Die Kampftruppe könnten bis
+# zu 9000 russische Soldaten angehören.", cosine 0.335), at least this close.
+KIND_FLOOR = 0.3
+
+
+def anchored_by_kind(
+    kind: str, offering: Sequence[Evidence], ranked: Sequence[Evidence]
+) -> list[Evidence]:
+    """[the best sentence] when the question asks for a kind of value (`kind`), the best
+    of every scored sentence (`ranked`) is also the best that offers one (`offering`),
+    and it is at least KIND_FLOOR close; else []."""
+    if not kind or not offering or not ranked or offering[0].similarity < KIND_FLOOR:
+        return []
+    best = offering[0]
+    if (best.doc_id, best.start) != (ranked[0].doc_id, ranked[0].start):
+        return []
+    return [best]
+
+
 def _denies(text: str) -> bool:
     """A negation of the sentence's own, not of a statement it quotes as evidence."""
     return is_negated(without_framed_quotes(text))

@@ -16,6 +16,7 @@ from index.answer.author import asks_for_author, naming_the_author
 from index.answer.conversation import beside_the_earlier_answer, is_joined
 from index.answer.details import with_details
 from index.answer.evidence import (
+    anchored_by_kind,
     anchored_by_number,
     choose_evidence,
     prefer_denial,
@@ -234,6 +235,9 @@ class AnswerPipeline:
         chosen = choose_evidence(
             candidates, self.abstain_threshold, self.max_citations, self.citation_margin
         ) or anchored_by_number(cleaned, candidates)
+        # "How big could the force be?": the best sentence of all holds the value asked for
+        statements = [e for e in ranked if not is_question(e.text)]
+        chosen = chosen or anchored_by_kind(kind, candidates, statements)
         # "What does the article say about oil?": the topic's words find the sentence
         chosen = chosen or anchored_by_topic(cleaned, language, candidates, self.terms)
         # The author the article's header names, cited where the text names them; quoted,
