@@ -21,6 +21,14 @@ MONDAY = "Am Montag (19.) traf sich Kreml-Chef Wladimir Putin mit Lukaschenko."
         ("duration", "How long ago was his last visit?", VISIT, "en", "3 years ago"),
         ("duration", "Wie lange ist der Besuch her?", VISIT, "de", "Vor drei Jahren"),
         ("duration", "How long has he ruled?", "Er regiert seit 28 Jahren.", "en", "For 28 years"),
+        # the first visit in three years: the last one was three years ago
+        (
+            "duration",
+            "How long ago was Putin's previous visit?",
+            "Es ist der erste Besuch Putins seit drei Jahren.",
+            "en",
+            "3 years ago",
+        ),
         ("time", "On which day did Putin meet Lukashenko?", MONDAY, "en", "On Monday"),
         ("time", "Wann trafen sie sich?", MONDAY, "de", "Am Montag"),
         (

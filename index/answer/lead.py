@@ -73,6 +73,7 @@ _DURATION = re.compile(
     r"(?P<ago>\s+ago)?\b",
     re.IGNORECASE,
 )
+_ASKS_AGO = re.compile(r"\bago\b", re.IGNORECASE)
 _NAMES = {**WEEKDAYS, **MONTHS}  # folded German -> English
 _ENGLISH_TIME = {english.lower(): english for english in _NAMES.values()}
 _TIME = re.compile(r"\b(?P<word>[A-Za-zäöüÄÖÜ]+)\b|\b(?P<year>(?:19|20)\d\d)\b")
@@ -140,7 +141,9 @@ def duration_lead(question: str, sentence: str, language: str) -> str:
         return ""
     relation = fold(match.group("relation") or "")
     amount = f"{value} {unit[:-1] if value == '1' else unit}"
-    if relation == "vor" or match.group("ago"):
+    # "How long ago was his last visit?" against "der erste Besuch seit drei Jahren":
+    # the time since then is how long ago it was
+    if relation == "vor" or match.group("ago") or _ASKS_AGO.search(question):
         return f"{amount} ago".capitalize()
     return f"For {amount}" if relation in ("seit", "for", "since") else amount
 
