@@ -427,3 +427,21 @@ def test_priming_has_the_llm_read_each_constant_system_prompt_once(fake_componen
         prompts.render("rewrite_system", "en").strip(),
         prompts.render("rewrite_system", "de").strip(),
     ]
+
+
+def test_a_supported_answer_without_the_asked_for_value_is_not_shipped(
+    fake_components: Any,
+) -> None:
+    # true to its citation, but "Wie viele ...?" asks for a number it does not give
+    llm = ReplyAfterPrompt(
+        lambda user: (
+            "Die Veranstalter lehnten eine Absage ab "
+            f"[{number_of(user, 'lehnten eine Absage ab')}]."
+        )
+    )
+    answer = make_answerer(fake_components, llm, min_similarity=-1.0).answer(
+        "Wie viele Besucher werden erwartet?"
+    )
+    assert llm.prompts, "the LLM should have been asked"
+    assert answer.mode == "extractive"
+    assert answer.answer.startswith("Bis zu 12000.")

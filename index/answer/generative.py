@@ -16,8 +16,10 @@ from dataclasses import replace
 
 from index.answer.conflict import find_conflict
 from index.answer.extractive import ExtractiveComposer
+from index.answer.refusal import expected_answer_kind, offers_answer_kind
 from index.answer.verify import Verifier
 from index.prompts import Prompts
+from index.text.markers import without_markers
 from index.text.polarity import is_question
 from index.text.sentences import split_sentences
 from index.types import Composed, Evidence, Generator, Rendering
@@ -152,7 +154,13 @@ class GenerativeComposer:
         for check in verification.checks:
             if not check.supported:
                 log.info("dropped %r: %s", check.text, "; ".join(check.problems))
-        if verification.ok:
+        kind = expected_answer_kind(question)
+        answered = without_markers(verification.text)
+        if verification.ok and not offers_answer_kind(kind, question, answered):
+            # "When did Belarusians protest?" answered with a supported sentence about
+            # the death penalty: true, but no time, so not an answer to the question
+            log.info("the answer holds no %s value; answering extractively", kind)
+        elif verification.ok:
             # citations point at the article's own words; the rendering rides along
             citations = tuple(
                 originals[(c.doc_id, c.start)].citation(c.n, used.get((c.doc_id, c.start)))
@@ -166,8 +174,9 @@ class GenerativeComposer:
                 direct_answer=first[0] if first else "",
             )
             return
-        log.info(
-            "no supported sentence (%s); answering extractively",
-            "; ".join(verification.problems) or "all dropped",
-        )
+        else:
+            log.info(
+                "no supported sentence (%s); answering extractively",
+                "; ".join(verification.problems) or "all dropped",
+            )
         yield self.extractive.compose_answer(question, language, chosen)
