@@ -106,6 +106,9 @@ def test_quantity_and_time_questions_need_such_a_value(
         ("What does Serhiy Nayev expect from Moscow?", "en", []),
         ("Did they meet on Monday in Minsk?", "en", []),
         ("Was hält die Expertin von der Reise?", "de", []),
+        # a government's seat stands for its country, as a capital does
+        ("What was Minsk afraid the Kremlin would do?", "en", []),
+        ("What does the White House say?", "en", ["House", "White"]),
     ],
 )
 def test_unknown_names(question: str, language: str, unknown: list[str]) -> None:
@@ -113,7 +116,8 @@ def test_unknown_names(question: str, language: str, unknown: list[str]) -> None
 
     evidence = (
         "Lukaschenko scherzte. Peskow nannte die Gerüchte um einen belarussischen "
-        "Kriegseintritt Erfindungen. Serhij Najew sprach über Moskau und Minsk."
+        "Kriegseintritt Erfindungen. Serhij Najew sprach über Moskau und Minsk. "
+        "Die Sorge: Russland könne Belarus drängen."
     )
     assert unknown_names(question, language, evidence) == unknown
 

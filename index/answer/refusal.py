@@ -182,9 +182,9 @@ _ACRONYM = re.compile(r"\b[A-ZÄÖÜ]{2,}\b")
 _GERMAN_CAPITALISED = re.compile(r"\b[A-ZÄÖÜ][\wäöüß'’-]+")
 
 
-# News names a government by its capital ("Moscow wants ...", "Kyiv fears ..."): a capital
-# counts as mentioned when the evidence names its country or the country's adjective
-# (folded German word prefixes).
+# News names a government by its capital ("Moscow wants ...", "Kyiv fears ...") or its
+# seat ("the Kremlin"): it counts as mentioned when the evidence names its country or
+# the country's adjective (folded German word prefixes).
 CAPITALS: dict[str, tuple[str, ...]] = {
     "moscow": ("russland", "russisch", "kreml"),
     "moskau": ("russland", "russisch", "kreml"),
@@ -201,6 +201,9 @@ CAPITALS: dict[str, tuple[str, ...]] = {
     "vilnius": ("litauen", "litauisch"),
     "brussels": ("eu", "europaeische union", "nato"),
     "bruessel": ("eu", "nato"),
+    # the seat of a government named for it: "the Kremlin leader" is Russia's, Putin
+    "kremlin": ("russland", "russisch", "moskau", "putin"),
+    "kreml": ("russland", "russisch", "moskau", "putin"),
 }
 
 
