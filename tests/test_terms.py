@@ -64,6 +64,16 @@ def test_english_terms_match_german_compounds_and_zu_infinitives(dictionary: Dic
     assert coverage([], german) == 0.0
 
 
+def test_a_short_stem_matches_the_end_of_a_compound_only() -> None:
+    from index.translate.terms import Term
+
+    weapons = Term("weapons", ("Waffen",), ("waff",))
+    assert coverage([weapons], "Einsätze mit Nuklearwaffen") == 1.0  # the compound's head
+    assert coverage([weapons], "Die Waffen schweigen.") == 1.0
+    assert coverage([weapons], "Ein Waffenstillstand.") == 0.0  # not its first part
+    assert coverage([weapons], "Sie waff.") == 1.0  # the stem itself
+
+
 def test_the_bm25_query_holds_the_dictionary_words_and_names(dictionary: Dictionary) -> None:
     query = TermExtractor(dictionary).query("What interest rate does Belarus pay?", "en")
     assert "Zinssatz" in query.split() and "Belarus" in query.split()

@@ -6,7 +6,8 @@ An English question and a German article share few words ("aircrews" vs
 question becomes a Term: its German equivalents from the Ding dictionary (and the word
 itself, for names and shared words), as folded German stems. A term matches a text when
 one of its stems is a word's stem or, for stems of five letters or more, part of a word,
-which catches German compounds ("besatzung" in "flugzeugbesatzungen").
+which catches German compounds ("besatzung" in "flugzeugbesatzungen"); a stem of four
+letters matches the end of a compound of five more ("waff" in "nuklearwaffen").
 
 Why by hand: no offline library translates queries; the dictionary lookup is the only
 German-English resource available (../shared/MODELS.md).
@@ -31,6 +32,7 @@ _QUESTION_WORDS = frozenset(
     "genannt steht heißt heisst".split()
 )
 _MIN_PART = 5  # shortest stem that may match inside a compound
+_MIN_TAIL = 4  # shortest stem that may match as the last part of a compound
 _ZU_INFINITIVE = re.compile(r"(\w{2,}?)zu(\w{3,}en)")  # einzutreten -> eintreten
 
 
@@ -115,6 +117,12 @@ def _matches(term: Term, text_stems: set[str], text: str) -> bool:
         if wanted in text_stems:
             return True
         if len(wanted) >= _MIN_PART and any(wanted in word for word in text_stems):
+            return True
+        # a shorter stem may still end a compound, whose last part is its head word
+        # ("waff" in "nuklearwaff", Nuklearwaffen = nuclear weapons)
+        if len(wanted) >= _MIN_TAIL and any(
+            word.endswith(wanted) and len(word) >= len(wanted) + _MIN_PART for word in text_stems
+        ):
             return True
     return term.word[:1].isupper() and mentions(text, term.word)
 
