@@ -81,6 +81,8 @@ def test_is_follow_up() -> None:
     assert is_follow_up("Was meint sie dazu?")
     assert is_follow_up("Wie alt ist sie?")
     assert is_follow_up("When?") and is_follow_up("And why not?") and is_follow_up("Seit wann?")
+    assert is_follow_up("On what day?") and is_follow_up("In which year?")
+    assert not is_follow_up("In Minsk?")
     # a preposition may lead the bare question word
     assert (
         is_follow_up("For whom?") and is_follow_up("Für wen genau?") and is_follow_up("Bis wann?")
@@ -212,6 +214,12 @@ KNOWN = frozenset("where what who when did does travel say minsk russia the".spl
             "Und ihre Bevölkerung?",
             "Unterstützt die Bevölkerung von der Regierung den Krieg?",
         ),
+        # the subject ends before a possessive, which opens another phrase
+        (
+            "Is Belarus Russia's ally?",
+            "What about the population?",
+            "Is the population Russia's ally?",
+        ),
         # ... not when it asks something else of the question before
         (
             "Who welcomed Putin in Minsk?",
@@ -248,6 +256,11 @@ def test_a_follow_up_of_a_follow_up_reads_the_questions_before_it_resolved() -> 
     # the person is found in an earlier question than the last
     history = [Turn("user", "Where did Putin travel?"), Turn("user", "When?")]
     assert rewriter.rewrite("Who welcomed him there?", history) == "Who welcomed Putin there?"
+    # a person named by role in the latest question goes before an older name
+    history = [Turn("user", "Was sagt Peskow?"), Turn("user", "Und was meint die Expertin dazu?")]
+    assert rewriter.rewrite("Sieht sie neue Entwicklungen?", history) == (
+        "Sieht die Expertin neue Entwicklungen?"
+    )
 
 
 def test_question_about_someone_the_passages_never_name_is_refused(fake_components) -> None:  # type: ignore[no-untyped-def]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from index.answer.conversation import beside_the_earlier_answer, is_joined
+from index.answer.conversation import (
+    beside_the_earlier_answer,
+    is_joined,
+    value_beside_the_earlier_answer,
+)
 from index.answer.neighbours import sentences_apart
 from index.types import Evidence
 
@@ -78,3 +82,18 @@ def test_a_sentence_far_from_the_earlier_answer_is_another_topic() -> None:
     joined = [_scored(joke, 0.56), settled, told, more, far]
     alone = [_scored(far, 0.6), _scored(joke, 0.2)]
     assert beside_the_earlier_answer([joined[0]], joined, alone) == [joined[0]]
+
+
+def test_a_follow_up_for_a_value_finds_it_beside_the_earlier_answer() -> None:
+    government = "Die Regierung sei der wichtigste Verbündete, nicht aber die Bevölkerung."
+    protests = "Sie habe bei den Protesten 2020 klar gezeigt, dass sie den Kurs nicht stützt."
+    path = "Deswegen wandert Lukaschenko weiter einen schmalen Grat."
+    best, shown, later = _sentences(government, protests, path)
+    statements = [_scored(best, 0.32), _scored(later, 0.3), _scored(shown, 0.17)]
+    offering = [statements[2]]  # the one sentence holding a time
+    assert value_beside_the_earlier_answer(statements, offering, 0.3) == [statements[2]]
+    # the earlier answer's sentence itself too far from the question, or the value far
+    assert value_beside_the_earlier_answer(statements, offering, 0.33) == []
+    (far,) = _sentences(FAR, section="B")
+    assert value_beside_the_earlier_answer(statements, [_scored(far, 0.2)], 0.3) == []
+    assert value_beside_the_earlier_answer([], offering, 0.3) == []

@@ -56,3 +56,25 @@ def beside_the_earlier_answer(
     if apart is None or abs(apart) > NEIGHBOURHOOD:
         return list(chosen)
     return [own]
+
+
+def value_beside_the_earlier_answer(
+    statements: Sequence[Evidence], offering: Sequence[Evidence], floor: float
+) -> list[Evidence]:
+    """For a joined follow-up that asks for a value ("When did they show that?" after "Is
+    the population Russia's ally?") when no sentence holding one clears the threshold:
+    [the closest sentence within NEIGHBOURHOOD of the joined question's best statement
+    (the first of `statements`, at least `floor` close) that holds such a value (one of
+    `offering`)]; else []. The value of what was just said is told beside it ("Sie habe
+    bei den Protesten 2020 klar gezeigt, ..." after "..., nicht aber die belarussische
+    Bevölkerung.")."""
+    if not statements or not offering or statements[0].similarity < floor:
+        return []
+    best = statements[0]
+    near = [
+        (abs(apart), item)
+        for item in offering
+        if (apart := sentences_apart(best, item, statements)) is not None
+        and abs(apart) <= NEIGHBOURHOOD
+    ]
+    return [min(near, key=lambda pair: pair[0])[1]] if near else []

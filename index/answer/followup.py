@@ -14,6 +14,7 @@ import logging
 import re
 from collections.abc import Callable, Sequence
 
+from index.answer.who import PERSON_NOUNS
 from index.prompts import Prompts
 from index.text.language import detect_language
 from index.text.markers import has_markers
@@ -48,9 +49,9 @@ _QUESTION_WORDS = frozenset(
     "welches welchen seit".split()
 )
 _FILLERS = frozenset("and but so then exactly not und aber denn dann genau also nicht".split())
-# A preposition may lead the question word: "For whom?", "With whom?", "Für wen?".
+# A preposition may lead the question word: "For whom?", "On what day?", "Für wen?".
 _LEADING_PREPOSITIONS = frozenset(
-    "for to with from by against until at für mit von an bis gegen zu bei aus nach".split()
+    "for to with from by against until at on in für mit von an bis gegen zu bei aus nach am um".split()
 )
 
 
@@ -104,15 +105,31 @@ def previous_question(history: Sequence[Turn]) -> str:
     return next((turn.content.strip() for turn in reversed(history) if turn.role == "user"), "")
 
 
+# A person named by role: "the expert", "die Expertin", "dem ukrainischen Kommandanten".
+_ROLE_PHRASE = re.compile(
+    rf"\b(?:the|der|die|den|dem|des)\s+(?:[\w-]+\s+)?(?:{PERSON_NOUNS})\b", re.IGNORECASE
+)
+
+
+def _referent(text: str, known: Known | None) -> str:
+    """The person a pronoun after `text` (an earlier standalone question) points to: the
+    one its own words name by role ("die Expertin" in "Und was meint die Expertin dazu?
+    (Was sagt Peskow?)") or by name, else one the question it was read with names; ""."""
+    own = text.split(" (", 1)[0]
+    role = _ROLE_PHRASE.search(own)
+    return (role.group(0) if role else "") or named_person(own, known) or named_person(text, known)
+
+
 def person_resolved(question: str, earlier: Sequence[str], known: Known | None = None) -> str:
     """`question` with its first personal pronoun replaced by the person the earlier
     questions name, the latest first ("What does she think?" after "Who is Lisa Gürth?"
-    -> "What does Lisa Gürth think?"); "" when it has no such pronoun or none names a
-    person.
+    -> "What does Lisa Gürth think?"; "Sieht sie ...?" after "Und was meint die
+    Expertin?" -> "Sieht die Expertin ...?"); "" when it has no such pronoun or none
+    names a person.
     """
     if not _PERSONAL_PRONOUN.search(question):
         return ""
-    person = next((found for text in earlier if (found := named_person(text, known))), "")
+    person = next((found for text in earlier if (found := _referent(text, known))), "")
     if not person:
         return ""
     return _PERSONAL_PRONOUN.sub(person, question.strip(), count=1)
@@ -153,11 +170,12 @@ _OF_ANOTHER = re.compile(
 )
 # The subject of an earlier question: after an opening auxiliary or verb (and a question
 # word before it), an optional article, then a run of capitalised words ("Does Belarus
-# support ...?", "What does Lisa Gürth say ...?", "Unterstützt die Regierung ...?").
+# support ...?", "What does Lisa Gürth say ...?", "Unterstützt die Regierung ...?") up to
+# a possessive, which opens another phrase ("Is Belarus Russia's ally?").
 _SUBJECT = re.compile(
     r"^\s*(?i:(?:what|who|whom|why|how|when|where|which|was|wer|wen|wem|warum|wie|wann|"
     r"wo|welche[mnrs]?)\s+)?[A-Za-zÄÖÜäöüß]+\s+"
-    r"(?P<subject>(?:(?:the|der|die|das|den|dem)\s+)?[A-ZÄÖÜ][\w'’-]*(?:\s+[A-ZÄÖÜ][\w'’-]*)*)",
+    r"(?P<subject>(?:(?:the|der|die|das|den|dem)\s+)?[A-ZÄÖÜ][\w'’-]*(?:\s+[A-ZÄÖÜ][\w-]*\b(?!['’]))*)",
 )
 _POSSESSIVE = re.compile(r"^(?:its|their|his|her|sein\w*|ihr\w*)\s+(?P<rest>.+)$", re.IGNORECASE)
 # A follow-up opening with these asks something else of the earlier question ("And

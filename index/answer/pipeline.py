@@ -13,9 +13,14 @@ import time
 from collections.abc import Iterator, Sequence
 
 from index.answer.author import asks_for_author, naming_the_author
-from index.answer.conversation import beside_the_earlier_answer, is_joined
+from index.answer.conversation import (
+    beside_the_earlier_answer,
+    is_joined,
+    value_beside_the_earlier_answer,
+)
 from index.answer.details import with_details
 from index.answer.evidence import (
+    KIND_FLOOR,
     anchored_by_kind,
     anchored_by_number,
     choose_evidence,
@@ -238,6 +243,9 @@ class AnswerPipeline:
         # "How big could the force be?": the best sentence of all holds the value asked for
         statements = [e for e in ranked if not is_question(e.text)]
         chosen = chosen or anchored_by_kind(kind, candidates, statements)
+        # "When did they show that?": the value of what was just said, told beside it
+        if not chosen and kind and is_joined(cleaned, standalone):
+            chosen = value_beside_the_earlier_answer(statements, candidates, KIND_FLOOR)
         # "What does the article say about oil?": the topic's words find the sentence
         chosen = chosen or anchored_by_topic(cleaned, language, candidates, self.terms)
         # The author the article's header names, cited where the text names them; quoted,

@@ -20,7 +20,7 @@ from index.text.transliteration import respelled
 # A question whose answer is a person: "Who welcomed Putin?", "Mit wem sprach er?",
 # "Which expert ...?", "Wie heißt der Kommandant?", "Who is the Belarusian ruler?".
 # "Who is Lisa Gürth?" asks what a named person is, not for a name.
-_PERSON_NOUNS = (
+PERSON_NOUNS = (
     r"person|man|woman|expert|commander|journalist|reporter|author|spokes(?:man|woman|person)|"
     r"politician|leader|minister|president|analyst|diplomat|officer|ruler|chancellor|"
     r"mann|frau|experten?|expertin|kommandant(?:en)?|kommandeur|journalistin|autor|autorin|"
@@ -34,9 +34,9 @@ _PERSON_QUESTION = re.compile(
     r"^\s*(?:(?:and|und|with|by|for|from|to|mit|von|an|für|bei|zu|gegen|über)\s+)?"
     r"(?:who|whom|wer|wen|wem)\b"
     rf"|^\s*(?:which|what|welche[rnms]?)\s+(?:(?!{_AUXILIARY}\b)[\w-]+\s+){{0,2}}"
-    rf"(?:{_PERSON_NOUNS})\b"
+    rf"(?:{PERSON_NOUNS})\b"
     r"|\b(?:what(?:'s| is| was) the name of(?: the)?|wie hei(?:ß|ss)t|wie hie(?:ß|ss))\s+"
-    rf"(?:der\s+|die\s+)?(?:[\w-]+\s+){{0,2}}(?:{_PERSON_NOUNS})\b",
+    rf"(?:der\s+|die\s+)?(?:[\w-]+\s+){{0,2}}(?:{PERSON_NOUNS})\b",
     re.IGNORECASE,
 )
 # "Who is Lisa Gürth?", "Who's Lukashenko?", "Wer ist Dmitri Peskow?": nothing but a name.
@@ -48,7 +48,7 @@ _WHO_IS_NAME = re.compile(
 # The phrase that describes the asked-for person ("the Belarusian ruler", "Kommandant").
 _ASKED = re.compile(
     r"^\s*(?:who|wer)(?:'s|\s+(?:is|was|ist|war))\s+(?:the|der|die)\s+(?P<a>.+)$"
-    rf"|\b(?:which|welche[rnms]?)\s+(?P<b>(?:[\w-]+\s+){{0,2}}(?:{_PERSON_NOUNS}))\b"
+    rf"|\b(?:which|welche[rnms]?)\s+(?P<b>(?:[\w-]+\s+){{0,2}}(?:{PERSON_NOUNS}))\b"
     r"|\b(?:name of|hei(?:ß|ss)t|hie(?:ß|ss))\s+(?:the\s+|der\s+|die\s+)?(?P<c>.+)$",
     re.IGNORECASE,
 )
@@ -175,7 +175,7 @@ def _title_in(title: Sequence[str], text: str, senses: Senses) -> bool:
     return False
 
 
-_ROLE = re.compile(rf"\b({_PERSON_NOUNS})\b", re.IGNORECASE)
+_ROLE = re.compile(rf"\b({PERSON_NOUNS})\b", re.IGNORECASE)
 # Words for anyone, not a role a sentence must name ("Which military leader ...?" is
 # answered by "Kommandant").
 _NO_ROLE = frozenset("person man woman leader mann frau".split())
