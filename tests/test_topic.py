@@ -24,6 +24,9 @@ def test_the_topic_is_what_follows_the_filler() -> None:
     assert topic_of("Tell me about the sanctions.") == "the sanctions"
     assert topic_of("Was steht im Artikel über Öl?") == "Öl"
     assert topic_of("Was schreibt die Expertin zu den Sanktionen?") == "den Sanktionen"
+    assert topic_of("Anything about nuclear weapons?") == "nuclear weapons"
+    assert topic_of("Is there anything else on the sanctions?") == "the sanctions"
+    assert topic_of("Gibt es etwas zu den Sanktionen?") == "den Sanktionen"
     assert topic_of("What did Putin say about the trip?") == ""  # a question of its own
 
 

@@ -51,7 +51,8 @@ _QUESTION_WORDS = frozenset(
 _FILLERS = frozenset("and but so then exactly not und aber denn dann genau also nicht".split())
 # A preposition may lead the question word: "For whom?", "On what day?", "Für wen?".
 _LEADING_PREPOSITIONS = frozenset(
-    "for to with from by against until at on in für mit von an bis gegen zu bei aus nach am um".split()
+    "for to with from by against until at on in "
+    "für mit von an bis gegen zu bei aus nach am um".split()
 )
 
 

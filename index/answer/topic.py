@@ -32,7 +32,11 @@ _TOPIC = re.compile(
     r"expertin|experte|autorin|autor)?\s*(?:über|zu|zum|zur|von)\s+"
     rf"(?P<d>.+?){_END}"
     r"|^\s*(?:und\s+)?was\s+(?:wird|wurde|ist)\s+(?:über|zu)\s+(?P<e>.+?)\s+"
-    rf"(?:gesagt|geschrieben|berichtet|bekannt){_END}",
+    rf"(?:gesagt|geschrieben|berichtet|bekannt){_END}"
+    r"|^\s*(?:and\s+)?(?:is there\s+|was there\s+)?(?:anything|something)\s+(?:else\s+)?"
+    rf"(?:about|on|regarding)\s+(?P<f>.+?){_END}"
+    r"|^\s*(?:und\s+)?(?:gibt es\s+|steht da\s+)?(?:etwas|irgendwas)\s+(?:neues\s+)?"
+    rf"(?:über|zu|zum|zur)\s+(?P<g>.+?){_END}",
     re.IGNORECASE,
 )
 # A sentence the topic's words single out is cited down to this cosine (the threshold of
