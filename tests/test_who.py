@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from index.answer.who import asks_for_a_relation, no_related_person, person_lead, titled_names
+from index.answer.who import (
+    asks_for_a_relation,
+    no_related_person,
+    person_lead,
+    titled_names,
+    with_named_neighbour,
+)
+from index.types import Evidence
 
 # A stand-in for the Ding dictionary: common words with their senses; a place knows only
 # itself; names and compounds the dictionary lacks are unknown (None).
@@ -170,3 +177,26 @@ def test_a_sentence_naming_only_the_named_person_answers_no_relation() -> None:
     assert no_related_person(question, only_her, senses)
     assert not no_related_person(question, someone, senses)
     assert not no_related_person("Who is Lisa Gürth?", only_her, senses)
+
+
+def _sentences(*texts: str) -> list[Evidence]:
+    found, start = [], 0
+    for text in texts:
+        found.append(Evidence("doc", "A", start, start + len(text), text, 0.5, 0.5, 1))
+        start += len(text) + 1
+    return found
+
+
+def test_a_who_question_cites_the_person_named_beside_a_best_sentence_naming_nobody() -> None:
+    ally = "Am Montag traf sich Putin mit seinem letzten treuen Verbündeten."
+    received = "Er wurde von dem Machthaber Alexander Lukaschenko in Minsk empfangen."
+    other = "Die Gespräche waren konstruktiv."
+    first, second, third = _sentences(ally, received, other)
+    ranked = [first, third, second]
+    question = "Wer ist Putins letzter treuer Verbündeter?"
+    assert with_named_neighbour(question, [first], ranked, senses) == [first, second]
+    # the person named before the best sentence, in the article's order
+    assert with_named_neighbour(question, [third], ranked, senses) == [second, third]
+    # a best sentence naming someone new, or another kind of question: unchanged
+    assert with_named_neighbour(question, [second], ranked, senses) == [second]
+    assert with_named_neighbour("Wann traf er ihn?", [first], ranked, senses) == [first]

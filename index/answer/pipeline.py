@@ -33,7 +33,7 @@ from index.answer.followup import HeuristicRewriter
 from index.answer.questions import check_question
 from index.answer.refusal import expected_answer_kind, offers_answer_kind, unknown_names
 from index.answer.topic import anchored_by_topic
-from index.answer.who import Senses, no_related_person
+from index.answer.who import Senses, no_related_person, with_named_neighbour
 from index.answer.why import with_reason
 from index.errors import QuestionError, StoreError
 from index.text.language import detect_language
@@ -264,6 +264,9 @@ class AnswerPipeline:
         chosen = with_reason(standalone, chosen, ranked)
         # "What did ... decide?": an announcement cited with its details ("Demnach ...")
         chosen = with_details(standalone, chosen, ranked)
+        # "Who is Putin's last loyal ally?": the person named right beside the best sentence
+        if self.senses is not None:
+            chosen = with_named_neighbour(standalone, chosen, ranked, self.senses)
         # "Who is Lisa Gürth's superior?" is not answered by a sentence naming only her
         if chosen and self.senses and no_related_person(standalone, chosen[0].text, self.senses):
             chosen = []

@@ -13,9 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from index.answer.neighbours import neighbours
 from index.text.names import has_noun_ending, mentions, same_name, without_possessive
 from index.text.tokens import FUNCTION_WORDS, fold, words
 from index.text.transliteration import respelled
+from index.types import Evidence
 
 # A question whose answer is a person: "Who welcomed Putin?", "Mit wem sprach er?",
 # "Which expert ...?", "Wie heißt der Kommandant?", "Who is the Belarusian ruler?".
@@ -257,3 +259,24 @@ def person_lead(
     if language == "en":
         return _spelled_as(chosen[0], rendering, lambda word: senses(word) is not None)
     return chosen[0]
+
+
+def with_named_neighbour(
+    question: str, chosen: Sequence[Evidence], ranked: Sequence[Evidence], senses: Senses
+) -> list[Evidence]:
+    """For a who question whose best sentence names nobody new: `chosen` with the
+    sentence right after or before it that does, in the article's order ("Wer gilt als
+    letzter treuer Partner Putins?": "... traf sich Kreml-Chef Wladimir Putin mit seinem
+    letzten treuen Verbündeten ..." is followed by "Er wurde von dem belarussischen
+    Machthaber Alexander Lukaschenko ... empfangen."); unchanged otherwise."""
+    if not chosen or not asks_for_person(question):
+        return list(chosen)
+    best, rest = chosen[0], list(chosen[1:])
+    if names_someone_new(question, best.text, senses):
+        return list(chosen)
+    before, after = neighbours(best, ranked)
+    if after is not None and names_someone_new(question, after.text, senses):
+        return [best, after, *(item for item in rest if item != after)]
+    if before is not None and names_someone_new(question, before.text, senses):
+        return [before, best, *(item for item in rest if item != before)]
+    return list(chosen)
