@@ -135,6 +135,10 @@ def test_unknown_names(question: str, language: str, unknown: list[str]) -> None
         ("Which daycare was closed?", ""),
         ("How many soldiers could join?", "quantity"),
         ("Who met Putin?", ""),
+        # a "when" clause of another question asks for no time
+        ("Who welcomed Putin when he arrived in Minsk?", ""),
+        ("In which year were the protests?", "time"),
+        ("And how many soldiers could it have?", "quantity"),
         # a follow-up read with the question before it: the follow-up's kind
         ("Und von wem? (Wann wurde der Truppenverbund angekündigt?)", ""),
         ("When? (Where did Putin travel?)", "time"),

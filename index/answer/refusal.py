@@ -83,15 +83,30 @@ _COUNTRIES = (
 _EARLIER_QUESTION = re.compile(r"\s*\([^()]*(?:\([^()]*\)[^()]*)*\)\s*$")
 
 
+# Question words: a kind's phrase after another one is a clause of that question ("Who
+# welcomed Putin when he arrived in Minsk?" asks for a person, not a time).
+_QUESTION_WORD = re.compile(
+    r"\b(?:who|whom|whose|what|which|where|why|how|wer|wen|wem|wessen|was|wo|wohin|woher|"
+    r"warum|wieso|weshalb|welche[mnrs]?|wie)\b",
+    re.IGNORECASE,
+)
+
+
+def _asks(pattern: re.Pattern[str], question: str) -> bool:
+    """True when `pattern` finds the question's first question phrase."""
+    found = pattern.search(question)
+    return found is not None and not _QUESTION_WORD.search(question[: found.start()])
+
+
 def expected_answer_kind(question: str) -> str:
     """'duration', 'quantity', 'time' or '' for the kind of answer a question asks for
     (of a follow-up read with the question before it in parentheses, the follow-up's)."""
     question = _EARLIER_QUESTION.sub("", question) or question
-    if _DURATION_QUESTION.search(question):
+    if _asks(_DURATION_QUESTION, question):
         return "duration"
-    if _QUANTITY_QUESTION.search(question) or _MEASURE_QUESTION.search(question):
+    if _asks(_QUANTITY_QUESTION, question) or _asks(_MEASURE_QUESTION, question):
         return "quantity"
-    if _TIME_QUESTION.search(question):
+    if _asks(_TIME_QUESTION, question):
         return "time"
     return ""
 
