@@ -9,7 +9,9 @@ too low to trust; beside the earlier answer it is what the article says next. So
 sentence the follow-up alone ranks first is cited instead of the joined question's
 best when it lies within NEIGHBOURHOOD sentences of it and the follow-up alone clearly
 prefers it (by MARGIN, from at least FLOOR). Anything farther away is another topic, and
-the joined question's choice stands.
+the joined question's choice stands. Likewise a joined follow-up for a value ("When did
+they show that?") that no sentence over the threshold answers gets the value told
+within NEIGHBOURHOOD sentences of the earlier answer's sentence.
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ def beside_the_earlier_answer(
     best, own = chosen[0], alone[0]
     if (own.doc_id, own.start) == (best.doc_id, best.start) or own.similarity < FLOOR:
         return list(chosen)
+    # the follow-up alone's cosine for the earlier answer's sentence (0.0 when the
+    # follow-up alone does not even retrieve it)
     best_alone = next(
         (e.similarity for e in alone if (e.doc_id, e.start) == (best.doc_id, best.start)), 0.0
     )

@@ -154,13 +154,11 @@ class GenerativeComposer:
         for check in verification.checks:
             if not check.supported:
                 log.info("dropped %r: %s", check.text, "; ".join(check.problems))
+        # "When did Belarusians protest?" answered with a supported sentence about the
+        # death penalty is true, but holds no time: no answer to the question
         kind = expected_answer_kind(question)
-        answered = without_markers(verification.text)
-        if verification.ok and not offers_answer_kind(kind, question, answered):
-            # "When did Belarusians protest?" answered with a supported sentence about
-            # the death penalty: true, but no time, so not an answer to the question
-            log.info("the answer holds no %s value; answering extractively", kind)
-        elif verification.ok:
+        answers = offers_answer_kind(kind, question, without_markers(verification.text))
+        if verification.ok and answers:
             # citations point at the article's own words; the rendering rides along
             citations = tuple(
                 originals[(c.doc_id, c.start)].citation(c.n, used.get((c.doc_id, c.start)))
@@ -174,6 +172,8 @@ class GenerativeComposer:
                 direct_answer=first[0] if first else "",
             )
             return
+        if verification.ok:
+            log.info("the answer holds no %s value; answering extractively", kind)
         else:
             log.info(
                 "no supported sentence (%s); answering extractively",

@@ -268,7 +268,11 @@ class AnswerPipeline:
         if self.senses is not None:
             chosen = with_named_neighbour(standalone, chosen, ranked, self.senses)
         # "Who is Lisa Gürth's superior?" is not answered by a sentence naming only her
-        if chosen and self.senses and no_related_person(standalone, chosen[0].text, self.senses):
+        if (
+            chosen
+            and self.senses is not None
+            and no_related_person(standalone, chosen[0].text, self.senses)
+        ):
             chosen = []
         # A question about someone or something the passages never name is not answered
         # by them ("What did Zelensky say?" against sentences about Peskow).
