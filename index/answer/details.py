@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 
 from index.answer.neighbours import neighbours
+from index.answer.refusal import expected_answer_kind
 from index.text.polarity import is_question
 from index.types import Evidence
 
@@ -33,12 +34,6 @@ _ASKS_CONTENT = re.compile(
     r"^\W*(?:(?:and|but|und|aber)\s+)?(?:what|which|how|was|welche[mnrs]?|wie)\b",
     re.IGNORECASE,
 )
-# ... but not for a count, an amount, a time span or an age, which one value answers.
-_ASKS_VALUE = re.compile(
-    r"^\W*(?:(?:and|but|und|aber)\s+)?(?:how (?:many|much|long|old|often)|"
-    r"wie (?:viele?|lange|alt|oft))\b",
-    re.IGNORECASE,
-)
 
 
 def gives_details(text: str) -> bool:
@@ -54,8 +49,9 @@ def leans_back(text: str) -> bool:
 
 def asks_for_content(question: str) -> bool:
     """True for "What did ... decide?", "Wie soll ... bestraft werden?"; not for a
-    yes/no question or one for a count, an amount or a time span."""
-    return _ASKS_CONTENT.search(question) is not None and _ASKS_VALUE.search(question) is None
+    yes/no question, nor for a count, an amount or a time span, which one value answers
+    (`expected_answer_kind`)."""
+    return _ASKS_CONTENT.search(question) is not None and not expected_answer_kind(question)
 
 
 def with_details(
