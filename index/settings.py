@@ -16,6 +16,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.errors import SettingsError
+from index.prompts import default_prompts_dir
 
 PREFIX = "NEWSRAG_"
 
@@ -133,6 +134,9 @@ class Settings(BaseSettings):
     # The Ding German-English dictionary (Debian trans-de-en) for glossary hints; ""
     # means <cache_dir>/dictionaries/de-en, where scripts/setup.sh puts it.
     dictionary_path: str = ""
+    # The newsroom's termbase (index/translate/termbase.py), read before the dictionary;
+    # "" means prompts/termbase.de-en.tsv.
+    termbase_path: str = ""
 
     feedback_path: Path = Path("var/feedback.jsonl")
 
@@ -269,6 +273,13 @@ class Settings(BaseSettings):
         if self.candidates < self.top_k:
             raise ValueError(f"candidates ({self.candidates}) must be >= top_k ({self.top_k})")
         return self
+
+    @property
+    def termbase_file(self) -> Path:
+        """The termbase file (configured, or the one in the prompts folder)."""
+        if self.termbase_path:
+            return Path(self.termbase_path).expanduser()
+        return default_prompts_dir() / "termbase.de-en.tsv"
 
     @property
     def dictionary_file(self) -> Path:

@@ -29,6 +29,7 @@ from index.settings import Settings
 from index.store import ChromaStore, open_client
 from index.translate.dictionary import SCHEMA_VERSION, Dictionary
 from index.translate.renderer import SentenceRenderer
+from index.translate.termbase import load_termbase
 from index.translate.terms import TermExtractor
 from index.types import Composer, Embedder, Generator
 
@@ -195,10 +196,13 @@ def build_generative(
 
 
 def dictionary_of(settings: Settings) -> Dictionary:
-    """The Ding dictionary, indexed into the cache (once per schema version)."""
+    """The Ding dictionary, indexed into the cache (once per schema version), with the
+    newsroom's termbase read first (a malformed termbase is a SettingsError here, at
+    start-up)."""
     return Dictionary(
         settings.dictionary_file,
         settings.cache_dir / "dictionaries" / f"de-en.v{SCHEMA_VERSION}.sqlite",
+        load_termbase(settings.termbase_file),
     )
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import ModelError
+from index.translate.termbase import Termbase
 
 SCHEMA_VERSION = "3"
 _ANNOTATION = re.compile(r"\{[^}]*\}|\[[^\]]*\]|\([^)]*\)|/[^/]*/|<[^>]*>")
@@ -93,14 +94,34 @@ class Entry:
     word: str
     senses: tuple[str, ...]
     lines: int  # dictionary lines that mention it: a frequency proxy
+    curated: bool = False  # its first senses come from the newsroom's termbase
+
+
+def _forms(word: str) -> list[str]:
+    """The forms a German word may be listed under, lower case: itself, a zu-infinitive
+    without "zu" ("überzubewerten"), an inflected form without its ending ("Treffens",
+    "Flugzeugbesatzungen")."""
+    lowered = word.lower()
+    candidates = [lowered]
+    match = re.fullmatch(r"(\w+?)zu(\w{4,})", lowered)
+    if match:
+        candidates.append(match.group(1) + match.group(2))
+    candidates += [
+        lowered[: -len(ending)]
+        for ending in _ENDINGS
+        if lowered.endswith(ending) and len(lowered) - len(ending) >= 3
+    ]
+    return candidates
 
 
 class Dictionary:
-    """German word -> English translation, from a Ding file indexed into SQLite on first use."""
+    """German word -> English translation, from a Ding file indexed into SQLite on first use,
+    with the newsroom's termbase (index.translate.termbase) read first."""
 
-    def __init__(self, source: Path, index_path: Path) -> None:
+    def __init__(self, source: Path, index_path: Path, termbase: Termbase | None = None) -> None:
         self.source = source
         self.index_path = index_path
+        self.termbase = termbase or Termbase()
         self._lock = threading.Lock()
         self._connection: sqlite3.Connection | None = None
 
@@ -174,6 +195,8 @@ class Dictionary:
         """True when the word, as written (case aside), is a German headword form or an
         English translation in the dictionary ("Interview", "Glasgow"; not "Peskow")."""
         lowered = word.lower()
+        if self.termbase.senses(lowered) is not None:
+            return True
         found = self._connect().execute("SELECT 1 FROM words WHERE de = ? LIMIT 1", (lowered,))
         return found.fetchone() is not None or self._english(lowered)
 
@@ -199,22 +222,16 @@ class Dictionary:
     def lookup(self, word: str, senses: int = 2) -> Entry | None:
         """The word's commonest English senses and how many lines mention it; None if unknown.
 
-        Senses are ranked by how many entries give them (then by position in the file).
-        German zu-infinitives are also tried without "zu" ("überzubewerten"), and inflected
-        forms without their ending ("Treffens", "Flugzeugbesatzungen").
+        The termbase's renderings come first (`curated`), then the dictionary's, ranked by
+        how many entries give them (then by position in the file). German zu-infinitives
+        are also tried without "zu" ("überzubewerten"), and inflected forms without their
+        ending ("Treffens", "Flugzeugbesatzungen").
         """
+        candidates = _forms(word)
+        curated = next(
+            (found for found in map(self.termbase.senses, candidates) if found is not None), ()
+        )
         db = self._connect()
-        lowered = word.lower()
-        candidates = [lowered]
-        match = re.fullmatch(r"(\w+?)zu(\w{4,})", lowered)
-        if match:
-            candidates.append(match.group(1) + match.group(2))
-        # inflected forms the dictionary does not list: Treffens, Flugzeugbesatzungen
-        candidates += [
-            lowered[: -len(ending)]
-            for ending in _ENDINGS
-            if lowered.endswith(ending) and len(lowered) - len(ending) >= 3
-        ]
         for candidate in candidates:
             rows = db.execute(
                 "SELECT en FROM words WHERE de = ? ORDER BY count DESC, first LIMIT ?",
@@ -224,10 +241,21 @@ class Dictionary:
                 lines = db.execute(
                     "SELECT lines FROM mentions WHERE de = ?", (candidate,)
                 ).fetchone()
+                found = tuple(dict.fromkeys([*curated, *(str(row[0]) for row in rows)]))
                 return Entry(
-                    word, tuple(str(row[0]) for row in rows), int(lines[0]) if lines else 0
+                    word,
+                    found[: max(senses, len(curated))],
+                    int(lines[0]) if lines else 0,
+                    bool(curated),
                 )
-        return None
+        return Entry(word, curated, 0, True) if curated else None
+
+    def curated(self, word: str) -> tuple[str, ...]:
+        """The termbase's renderings of a word (any of its forms); () when it has none.
+        Read from memory, no dictionary query."""
+        return next(
+            (found for found in map(self.termbase.senses, _forms(word)) if found is not None), ()
+        )
 
     def german_for(self, phrase: str, limit: int = 4) -> tuple[str, ...]:
         """German words the dictionary gives for an English word or phrase, commonest first.
@@ -238,6 +266,9 @@ class Dictionary:
         db = self._connect()
         lowered = phrase.lower().strip()
         for candidate in dict.fromkeys([lowered, *_english_bases(lowered)]):
+            curated = self.termbase.german_for(candidate)
+            if curated:
+                return curated[:limit]
             rows = db.execute(
                 "SELECT r.de FROM reverse r LEFT JOIN mentions m ON m.de = lower(r.de) "
                 "WHERE r.en = ? ORDER BY r.count DESC, coalesce(m.lines, 0) DESC LIMIT ?",

@@ -3,7 +3,8 @@
 The only offline LLM is a weak translator (about half of the article's sentences came
 out faithful in a probe), so its work is kept small and checked: one sentence at a
 time, with a glossary of the sentence's words that negate by meaning (from the negation
-lexicon) and of its rare words (from the Ding dictionary); the
+lexicon), of its terms in the newsroom's termbase (`index.translate.termbase`, read
+backwards for the round trip too) and of its rare words (from the Ding dictionary); the
 nationalities respelled the English way (`index.translate.spelling`); then the pure
 checks of `index.translate.checks`, a cross-lingual embedding check and a round trip
 back into German (a second, closer back-translation when the first drifts). Candidates
@@ -12,15 +13,16 @@ passes every check is kept; a quotation with a closed-form attribution ('"...", 
 Gürth.') whose candidates all fail is tried once more as the quotation alone, the
 attribution given by rule (`index.translate.attribution`); a sentence with no passing
 candidate is stored as unchecked and never shown. Renderings are keyed by text, language
-pair, model and prompt version, so a changed article re-renders only its changed
-sentences. A rendering is read with its Slavic names in the English transcription
-(`index.text.transliteration`).
+pair, model, prompt version and the sentence's terms, so a changed article (or term)
+re-renders only its changed sentences. A rendering is read with its Slavic names in the
+English transcription (`index.text.transliteration`).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -49,7 +51,7 @@ log = logging.getLogger(__name__)
 # A new check that only refuses more may instead hold cached renderings to it when they
 # are read (`for_reader`: German words left untranslated), so a large library is not
 # rendered again for it; a refused one is then quoted in German, not made again.
-RENDERING_VERSION = "r10"
+RENDERING_VERSION = "r11"
 Progress = Callable[[float, str], None]
 # A quoted word's senses: given as a hint (the commonest few), and accepted by the check.
 QUOTE_HINTS = 3
@@ -132,14 +134,21 @@ class SentenceRenderer:
 
     # ---- the cache -----------------------------------------------------------------
     def key(self, text: str, source: str, target: str) -> str:
-        """The cache key of one rendering: text, languages, model and prompt version."""
+        """The cache key of one rendering: text, languages, model and prompt version, and
+        the termbase's terms for the text's words (a changed term renders again only the
+        sentences that hold it)."""
         raw = f"{RENDERING_VERSION}|{self.model_id}|{source}|{target}|{' '.join(text.split())}"
+        terms = self.terms(text)
+        if terms:
+            raw += "|" + "; ".join(f"{word} = {meaning}" for word, meaning in terms)
         return hashlib.sha256(raw.encode()).hexdigest()
 
     def article_mark(self, content_hash: str, target: str) -> str:
         """What marks an article as rendered for readers of `target`: the article's content
-        hash with the model and prompt version (a change of either renders it again)."""
-        raw = f"{RENDERING_VERSION}|{self.model_id}|{target}|{content_hash}"
+        hash with the model, the prompt version and the termbase (a change of any renders
+        it again, where a sentence's key changed)."""
+        termbase = self.dictionary.termbase.digest if self.dictionary is not None else ""
+        raw = f"{RENDERING_VERSION}|{self.model_id}|{target}|{content_hash}|{termbase}"
         return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
     def cached(self, texts: Sequence[str], source: str, target: str) -> dict[str, Rendering]:
@@ -281,8 +290,9 @@ class SentenceRenderer:
                 f"meaning drifted (similarity {similarity:.2f} < {self.min_similarity})"
             ]
         trips: list[tuple[float, str]] = []
+        hints = self.back_terms(text, candidate)
         for system in BACK_PROMPTS:
-            back = self._back_translate(candidate, system)
+            back = self._back_translate(candidate, system, hints)
             round_trip = cosine(source_vector, self.embedder.get_text_embedding_batch([back])[0])
             if round_trip >= self.min_round_trip:
                 return similarity + round_trip, []
@@ -317,9 +327,29 @@ class SentenceRenderer:
             return state_forms(text, candidate)
         return state_forms(text, reader_spelling(text, candidate, self.senses))
 
-    def _back_translate(self, rendering: str, system_prompt: str = "back_system") -> str:
+    def back_terms(self, text: str, candidate: str) -> list[tuple[str, str]]:
+        """The termbase read backwards for the round trip: each English rendering of one of
+        the source's terms that the candidate uses, with the source's word ("lower house =
+        Unterhaus"). The weak LLM garbles a term on the way back ("untere Hauptschachtel")
+        as readily as on the way there; the rest of the sentence gets no hint."""
+        hints = []
+        for word, meaning in self.terms(text):
+            for sense in meaning.split(" / "):
+                if re.search(rf"(?<!\w){re.escape(sense)}(?!\w)", candidate, re.IGNORECASE):
+                    hints.append((sense, word))
+                    break
+        return hints
+
+    def _back_translate(
+        self,
+        rendering: str,
+        system_prompt: str = "back_system",
+        glossary: Sequence[tuple[str, str]] = (),
+    ) -> str:
+        entries = "; ".join(f"{sense} = {word}" for sense, word in glossary)
+        lead = self.prompts.render("back_glossary_line", "de", entries=entries) if entries else ""
         system = self.prompts.render(system_prompt, "de").strip()
-        user = self.prompts.render("back_user", "de", text=rendering).strip()
+        user = self.prompts.render("back_user", "de", glossary=lead, text=rendering).strip()
         budget = 2 * len(words(rendering)) + 40
         return clean_output("".join(self.generator.stream(system, user, budget)))
 
@@ -339,9 +369,24 @@ class SentenceRenderer:
         entry = self.dictionary.lookup(word, senses=QUOTE_SENSES)
         return entry.senses if entry else ()
 
+    def terms(self, text: str) -> list[tuple[str, str]]:
+        """The termbase's hints for the sentence's words, in order ("Unterhaus = lower
+        house"; a hyphenated compound by its last part: "Langzeit-Staatschefs"), at most
+        `glossary_size`. Read from memory: it keys the cache."""
+        if self.dictionary is None or not self.glossary_size:
+            return []
+        found = []
+        for word in dict.fromkeys(words(text)):
+            head = word.rsplit("-", 1)[-1]
+            senses = self.dictionary.curated(word) or self.dictionary.curated(head)
+            if senses:
+                found.append((word, " / ".join(senses)))
+        return found[: self.glossary_size]
+
     def glossary(self, text: str) -> list[tuple[str, str]]:
         """Hints for the sentence's words that negate by meaning ("gemieden = avoided",
-        from the negation lexicon: the negation check insists on them), then for the
+        from the negation lexicon: the negation check insists on them), then for its
+        words in the newsroom's termbase ("Unterhaus = lower house"), then for the
         words of its short quotations ("alberne = silly / frivolous": the quotation
         check insists on a meaning of each), then for up to `glossary_size` of its rare
         words ("Finte = feint / ruse"), rarest first."""
@@ -349,6 +394,8 @@ class SentenceRenderer:
             return []
         negating = negation_senses(text)
         hinted = {word for word, _ in negating}
+        curated = [(word, meaning) for word, meaning in self.terms(text) if word not in hinted]
+        hinted |= {word for word, _ in curated}
         quoted = []
         for word in quoted_words(text):
             entry = self.dictionary.lookup(word, senses=QUOTE_HINTS)
@@ -374,4 +421,4 @@ class SentenceRenderer:
             found.append((entry.lines, word, " / ".join(entry.senses)))
         found.sort(key=lambda item: item[0])
         rare = [(word, meaning) for _, word, meaning in found[: self.glossary_size]]
-        return negating + quoted[: self.glossary_size] + rare
+        return negating + curated + quoted[: self.glossary_size] + rare
