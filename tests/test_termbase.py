@@ -149,3 +149,16 @@ def test_a_changed_term_renders_again_only_the_sentences_that_hold_it(
     assert before.key(held, "de", "en") != after.key(held, "de", "en")
     assert before.key(other, "de", "en") == after.key(other, "de", "en")
     assert before.article_mark("hash", "en") != after.article_mark("hash", "en")
+
+
+def test_every_hint_the_candidate_took_is_read_backwards(
+    fake_components: Any, dictionary: Dictionary
+) -> None:
+    renderer = renderer_with(fake_components, ScriptedGenerator(), dictionary)
+    source = "Das Unterhaus schickte Truppen."  # a term, and a rare word of the dictionary
+    assert ("Truppen", "troops") in renderer.glossary(source)
+    assert renderer.back_terms(source, "The lower house sent troops.") == [
+        ("lower house", "Unterhaus"),
+        ("troops", "Truppen"),
+    ]
+    assert renderer.back_terms(source, "The basement sent soldiers.") == []

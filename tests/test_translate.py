@@ -22,7 +22,7 @@ from index.translate.checks import (
 )
 from index.translate.dictionary import Dictionary, parse_line
 from index.translate.renderer import SentenceRenderer
-from index.translate.spelling import reader_spelling, state_forms
+from index.translate.spelling import place_compounds, reader_spelling, state_forms
 from index.types import Evidence, Rendering
 from tests.fakes import HashEmbedding, ScriptedGenerator
 
@@ -714,3 +714,51 @@ def test_the_words_of_a_short_quotation_are_hinted_before_rare_words(
         ("grundlose", "unfounded"),
         ("Erfindungen", "inventions"),
     ]
+
+
+PLACES = {
+    "Russland": ("Russia",),
+    "Ukraine": ("Ukraine",),
+    "Expertin": ("expert",),
+    "Programms": ("schedule", "computer program"),
+    "Kriegs": ("war",),
+}
+
+
+@pytest.mark.parametrize(
+    ("source", "rendering", "expected"),
+    [
+        # the expert is an expert on Russia, not a Russian
+        (
+            "Das meint Russland-Expertin Lisa Gürth.",
+            "So says Russian expert Lisa Gürth.",
+            "So says Russia expert Lisa Gürth.",
+        ),
+        # a multi-word sense by its last word
+        (
+            "Sie leitet das Russland-Programm.",
+            "She heads the Russian program.",
+            "She heads the Russia program.",
+        ),
+        (
+            "Im Zuge des Ukraine-Kriegs.",
+            "In the course of the Ukrainian war, Ukrainian soldiers fell.",
+            "In the course of the Ukraine war, Ukrainian soldiers fell.",
+        ),
+        # the adjective before another word, a possessive, no compound: unchanged
+        (
+            "Die Russland-Expertin sprach über russische Soldaten.",
+            "Russia's expert spoke about Russian soldiers.",
+            "Russia's expert spoke about Russian soldiers.",
+        ),
+        (
+            "Die russische Expertin sprach.",
+            "The Russian expert spoke.",
+            "The Russian expert spoke.",
+        ),
+    ],
+)
+def test_a_place_compound_keeps_its_place_a_noun(
+    source: str, rendering: str, expected: str
+) -> None:
+    assert place_compounds(source, rendering, lambda word: PLACES.get(word, ())) == expected

@@ -42,7 +42,7 @@ from index.translate.checks import (
     with_source_quotes,
 )
 from index.translate.dictionary import Dictionary
-from index.translate.spelling import reader_spelling, state_forms
+from index.translate.spelling import place_compounds, reader_spelling, state_forms
 from index.types import Embedder, Generator, Rendering, Store
 
 log = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 # A new check that only refuses more may instead hold cached renderings to it when they
 # are read (`for_reader`: German words left untranslated), so a large library is not
 # rendered again for it; a refused one is then quoted in German, not made again.
-RENDERING_VERSION = "r11"
+RENDERING_VERSION = "r12"
 Progress = Callable[[float, str], None]
 # A quoted word's senses: given as a hint (the commonest few), and accepted by the check.
 QUOTE_HINTS = 3
@@ -77,8 +77,9 @@ def for_reader(
     german_word: Callable[[str], bool] | None = None,
     senses: Callable[[str], tuple[str, ...]] | None = None,
 ) -> Rendering:
-    """A stored English rendering as the reader sees it: Slavic names the English way,
-    and not shown (unchecked) when it left German words of the source untranslated.
+    """A stored English rendering as the reader sees it: Slavic names the English way, a
+    place compound's place as a noun ("Russia expert", `place_compounds`), and not shown
+    (unchecked) when it left German words of the source untranslated.
 
     Applied when a rendering is read, not when it is made, so renderings cached before
     keep their checks (the respelling keeps every name's spelling key) and need no
@@ -93,6 +94,8 @@ def for_reader(
         if left:
             rendering = replace(rendering, checked=False, problems=(*rendering.problems, *left))
     text = english_spelling(source, rendering.text, known)
+    if senses is not None:
+        text = place_compounds(source, text, senses)
     return rendering if text == rendering.text else replace(rendering, text=text)
 
 
@@ -328,12 +331,13 @@ class SentenceRenderer:
         return state_forms(text, reader_spelling(text, candidate, self.senses))
 
     def back_terms(self, text: str, candidate: str) -> list[tuple[str, str]]:
-        """The termbase read backwards for the round trip: each English rendering of one of
-        the source's terms that the candidate uses, with the source's word ("lower house =
-        Unterhaus"). The weak LLM garbles a term on the way back ("untere Hauptschachtel")
-        as readily as on the way there; the rest of the sentence gets no hint."""
+        """The glossary read backwards for the round trip: each hinted sense the candidate
+        uses, with the source's word ("lower house = Unterhaus", "penalties = Strafen").
+        A candidate that took a hint rendered that word faithfully, yet the weak LLM
+        garbles it on the way back ("untere Hauptschachtel", "Verfahren") as readily as
+        on the way there; the rest of the sentence gets no hint and is checked as before."""
         hints = []
-        for word, meaning in self.terms(text):
+        for word, meaning in self.glossary(text):
             for sense in meaning.split(" / "):
                 if re.search(rf"(?<!\w){re.escape(sense)}(?!\w)", candidate, re.IGNORECASE):
                     hints.append((sense, word))

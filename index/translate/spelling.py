@@ -106,3 +106,39 @@ def _adjective_of(name: str, candidates: list[str]) -> list[str]:
         for word in dict.fromkeys(candidates)
         if len(word) > len(name) and fold(word)[:5] == key
     ]
+
+
+# A place's name joined to a noun by a hyphen: "Russland-Expertin", "Ukraine-Konflikt".
+_PLACE_COMPOUND = re.compile(r"(?<![\w-])([A-ZÄÖÜ]\w+)-([A-ZÄÖÜ]\w+)(?![\w-])")
+
+
+def place_compounds(source: str, rendering: str, senses: Senses) -> str:
+    """`rendering` with a place compound's place as a noun, as the source has it: the LLM
+    turns "Russland-Expertin Lisa Gürth" into "Russian expert Lisa Gürth", which makes
+    her Russian; "Russia expert" is what the source says ("Russland-Programm" -> "Russia
+    program", "Ukraine-Konflikt" -> "Ukraine conflict"). Only an adjective of the place
+    (the same first five letters, longer) directly before a rendering of the compound's
+    last part changes; nothing else does."""
+    for place, head in _PLACE_COMPOUND.findall(source):
+        names = [
+            sense for sense in senses(place) if sense[:1].isupper() and words(sense) == [sense]
+        ]
+        # the last part's senses by their last word ("computer program"), and its cognate
+        # ("Programms" -> "progr...")
+        heads = {fold(words(sense)[-1]) for sense in senses(head) if words(sense)}
+        heads = {word for word in heads if len(word) >= 3} | {fold(head)[:5]}
+        if names:
+            rendering = _place_before(rendering, names[0], tuple(sorted(heads)))
+    return rendering
+
+
+def _place_before(rendering: str, name: str, heads: tuple[str, ...]) -> str:
+    """`rendering` with each adjective of `name` that stands before a word beginning
+    with one of `heads` replaced by `name` ("Russian expert" -> "Russia expert")."""
+    for adjective in _adjective_of(name, [word for word in words(rendering) if "'" not in word]):
+        pattern = re.compile(rf"\b{re.escape(adjective)} (\w+)")
+        rendering = pattern.sub(
+            lambda match: f"{name} {match[1]}" if fold(match[1]).startswith(heads) else match[0],
+            rendering,
+        )
+    return rendering
