@@ -80,6 +80,17 @@ def test_detect_language(text: str, language: str) -> None:
         ("How many soldiers does Belarus have?", "Bis zu 9000 russische Soldaten.", False),
         ("How many soldiers could Russia send?", "Bis zu 9000 russische Soldaten.", True),
         ("Wie viele Soldaten könnten dazugehören?", "Bis zu 9000 russische Soldaten.", True),
+        # a count asked for as it stands now is not answered by a possible one ...
+        (
+            "Wie viele russische Soldaten sind derzeit in Belarus stationiert?",
+            "Der Kampftruppe könnten bis zu 9000 russische Soldaten angehören.",
+            False,
+        ),
+        ("How many Russian troops are there now?", "Up to 9,000 troops could join.", False),
+        # ... but by one the evidence states, or when the question asks what is possible
+        ("How many Russian troops are there now?", "9,000 troops are there.", True),
+        ("How many Russian troops could be there now?", "Up to 9,000 could join.", True),
+        ("Wie viele sind derzeit dort?", "Derzeit könnten es 9000 sein.", True),
         # the asked-for thing is a measure: a rate, a population, a price
         ("What interest rate does Russia charge?", "Belarus depends on cheap credit.", False),
         ("Welchen Zinssatz verlangt Russland?", "Belarus hängt von günstigen Krediten ab.", False),

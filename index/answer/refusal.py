@@ -170,14 +170,41 @@ def _counts_something_else(question: str, evidence: str) -> bool:
     )
 
 
+# A count asked for as it stands now, and one the evidence only holds possible: "Wie viele
+# russische Soldaten sind derzeit in Belarus stationiert?" is not answered by "Der
+# Kampftruppe könnten bis zu 9000 russische Soldaten angehören."
+_NOW = re.compile(
+    r"\b(derzeit|zurzeit|aktuell|momentan|gegenwärtig|jetzt|currently|presently|now|"
+    r"at present|at the moment)\b",
+    re.IGNORECASE,
+)
+_POSSIBLE = re.compile(r"\b(könnte[n]?|würde[n]?|dürfte[n]?|could|might|would)\b", re.IGNORECASE)
+
+
+def _possible_for_current(question: str, evidence: str) -> bool:
+    """True when the question asks how things stand now and the evidence, naming no time
+    of its own, holds them only as possible (a modal: könnten, could)."""
+    return (
+        _NOW.search(question) is not None
+        and _POSSIBLE.search(question) is None
+        and _POSSIBLE.search(evidence) is not None
+        and _NOW.search(evidence) is None
+    )
+
+
 def offers_answer_kind(kind: str, question: str, evidence: str) -> bool:
     """Whether `evidence` holds a quantity / time the question does not already contain
-    (and, for a count, one of the thing the question counts)."""
+    (and, for a count, one of the thing the question counts, as it stands when the
+    question asks about now)."""
     if not kind:
         return True
     new_numbers = _amounts(evidence) - _amounts(question)
     if kind == "quantity":
-        return bool(new_numbers) and not _counts_something_else(question, evidence)
+        return (
+            bool(new_numbers)
+            and not _counts_something_else(question, evidence)
+            and not _possible_for_current(question, evidence)
+        )
     if kind == "duration":  # a number of years, weeks ...; or "seit" + a point in time
         return bool(new_numbers and _DURATION_UNITS.search(evidence)) or (
             offers_answer_kind("time", question, evidence)
