@@ -11,6 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol, runtime_checkable
 
 BlockKind = Literal["teaser", "heading", "paragraph", "caption", "boilerplate"]
+# Text that previews or labels the article rather than reports it: a teaser bullet sums
+# up what the body says in detail ("Eine Russland-Expertin gibt Antworten ..."), a photo
+# caption labels a picture ("Russischer Präsident Wladimir Putin bei einer Rede.").
+SECONDARY_KINDS: frozenset[BlockKind] = frozenset({"teaser", "caption"})
 Role = Literal["user", "assistant"]
 
 

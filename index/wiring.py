@@ -273,6 +273,7 @@ def build(
         translator=terms,
         sentence_weight=settings.sentence_rerank_weight,
         rerank_pool=settings.rerank_pool,
+        secondary_penalty=settings.secondary_penalty,
     )
     llm_rewriter = None
     wanted = llm_available(settings) if with_llm is None else with_llm

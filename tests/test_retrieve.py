@@ -119,6 +119,7 @@ def test_the_sentence_rerank_reorders_passages_and_hands_over_their_sentences(
     retriever = fake_components.answerer.retriever
     store = fake_components.store
     question = "Wie viele Besucher werden erwartet?"
+    retriever.secondary_penalty = 0.0  # the scores are the rerank's alone
     retriever.sentence_weight = 0.0
     plain = retriever.search(question, 3)
     assert plain.sentences is None and "rerank_ms" not in plain.timings_ms
@@ -239,3 +240,44 @@ def test_a_repeated_question_reuses_its_vector_and_the_cache_is_bounded(fake_com
     assert len(asked) == 4
     with pytest.raises(ValueError, match="vector_cache"):
         HybridRetriever(fake_components.store, embedder, vector_cache=-1)
+
+
+def test_a_teaser_or_caption_passage_ranks_below_the_body(fake_components) -> None:  # type: ignore[no-untyped-def]
+    from index.retrieve.hybrid import HybridRetriever
+
+    store = fake_components.store
+    question = "Wie viele Besucher werden erwartet?"
+    plain = HybridRetriever(store, fake_components.embedder)
+    order = [p.chunk_id for p in plain.search(question, 3).passages]
+    first = order[0]
+
+    class Captioned:
+        """The store, with the best passage labelled a caption."""
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(store, name)
+
+        def query_chunks(self, vector, k):  # type: ignore[no-untyped-def]
+            return [
+                replace(
+                    hit,
+                    metadata={
+                        **hit.metadata,
+                        "kind": "caption" if hit.item_id == first else "paragraph",
+                    },
+                )
+                for hit in store.query_chunks(vector, k)
+            ]
+
+    def ranked(penalty: float) -> list[str]:
+        retriever = HybridRetriever(
+            Captioned(),  # type: ignore[arg-type]
+            fake_components.embedder,
+            secondary_penalty=penalty,
+        )
+        return [p.chunk_id for p in retriever.search(question, 3).passages]
+
+    assert ranked(0.0) == order  # no penalty: the label changes nothing
+    assert ranked(1.0)[:2] == order[1:3] and first not in ranked(1.0)[:2]
+    with pytest.raises(ValueError, match="secondary_penalty"):
+        HybridRetriever(store, fake_components.embedder, secondary_penalty=-0.1)

@@ -18,12 +18,7 @@ from index.text.polarity import (
     without_framed_quotes,
 )
 from index.text.vectors import cosine_rows
-from index.types import BlockKind, Evidence, Passage, Retrieval, StoredSentence
-
-# Text that previews or labels the article rather than reports it: a teaser bullet sums
-# up what the body says in detail ("Eine Russland-Expertin gibt Antworten ..."), a photo
-# caption labels a picture ("Russischer Präsident Wladimir Putin bei einer Rede.").
-SECONDARY_KINDS: frozenset[BlockKind] = frozenset({"teaser", "caption"})
+from index.types import SECONDARY_KINDS, Evidence, Passage, Retrieval, StoredSentence
 
 
 def window_vectors(vectors: np.ndarray, sentence_rows: Sequence[StoredSentence]) -> np.ndarray:

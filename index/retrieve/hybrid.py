@@ -22,7 +22,7 @@ import numpy as np
 from index.retrieve.lexical import LexicalIndex
 from index.text.language import detect_language
 from index.text.vectors import cosine_rows
-from index.types import Embedder, Passage, Retrieval, Store, StoredSentence
+from index.types import SECONDARY_KINDS, Embedder, Passage, Retrieval, Store, StoredSentence
 
 DEFAULT_LANGUAGE = "de"  # chunks stored before languages were recorded
 
@@ -121,6 +121,7 @@ class HybridRetriever:
         translator: QueryTranslator | None = None,
         sentence_weight: float = 0.3,
         rerank_pool: int = 10,
+        secondary_penalty: float = 0.0,
     ) -> None:
         if candidates <= 0:
             raise ValueError(f"candidates must be greater than 0; got {candidates}")
@@ -128,6 +129,8 @@ class HybridRetriever:
             raise ValueError(f"sentence_weight must be in [0, 1]; got {sentence_weight}")
         if rerank_pool <= 0:
             raise ValueError(f"rerank_pool must be greater than 0; got {rerank_pool}")
+        if not 0.0 <= secondary_penalty <= 1.0:
+            raise ValueError(f"secondary_penalty must be in [0, 1]; got {secondary_penalty}")
         if sync_seconds < 0:
             raise ValueError(f"sync_seconds must be 0 or more; got {sync_seconds}")
         if vector_cache < 0:
@@ -142,6 +145,11 @@ class HybridRetriever:
         # sentence (stored sentence vectors), weighted `sentence_weight`; 0 turns it off.
         self.sentence_weight = sentence_weight
         self.rerank_pool = rerank_pool
+        # A teaser's or a caption's passage (SECONDARY_KINDS) is ranked this much lower
+        # among the k retrieved (it is still retrieved: a question about the teaser finds
+        # it): the body's passage that says the same in full goes first, as its sentence
+        # does in the evidence.
+        self.secondary_penalty = secondary_penalty
         self.sync_seconds = sync_seconds
         self._clock = clock
         self._synced_at: float | None = None
@@ -207,6 +215,9 @@ class HybridRetriever:
         languages = {
             hit.item_id: str(hit.metadata.get("language") or DEFAULT_LANGUAGE) for hit in dense_hits
         }
+        secondary = {
+            hit.item_id for hit in dense_hits if hit.metadata.get("kind") in SECONDARY_KINDS
+        }
         timings["dense_ms"], mark = (time.perf_counter() - mark) * 1000, time.perf_counter()
         scaled: dict[str, float] = {}
         if self.weights.same_language > 0 or self.weights.cross_language > 0:
@@ -232,7 +243,15 @@ class HybridRetriever:
             kept = {item_id for item_id, _ in ranked[:k]}
             sentences = [row for row in rows if row.chunk_id in kept]
             timings["rerank_ms"], mark = (time.perf_counter() - mark) * 1000, time.perf_counter()
-        ranked = ranked[:k]
+        # the same k passages, a teaser's or a caption's after the body's that is as close
+        # (ordered by the penalised score; each keeps its own)
+        ranked = sorted(
+            ranked[:k],
+            key=lambda pair: (
+                -(pair[1] - self.secondary_penalty * (pair[0] in secondary)),
+                pair[0],
+            ),
+        )
         chunks = self.store.get_chunks([item_id for item_id, _ in ranked])
         passages = [
             Passage(
