@@ -762,3 +762,13 @@ def test_a_place_compound_keeps_its_place_a_noun(
     source: str, rendering: str, expected: str
 ) -> None:
     assert place_compounds(source, rendering, lambda word: PLACES.get(word, ())) == expected
+
+
+def test_a_stored_rendering_is_read_with_its_place_compounds_as_nouns() -> None:
+    from index.translate.renderer import for_reader
+
+    source = "Das meint Russland-Expertin Lisa Gürth."
+    stored = Rendering("en", "So says Russian expert Lisa Gürth.", True)
+    shown = for_reader(source, stored, senses=lambda word: PLACES.get(word, ()))
+    assert shown == Rendering("en", "So says Russia expert Lisa Gürth.", True)
+    assert for_reader(source, stored) == stored  # no dictionary: read as stored
