@@ -111,8 +111,10 @@ def test_terms_are_hinted_first_also_as_the_last_part_of_a_compound(
         ("Langzeit-Staatschefs", "head of state"),
     ]
     assert renderer.glossary(source)[:3] == renderer.terms(source)
-    renderer.glossary_size = 2
-    assert len(renderer.terms(source)) == 2
+    renderer.glossary_size = 1  # the rare words' limit: every term is still hinted
+    assert len(renderer.terms(source)) == 3
+    renderer.glossary_size = 0  # no glossary at all
+    assert renderer.terms(source) == []
 
 
 def test_the_round_trip_reads_the_terms_backwards(

@@ -56,6 +56,8 @@ Progress = Callable[[float, str], None]
 # A quoted word's senses: given as a hint (the commonest few), and accepted by the check.
 QUOTE_HINTS = 3
 QUOTE_SENSES = 8
+# At most this many termbase hints a sentence (the rare words' hints count apart).
+TERM_HINTS = 8
 # The candidates, tried in order as (system prompt, with the glossary): the first that
 # passes every check is kept, so a sentence that passes early costs no more. A candidate
 # costs one LLM call, and a round trip when it passes the pure checks.
@@ -376,7 +378,9 @@ class SentenceRenderer:
     def terms(self, text: str) -> list[tuple[str, str]]:
         """The termbase's hints for the sentence's words, in order ("Unterhaus = lower
         house"; a hyphenated compound by its last part: "Langzeit-Staatschefs"), at most
-        `glossary_size`. Read from memory: it keys the cache."""
+        TERM_HINTS: each is a newsroom's choice, so one left out is a word the weak LLM
+        guesses ("die Langzeit-Staatschefs" as "the long-term President" when a fifth
+        term was cut). Read from memory: it keys the cache."""
         if self.dictionary is None or not self.glossary_size:
             return []
         found = []
@@ -385,7 +389,7 @@ class SentenceRenderer:
             senses = self.dictionary.curated(word) or self.dictionary.curated(head)
             if senses:
                 found.append((word, " / ".join(senses)))
-        return found[: self.glossary_size]
+        return found[:TERM_HINTS]
 
     def glossary(self, text: str) -> list[tuple[str, str]]:
         """Hints for the sentence's words that negate by meaning ("gemieden = avoided",
