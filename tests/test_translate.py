@@ -41,6 +41,7 @@ rot {adj}; Rote {m,f} | roten :: red; Red | Reds
 kollektiv {adj} :: collective
 Reise {f} | Reisen {pl} :: trip | trips
 Stand {m} | Stände {pl} :: stand | stands
+Nachbarland {n} | Nachbarländer {pl} :: neighbouring country | neighbouring countries
 """
 
 
@@ -256,6 +257,10 @@ def test_a_title_before_a_name_belongs_to_it_but_a_genitive_does_not(
         "title 'Republik' of a name is missing"
     ]
     assert name_titles("Es war die erste Reise Putins nach Minsk.", senses) == []
+    # a country described before its name: the name alone says which one
+    described = "Er will das Nachbarland Belarus nicht einverleiben."
+    assert name_titles(described, senses) == []
+    assert "Belarus" in " ".join(name_problems(described, "He does not want to annex it.", senses))
 
 
 def test_a_dropped_cognate_is_caught(dictionary: Dictionary) -> None:

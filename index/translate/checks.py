@@ -146,13 +146,20 @@ def _same_stem(first: str, second: str) -> bool:
     return shorter >= 4 and a[: shorter - 1] == b[: shorter - 1]
 
 
+# The last parts of a compound that describes a country (Nachbarland, Mitgliedsstaat).
+_COUNTRY_HEADS = ("land", "staat")
+
+
 def name_titles(source: str, senses: Senses) -> list[str]:
     """Nouns directly before a name, which belong to it: a title or the head of an official
     name (Präsident Putin, Republik Belarus, Kreml-Chef Wladimir Putin).
 
     A name in -s is taken for a genitive when the dictionary knows it without the -s or
     not at all (Reise Putins, Verbündete Russlands: not part of the name; Republik Belarus
-    is). Sentence-initial words are left out: a capital there does not mark a noun.
+    is). Sentence-initial words are left out: a capital there does not mark a noun. A
+    country described by a compound before its name is no title ("das Nachbarland
+    Belarus", "Mitgliedsstaat Polen": the name alone says which country, and "no interest
+    in annexing Belarus" loses nothing); the name itself is still wanted.
     """
     tokens = source.split()
     found = []
@@ -162,6 +169,8 @@ def name_titles(source: str, senses: Senses) -> list[str]:
             continue
         head, name = title.split("-")[-1], words(following)[0]
         if fold(title) in FUNCTION_WORDS or not head[:1].isupper() or is_name(head, senses):
+            continue
+        if fold(head).endswith(_COUNTRY_HEADS) and fold(head) not in _COUNTRY_HEADS:
             continue
         if name not in source_names(following, senses, first=True):
             continue
