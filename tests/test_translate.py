@@ -761,6 +761,12 @@ PLACES = {
             "The Russian expert spoke.",
             "The Russian expert spoke.",
         ),
+        # the source's own adjective may be the one rendered: left as it is
+        (
+            "Die Russland-Expertin traf russische Experten.",
+            "The Russian expert met Russian experts.",
+            "The Russian expert met Russian experts.",
+        ),
     ],
 )
 def test_a_place_compound_keeps_its_place_a_noun(

@@ -94,7 +94,6 @@ class Entry:
     word: str
     senses: tuple[str, ...]
     lines: int  # dictionary lines that mention it: a frequency proxy
-    curated: bool = False  # its first senses come from the newsroom's termbase
 
 
 def _forms(word: str) -> list[str]:
@@ -222,7 +221,7 @@ class Dictionary:
     def lookup(self, word: str, senses: int = 2) -> Entry | None:
         """The word's commonest English senses and how many lines mention it; None if unknown.
 
-        The termbase's renderings come first (`curated`), then the dictionary's, ranked by
+        The termbase's renderings come first, then the dictionary's, ranked by
         how many entries give them (then by position in the file). German zu-infinitives
         are also tried without "zu" ("überzubewerten"), and inflected forms without their
         ending ("Treffens", "Flugzeugbesatzungen").
@@ -243,12 +242,9 @@ class Dictionary:
                 ).fetchone()
                 found = tuple(dict.fromkeys([*curated, *(str(row[0]) for row in rows)]))
                 return Entry(
-                    word,
-                    found[: max(senses, len(curated))],
-                    int(lines[0]) if lines else 0,
-                    bool(curated),
+                    word, found[: max(senses, len(curated))], int(lines[0]) if lines else 0
                 )
-        return Entry(word, curated, 0, True) if curated else None
+        return Entry(word, curated, 0) if curated else None
 
     def curated(self, word: str) -> tuple[str, ...]:
         """The termbase's renderings of a word (any of its forms); () when it has none.

@@ -118,7 +118,7 @@ def place_compounds(source: str, rendering: str, senses: Senses) -> str:
     her Russian; "Russia expert" is what the source says ("Russland-Programm" -> "Russia
     program", "Ukraine-Konflikt" -> "Ukraine conflict"). Only an adjective of the place
     (the same first five letters, longer) directly before a rendering of the compound's
-    last part changes; nothing else does."""
+    last part changes, and only when the source has no such adjective of its own."""
     for place, head in _PLACE_COMPOUND.findall(source):
         names = [
             sense for sense in senses(place) if sense[:1].isupper() and words(sense) == [sense]
@@ -127,7 +127,10 @@ def place_compounds(source: str, rendering: str, senses: Senses) -> str:
         # ("Programms" -> "progr...")
         heads = {fold(words(sense)[-1]) for sense in senses(head) if words(sense)}
         heads = {word for word in heads if len(word) >= 3} | {fold(head)[:5]}
-        if names:
+        # a source with the place's own adjective ("russische Experten") may have been
+        # rendered "Russian experts" rightly: which is which, no rule can tell
+        own = [word for word in words(source) if word[:1].islower()]
+        if names and not _adjective_of(names[0], own):
             rendering = _place_before(rendering, names[0], tuple(sorted(heads)))
     return rendering
 
