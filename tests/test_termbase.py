@@ -12,7 +12,7 @@ from index.errors import SettingsError
 from index.prompts import Prompts
 from index.settings import load_settings
 from index.translate.dictionary import Dictionary
-from index.translate.renderer import SentenceRenderer
+from index.translate.renderer import SentenceRenderer, backwards
 from index.translate.termbase import Termbase, load_termbase, parse_termbase
 from index.wiring import dictionary_of
 from tests.fakes import HashEmbedding, ScriptedGenerator
@@ -127,12 +127,8 @@ def test_the_round_trip_reads_the_terms_backwards(
     assert "Glossary: Unterhaus = lower house" in llm.prompts[0][1]
     assert "Glossar: lower house = Unterhaus" in llm.prompts[1][1]  # the way back
     # a candidate that does not use the term's rendering gets no hint back
-    assert (
-        renderer_with(fake_components, ScriptedGenerator(), dictionary).back_terms(
-            source, "The basement met."
-        )
-        == []
-    )
+    glossary = renderer_with(fake_components, ScriptedGenerator(), dictionary).glossary(source)
+    assert backwards(glossary, "The basement met.") == []
 
 
 def test_a_changed_term_renders_again_only_the_sentences_that_hold_it(
@@ -158,9 +154,10 @@ def test_every_hint_the_candidate_took_is_read_backwards(
 ) -> None:
     renderer = renderer_with(fake_components, ScriptedGenerator(), dictionary)
     source = "Das Unterhaus schickte Truppen."  # a term, and a rare word of the dictionary
-    assert ("Truppen", "troops") in renderer.glossary(source)
-    assert renderer.back_terms(source, "The lower house sent troops.") == [
+    glossary = renderer.glossary(source)
+    assert ("Truppen", "troops") in glossary
+    assert backwards(glossary, "The lower house sent troops.") == [
         ("lower house", "Unterhaus"),
         ("troops", "Truppen"),
     ]
-    assert renderer.back_terms(source, "The basement sent soldiers.") == []
+    assert backwards(glossary, "The basement sent soldiers.") == []

@@ -226,12 +226,9 @@ class Dictionary:
         are also tried without "zu" ("überzubewerten"), and inflected forms without their
         ending ("Treffens", "Flugzeugbesatzungen").
         """
-        candidates = _forms(word)
-        curated = next(
-            (found for found in map(self.termbase.senses, candidates) if found is not None), ()
-        )
+        curated = self.curated(word)
         db = self._connect()
-        for candidate in candidates:
+        for candidate in _forms(word):
             rows = db.execute(
                 "SELECT en FROM words WHERE de = ? ORDER BY count DESC, first LIMIT ?",
                 (candidate, senses),

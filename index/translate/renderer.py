@@ -101,6 +101,21 @@ def for_reader(
     return rendering if text == rendering.text else replace(rendering, text=text)
 
 
+def backwards(glossary: Sequence[tuple[str, str]], candidate: str) -> list[tuple[str, str]]:
+    """The glossary read backwards for the round trip: each hinted sense the candidate
+    uses, with the source's word ("lower house = Unterhaus", "penalties = Strafen").
+    A candidate that took a hint rendered that word faithfully, yet the weak LLM garbles
+    it on the way back ("untere Hauptschachtel", "Verfahren") as readily as on the way
+    there; the rest of the sentence gets no hint and is checked as before."""
+    hints = []
+    for word, meaning in glossary:
+        for sense in meaning.split(" / "):
+            if re.search(rf"(?<!\w){re.escape(sense)}(?!\w)", candidate, re.IGNORECASE):
+                hints.append((sense, word))
+                break
+    return hints
+
+
 class SentenceRenderer:
     """Renders German sentences in English with an LLM, checked, cached (a Renderer)."""
 
@@ -220,7 +235,7 @@ class SentenceRenderer:
             candidate = self._translate(text, entries, system)
             if any(candidate == seen for seen, _ in failed):
                 continue
-            _score, found = self.assess(text, candidate)
+            _score, found = self.assess(text, candidate, glossary)
             if not found and self.dictionary is not None:
                 found = quote_problems(text, candidate, self.quote_senses)
                 if found and not requoted:
@@ -255,12 +270,13 @@ class SentenceRenderer:
         if statement is None:
             return None
         tried: set[str] = set()
-        for system, entries in self.attempts(self.glossary(statement.quote)):
+        glossary = self.glossary(statement.quote)
+        for system, entries in self.attempts(glossary):
             rendered = self._translate(statement.quote, entries, system)
             if rendered in tried:
                 continue
             tried.add(rendered)
-            _score, found = self.assess(statement.quote, rendered)
+            _score, found = self.assess(statement.quote, rendered, glossary)
             candidate = statement.joined(rendered)
             if not found:
                 found = rendering_problems(
@@ -276,9 +292,13 @@ class SentenceRenderer:
             log.info("quoted statement rejected (%s): %r", "; ".join(found), candidate)
         return None
 
-    def assess(self, text: str, candidate: str) -> tuple[float, list[str]]:
+    def assess(
+        self, text: str, candidate: str, glossary: Sequence[tuple[str, str]] = ()
+    ) -> tuple[float, list[str]]:
         """(score, problems) of a candidate: problems are every check it fails ([] passes);
         the score (cross-lingual plus round-trip similarity) ranks passing candidates.
+        `glossary` is the one the candidate was made with; the round trip reads it
+        backwards (`backwards`).
         """
         found = rendering_problems(
             text,
@@ -295,7 +315,7 @@ class SentenceRenderer:
                 f"meaning drifted (similarity {similarity:.2f} < {self.min_similarity})"
             ]
         trips: list[tuple[float, str]] = []
-        hints = self.back_terms(text, candidate)
+        hints = backwards(glossary, candidate)
         for system in BACK_PROMPTS:
             back = self._back_translate(candidate, system, hints)
             round_trip = cosine(source_vector, self.embedder.get_text_embedding_batch([back])[0])
@@ -331,20 +351,6 @@ class SentenceRenderer:
         if self.dictionary is None:
             return state_forms(text, candidate)
         return state_forms(text, reader_spelling(text, candidate, self.senses))
-
-    def back_terms(self, text: str, candidate: str) -> list[tuple[str, str]]:
-        """The glossary read backwards for the round trip: each hinted sense the candidate
-        uses, with the source's word ("lower house = Unterhaus", "penalties = Strafen").
-        A candidate that took a hint rendered that word faithfully, yet the weak LLM
-        garbles it on the way back ("untere Hauptschachtel", "Verfahren") as readily as
-        on the way there; the rest of the sentence gets no hint and is checked as before."""
-        hints = []
-        for word, meaning in self.glossary(text):
-            for sense in meaning.split(" / "):
-                if re.search(rf"(?<!\w){re.escape(sense)}(?!\w)", candidate, re.IGNORECASE):
-                    hints.append((sense, word))
-                    break
-        return hints
 
     def _back_translate(
         self,
