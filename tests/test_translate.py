@@ -42,6 +42,7 @@ kollektiv {adj} :: collective
 Reise {f} | Reisen {pl} :: trip | trips
 Stand {m} | Stände {pl} :: stand | stands
 Nachbarland {n} | Nachbarländer {pl} :: neighbouring country | neighbouring countries
+schädlich {adj} :: harmful
 """
 
 
@@ -71,6 +72,7 @@ def test_lookup_ranks_senses_by_entries_and_handles_inflection(dictionary: Dicti
     assert entry is not None and entry.senses[0] == "feint" and entry.lines == 3
     assert dictionary.lookup("überzubewerten").senses[0] == "to overvalue"  # zu-infinitive
     assert dictionary.lookup("Treffens").senses[0] == "meeting"  # genitive ending
+    assert dictionary.lookup("schädlichsten").senses[0] == "harmful"  # superlative
     assert dictionary.lookup("Quatschwort") is None
 
 

@@ -28,6 +28,9 @@ _GERMAN_PLACEHOLDERS = re.compile(r"\b(jdn|jdm|jds|etw|sich)\.?\s+|\s+(jdn|jdm|e
 _ENGLISH_PLACEHOLDERS = re.compile(r"\b(sb|sth|sb\.'s|one's|oneself)\b\.?")
 _SPACE = re.compile(r"\s+")
 _ENDINGS = ("es", "en", "ern", "em", "er", "s", "n", "e")
+# A superlative's endings ("schädlichsten" -> "schädlich"), tried last: a base of five
+# letters or more, so a noun that merely ends so ("Kosten", "Westen") is not cut.
+_SUPERLATIVE_ENDINGS = ("sten", "ste", "ster", "stes", "stem")
 
 
 def _german_forms(segment: str) -> list[str]:
@@ -99,7 +102,7 @@ class Entry:
 def _forms(word: str) -> list[str]:
     """The forms a German word may be listed under, lower case: itself, a zu-infinitive
     without "zu" ("überzubewerten"), an inflected form without its ending ("Treffens",
-    "Flugzeugbesatzungen")."""
+    "Flugzeugbesatzungen"), a superlative without its ending ("toxischsten")."""
     lowered = word.lower()
     candidates = [lowered]
     match = re.fullmatch(r"(\w+?)zu(\w{4,})", lowered)
@@ -109,6 +112,11 @@ def _forms(word: str) -> list[str]:
         lowered[: -len(ending)]
         for ending in _ENDINGS
         if lowered.endswith(ending) and len(lowered) - len(ending) >= 3
+    ]
+    candidates += [
+        lowered[: -len(ending)]
+        for ending in _SUPERLATIVE_ENDINGS
+        if lowered.endswith(ending) and len(lowered) - len(ending) >= 5
     ]
     return candidates
 

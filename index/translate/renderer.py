@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 # A new check that only refuses more may instead hold cached renderings to it when they
 # are read (`for_reader`: German words left untranslated), so a large library is not
 # rendered again for it; a refused one is then quoted in German, not made again.
-RENDERING_VERSION = "r13"
+RENDERING_VERSION = "r14"
 Progress = Callable[[float, str], None]
 # A quoted word's senses: given as a hint (the commonest few), and accepted by the check.
 QUOTE_HINTS = 3
