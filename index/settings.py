@@ -109,6 +109,9 @@ class Settings(BaseSettings):
     # sentence that reports the same goes first (dev: citation P/R 0.81/0.78 -> 0.84/0.80;
     # 0.06 gained half of it, 0.1-0.3 the same)
     secondary_penalty: float = 0.1
+    # match a question against the checked renderings of sentences in its language too
+    # (a sentence's cosine is the higher of the two); needs the renderer's stored vectors
+    reader_evidence: bool = True
 
     # LLM (generative mode)
     llm_backend: Literal["llamacpp", "openai"] = "llamacpp"

@@ -20,6 +20,7 @@ collections vanished under it (another process swapped) follows the pointer and 
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 import json
 import time
@@ -132,6 +133,9 @@ class ChromaStore:
             )
             self.renderings_collection = client.get_or_create_collection(
                 f"{name}-renderings", metadata={"hnsw:space": "cosine"}, embedding_function=None
+            )
+            self.reader_vectors_collection = client.get_or_create_collection(
+                f"{name}-reader-vectors", metadata={"hnsw:space": "cosine"}, embedding_function=None
             )
         except Exception as error:
             raise StoreError(f"cannot open collection {name!r}: {error}") from None
@@ -528,7 +532,34 @@ class ChromaStore:
             )
         return result
 
+    def _vector_id(self, key: str) -> str:
+        """A rendering's vector id: its key with the embedding model (another model's
+        vector is never read)."""
+        return hashlib.sha256(f"{key}|{self.embed_model_id}".encode()).hexdigest()
+
+    @_guarded
+    def rendering_vectors(self, keys: Sequence[str]) -> dict[str, list[float]]:
+        """The vectors of cached renderings, by rendering key, made with this store's
+        embedding model (keys without one are left out)."""
+        ids = {self._vector_id(key): key for key in keys}
+        got = self._get_ids(self.reader_vectors_collection, list(ids), ["embeddings"])
+        return {
+            ids[item_id]: [float(x) for x in vector]
+            for item_id, vector in zip(got["ids"], got["embeddings"], strict=True)
+        }
+
     # ---- writing -------------------------------------------------------------------
+    @_guarded
+    def save_rendering_vectors(self, items: Mapping[str, Sequence[float]]) -> None:
+        """Keep the vectors of renderings (as the reader reads them) under their keys."""
+        if not items:
+            return
+        keys = list(items)
+        self.reader_vectors_collection.upsert(
+            ids=[self._vector_id(key) for key in keys],
+            embeddings=[list(items[key]) for key in keys],
+        )
+
     @_guarded
     def save_renderings(self, items: Mapping[str, Rendering]) -> None:
         """Cache renderings under their keys (the vector is a placeholder: never searched)."""

@@ -312,6 +312,10 @@ class Store(Protocol):
 
     def save_renderings(self, items: Mapping[str, Rendering]) -> None: ...
 
+    def rendering_vectors(self, keys: Sequence[str]) -> dict[str, list[float]]: ...
+
+    def save_rendering_vectors(self, items: Mapping[str, Sequence[float]]) -> None: ...
+
 
 @runtime_checkable
 class Retriever(Protocol):
@@ -351,6 +355,13 @@ class Renderer(Protocol):
     def render(self, text: str, source: str, target: str) -> Rendering: ...
 
     def cached(self, texts: Sequence[str], source: str, target: str) -> dict[str, Rendering]: ...
+
+
+class ReaderVectors(Protocol):
+    """The vectors of sentences' checked renderings, as a reader of another language reads
+    them (a SentenceRenderer keeps them in the store)."""
+
+    def vectors(self, texts: Sequence[str], source: str, target: str) -> dict[str, list[float]]: ...
 
 
 @runtime_checkable

@@ -321,6 +321,7 @@ def build(
         default_mode=settings.mode,
         senses=senses,
         terms=terms,
+        reader_vectors=renderer if settings.reader_evidence else None,
     )
     library = Library(settings.corpus_dir, store, ingestor)
     return Components(settings, embedder, store, ingestor, answerer, library, generator, renderer)

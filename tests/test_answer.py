@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from index.answer.evidence import choose_evidence
@@ -335,3 +337,24 @@ def test_a_sentence_under_the_threshold_holding_the_asked_kind_of_value_is_cited
     # nor when another sentence matches the question better than the one with the value
     closer = _scored("Die Truppe wurde angekündigt.", 0.4, 120)
     assert anchored_by_kind("quantity", [force], [closer, force]) == []
+
+
+def test_an_english_question_is_matched_against_the_sentences_renderings_too(
+    fake_components: Any,
+) -> None:
+    pipeline = fake_components.answerer
+    retrieval = pipeline.retriever.search("Who met whom in Minsk?", 5)
+    assert retrieval.language == "en"
+    pipeline.reader_vectors = None
+    plain = pipeline.ranked(retrieval)
+    last = plain[-1].text  # the German sentence farthest from the question
+
+    class Renderings:
+        def vectors(self, texts: Any, source: str, target: str) -> dict[str, list[float]]:
+            assert (source, target) == ("de", "en")  # the article's language, the reader's
+            return {last: list(retrieval.query_vector)} if last in texts else {}
+
+    pipeline.reader_vectors = Renderings()
+    ranked = pipeline.ranked(retrieval)
+    assert ranked[0].text == last and ranked[0].similarity == pytest.approx(1.0)
+    assert len(ranked) == len(plain) and {e.text for e in ranked} == {e.text for e in plain}

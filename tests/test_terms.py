@@ -125,3 +125,21 @@ def test_a_teasers_or_captions_sentence_yields_to_a_close_body_sentence() -> Non
     assert [e.start for e in plain] == [0, 20, 10]
     assert [e.start for e in body_first] == [10, 0, 20]
     assert body_first[1].similarity == plain[0].similarity  # refusal still sees the cosine
+
+
+def test_a_sentence_is_as_close_as_its_rendering_in_the_questions_language() -> None:
+    # the German sentence s10 is far from the English question; its rendering is close
+    rows = [_row("c1", 0, [0.8, 0.6]), _row("c1", 10, [0.3, 1.0]), _row("c2", 20, [0.5, 0.9])]
+    passages = [
+        Passage(1, "c1", "doc", "", "paragraph", 0, 15, "", 0.5),
+        Passage(2, "c2", "doc", "", "paragraph", 20, 25, "", 0.5),
+    ]
+    retrieval = Retrieval(passages=passages, query_vector=[1.0, 0.0], language="en")
+    plain = score_evidence(retrieval, rows, passage_weight=0.0)
+    reader = [float("nan"), 0.95, 0.2]  # s0 has no rendering; s20's is farther than itself
+    both = score_evidence(retrieval, rows, passage_weight=0.0, reader_similarities=reader)
+    assert [e.start for e in plain] == [0, 20, 10]
+    assert [e.start for e in both] == [10, 0, 20]
+    assert both[0].similarity == pytest.approx(0.95)  # refusal sees the closer reading
+    assert both[1].similarity == plain[0].similarity  # no rendering: its own cosine
+    assert both[2].similarity == plain[1].similarity  # a farther rendering changes nothing

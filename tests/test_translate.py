@@ -10,6 +10,7 @@ import pytest
 
 from index.answer.extractive import ExtractiveComposer
 from index.prompts import Prompts
+from index.store import ChromaStore
 from index.translate.checks import (
     clean_output,
     cognate_problems,
@@ -344,6 +345,44 @@ def test_a_rendering_is_read_with_slavic_names_the_english_way(fake_components: 
     # The store keeps the LLM's text; a later reader gets the same respelled rendering.
     cached = make_renderer(fake_components, ScriptedGenerator()).cached([source], "de", "en")
     assert cached[source] == made
+
+
+def test_a_checked_rendering_keeps_its_vector_as_the_reader_reads_it(
+    fake_components: Any,
+) -> None:
+    source = "Peskow lehnte eine Absage ab."
+    llm = ScriptedGenerator("Peskow rejected a cancellation.", source)
+    renderer = make_renderer(fake_components, llm)
+    renderer.render(source, "de", "en")
+    vectors = renderer.vectors([source, SOURCE], "de", "en")
+    assert list(vectors) == [source]  # SOURCE has no rendering
+    shown = HashEmbedding().get_text_embedding("Peskov rejected a cancellation.")
+    assert vectors[source] == pytest.approx(shown)  # the respelled text, as shown
+    # another embedding model's store does not read it
+    store = fake_components.store
+    other = ChromaStore(store.client, store.name, "another-model", check_model=False)
+    assert other.rendering_vectors([renderer.key(source, "de", "en")]) == {}
+
+
+def test_an_unchecked_rendering_gets_no_vector(fake_components: Any) -> None:
+    llm = ScriptedGenerator(*["The organisers announced a cancellation."] * 2)
+    renderer = make_renderer(fake_components, llm)
+    assert not renderer.render(SOURCE, "de", "en").checked
+    assert renderer.vectors([SOURCE], "de", "en") == {}
+    assert renderer.ensure_vectors([SOURCE], "de", "en") == 0
+
+
+def test_a_rendering_cached_without_a_vector_gets_one_once(fake_components: Any) -> None:
+    renderer = make_renderer(fake_components, ScriptedGenerator())
+    key = renderer.key(SOURCE, "de", "en")
+    text = "The organisers rejected a cancellation."
+    fake_components.store.save_renderings({key: Rendering("en", text, True)})
+    assert renderer.vectors([SOURCE], "de", "en") == {}
+    assert renderer.ensure_vectors([SOURCE], "de", "en") == 1
+    assert renderer.vectors([SOURCE], "de", "en")[SOURCE] == pytest.approx(
+        HashEmbedding().get_text_embedding(text)
+    )
+    assert renderer.ensure_vectors([SOURCE], "de", "en") == 0  # nothing left to embed
 
 
 def test_the_cache_key_follows_model_and_text(fake_components: Any) -> None:

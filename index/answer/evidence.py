@@ -42,6 +42,7 @@ def score_evidence(
     passage_weight: float,
     window_weight: float = 0.0,
     secondary_penalty: float = 0.0,
+    reader_similarities: Sequence[float] | None = None,
 ) -> list[Evidence]:
     """Every sentence of the retrieved passages, best first.
 
@@ -50,7 +51,11 @@ def score_evidence(
             + passage_weight * fused score of the sentence's passage
             - secondary_penalty for a teaser's or a caption's sentence (SECONDARY_KINDS):
     the body's sentence that says the same in full goes first.
-    `similarity` stays the sentence's own cosine: refusal looks at the sentence alone.
+    `similarity` stays the sentence's own cosine, not its window's: refusal looks at the
+    sentence alone. `reader_similarities` (row i for sentence i, NaN for none) are the
+    question's cosines with the sentences' checked renderings in its language; a
+    sentence's own cosine is then the higher of the two, in the score and in
+    `similarity` (what a reader of the question's language is shown is as close).
     `sentence_rows` come in article order within each passage (Store.sentences_of).
     """
     by_chunk: dict[str, Passage] = {p.chunk_id: p for p in retrieval.passages}
@@ -59,6 +64,8 @@ def score_evidence(
         return []
     vectors = np.asarray([row.vector for row in sentence_rows], dtype=np.float64)
     similarities = cosine_rows(query, vectors)
+    if reader_similarities is not None:
+        similarities = np.fmax(similarities, np.asarray(reader_similarities, dtype=np.float64))
     closeness = similarities
     if window_weight:
         windowed = cosine_rows(query, window_vectors(vectors, sentence_rows))

@@ -9,8 +9,11 @@ evidence, never from an LLM's say-so.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator, Sequence
+
+import numpy as np
 
 from index.answer.author import asks_for_author, naming_the_author
 from index.answer.conversation import (
@@ -36,8 +39,9 @@ from index.answer.topic import anchored_by_topic
 from index.answer.who import Senses, no_related_person, with_named_neighbour
 from index.answer.why import with_reason
 from index.errors import QuestionError, StoreError
-from index.text.language import detect_language
+from index.text.language import SUPPORTED, detect_language
 from index.text.polarity import is_question
+from index.text.vectors import cosine_rows
 from index.translate.terms import TermExtractor
 from index.types import (
     Answer,
@@ -45,10 +49,12 @@ from index.types import (
     Composer,
     Evidence,
     Primable,
+    ReaderVectors,
     Retrieval,
     Retriever,
     Rewriter,
     Store,
+    StoredSentence,
     Turn,
 )
 
@@ -78,6 +84,7 @@ class AnswerPipeline:
         default_mode: str = "extractive",
         senses: Senses | None = None,
         terms: TermExtractor | None = None,
+        reader_vectors: ReaderVectors | None = None,
     ) -> None:
         if "extractive" not in composers:
             raise ValueError("composers must include 'extractive' (the fallback)")
@@ -104,6 +111,9 @@ class AnswerPipeline:
         # Carries the question's words into the article's language: a topic question's
         # words find their sentence ("... say about oil?": Öl). None without the dictionary.
         self.terms = terms
+        # The vectors of sentences' checked renderings: a question is matched against the
+        # sentence in its own language too. None: the article's language only.
+        self.reader_vectors = reader_vectors
 
     @property
     def modes(self) -> tuple[str, ...]:
@@ -208,8 +218,39 @@ class AnswerPipeline:
         if rows is None:  # retrieval did not read them (no sentence rerank)
             rows = self.store.sentences_of([p.chunk_id for p in retrieval.passages])
         return score_evidence(
-            retrieval, rows, self.passage_weight, self.evidence_window, self.secondary_penalty
+            retrieval,
+            rows,
+            self.passage_weight,
+            self.evidence_window,
+            self.secondary_penalty,
+            self.reader_similarities(retrieval, rows),
         )
+
+    def reader_similarities(
+        self, retrieval: Retrieval, rows: Sequence[StoredSentence]
+    ) -> list[float] | None:
+        """Each sentence's cosine with the question through its checked rendering in the
+        question's language (NaN where it has none), or None when no sentence has one.
+
+        The multilingual embedder matches a question best in its own language: "Does
+        Putin want to annex Belarus?" is 0.54 from "... er habe "kein Interesse" daran,
+        das Nachbarland Belarus einzuverleiben" and 0.65 from its checked English
+        rendering. Only stored vectors are read (one store read); none is embedded here.
+        """
+        if self.reader_vectors is None or not rows:
+            return None
+        target = retrieval.language
+        texts = [row.sentence.text for row in rows]
+        vectors: dict[str, list[float]] = {}
+        for source in SUPPORTED:
+            if source != target:
+                vectors.update(self.reader_vectors.vectors(texts, source, target))
+        if not vectors:
+            return None
+        present = [text for text in texts if text in vectors]
+        found = cosine_rows(retrieval.query_vector, np.asarray([vectors[t] for t in present]))
+        by_text = dict(zip(present, (float(x) for x in found), strict=True))
+        return [by_text.get(text, math.nan) for text in texts]
 
     def evidence(
         self, cleaned: str, standalone: str, language: str, retrieval: Retrieval

@@ -164,11 +164,11 @@ class SentenceRenderer:
         return hashlib.sha256(raw.encode()).hexdigest()
 
     def article_mark(self, content_hash: str, target: str) -> str:
-        """What marks an article as rendered for readers of `target`: the article's content
-        hash with the model, the prompt version and the termbase (a change of any renders
-        it again, where a sentence's key changed)."""
+        """What marks an article as rendered for readers of `target`, its renderings'
+        vectors kept: the article's content hash with the model, the prompt version and
+        the termbase (a change of any renders it again, where a sentence's key changed)."""
         termbase = self.dictionary.termbase.digest if self.dictionary is not None else ""
-        raw = f"{RENDERING_VERSION}|{self.model_id}|{target}|{content_hash}|{termbase}"
+        raw = f"{RENDERING_VERSION}|{self.model_id}|{target}|{content_hash}|{termbase}|vectors"
         return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
     def cached(self, texts: Sequence[str], source: str, target: str) -> dict[str, Rendering]:
@@ -189,8 +189,43 @@ class SentenceRenderer:
             return cached
         with self._lock:  # one sentence at a time: the LLM is one process-wide resource
             rendering = self._make(text, source, target)
-        self.store.save_renderings({self.key(text, source, target): rendering})
-        return for_reader(text, rendering, self._known(), self._german_word(), self.senses)
+        key = self.key(text, source, target)
+        self.store.save_renderings({key: rendering})
+        shown = for_reader(text, rendering, self._known(), self._german_word(), self.senses)
+        if shown.checked:
+            self._save_vectors({key: shown.text})
+        return shown
+
+    # ---- the renderings' vectors ---------------------------------------------------
+    def vectors(self, texts: Sequence[str], source: str, target: str) -> dict[str, list[float]]:
+        """The vectors of these texts' checked renderings as a reader of `target` reads
+        them, by text (texts without one are left out): an English question is matched
+        against the English a reader would be shown as well as against the German. Read
+        from the store; nothing is embedded here (`render`, `render_all` make them)."""
+        keys = {self.key(text, source, target): text for text in texts}
+        return {
+            keys[key]: vector for key, vector in self.store.rendering_vectors(list(keys)).items()
+        }
+
+    def _save_vectors(self, shown: dict[str, str]) -> None:
+        """Embed renderings as readers see them (key -> text) and keep their vectors."""
+        keys = list(shown)
+        embedded = self.embedder.get_text_embedding_batch([shown[key] for key in keys])
+        self.store.save_rendering_vectors(dict(zip(keys, embedded, strict=True)))
+
+    def ensure_vectors(self, texts: Sequence[str], source: str, target: str) -> int:
+        """Embed the checked renderings of these texts that have no vector yet (renderings
+        cached before vectors were kept, or by another embedding model); how many."""
+        renderings = self.cached(texts, source, target)
+        have = self.vectors(list(renderings), source, target)
+        missing = {
+            self.key(text, source, target): rendering.text
+            for text, rendering in renderings.items()
+            if rendering.checked and text not in have
+        }
+        if missing:
+            self._save_vectors(missing)
+        return len(missing)
 
     def _known(self) -> Known | None:
         """The dictionary's word test, which keeps ordinary words out of the respelling."""
@@ -215,6 +250,7 @@ class SentenceRenderer:
                 )
             rendering = self.render(text, source, target)
             counts["checked" if rendering.checked else "unchecked"] += 1
+        self.ensure_vectors(unique, source, target)
         if progress:
             progress(
                 1.0,
