@@ -53,6 +53,8 @@ log = logging.getLogger(__name__)
 # rendered again for it; a refused one is then quoted in German, not made again.
 RENDERING_VERSION = "r14"
 Progress = Callable[[float, str], None]
+# The (source, target) languages rendered: the prompts and checks are German to English.
+RENDERED_PAIRS = frozenset({("de", "en")})
 # A quoted word's senses: given as a hint (the commonest few), and accepted by the check.
 QUOTE_HINTS = 3
 QUOTE_SENSES = 8
@@ -202,6 +204,8 @@ class SentenceRenderer:
         them, by text (texts without one are left out): an English question is matched
         against the English a reader would be shown as well as against the German. Read
         from the store; nothing is embedded here (`render`, `render_all` make them)."""
+        if (source, target) not in RENDERED_PAIRS:
+            return {}
         keys = {self.key(text, source, target): text for text in texts}
         return {
             keys[key]: vector for key, vector in self.store.rendering_vectors(list(keys)).items()
@@ -262,7 +266,7 @@ class SentenceRenderer:
 
     # ---- making one ----------------------------------------------------------------
     def _make(self, text: str, source: str, target: str) -> Rendering:
-        if (source, target) != ("de", "en"):
+        if (source, target) not in RENDERED_PAIRS:
             return Rendering(target, "", False, (f"no renderer for {source} -> {target}",))
         glossary = self.glossary(text)
         failed: list[tuple[str, list[str]]] = []
