@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     # (hit@1 0.816 -> 0.868, MRR 0.882 -> 0.911 at 0.3; 0.2-0.5 all gained).
     sentence_rerank_weight: float = 0.3
     rerank_pool: int = 10
+    # added to the fused score of a passage holding a number (two digits or more) that
+    # the question names, found through the BM25 index in any article language
+    number_weight: float = 0.1
 
     # Answering
     mode: Literal["extractive", "generative"] = "extractive"
@@ -212,6 +215,7 @@ class Settings(BaseSettings):
         "evidence_window",
         "citation_margin",
         "secondary_penalty",
+        "number_weight",
         "bm25_weight_same_language",
         "bm25_weight_cross_language",
         "sentence_rerank_weight",

@@ -274,6 +274,7 @@ def build(
         sentence_weight=settings.sentence_rerank_weight,
         rerank_pool=settings.rerank_pool,
         secondary_penalty=settings.secondary_penalty,
+        number_weight=settings.number_weight,
     )
     llm_rewriter = None
     wanted = llm_available(settings) if with_llm is None else with_llm

@@ -281,3 +281,32 @@ def test_a_teaser_or_caption_passage_ranks_below_the_body(fake_components) -> No
     assert ranked(1.0)[:2] == order[1:3] and first not in ranked(1.0)[:2]
     with pytest.raises(ValueError, match="secondary_penalty"):
         HybridRetriever(store, fake_components.embedder, secondary_penalty=-0.1)
+
+
+def test_a_passage_holding_a_number_the_question_names_is_found_in_any_language(
+    fake_components,  # type: ignore[no-untyped-def]
+) -> None:
+    from index.retrieve.hybrid import HybridRetriever
+
+    retriever = fake_components.answerer.retriever
+    question = "What happened with 12000 people?"  # English words; the article is German
+    store, embedder, lexical = fake_components.store, fake_components.embedder, retriever.lexical
+    # the fused score itself (no sentence rerank): the weight is added to it
+    plain = HybridRetriever(store, embedder, lexical=lexical, sentence_weight=0.0)
+    anchored = HybridRetriever(
+        store, embedder, lexical=lexical, sentence_weight=0.0, number_weight=1.0
+    )
+    before = {p.chunk_id: p for p in plain.search(question, 20).passages}
+    after = anchored.search(question, 20).passages
+    assert "12000" in after[0].text
+    # the number's passage gains the weight; the others keep their scores
+    assert after[0].score == pytest.approx(before[after[0].chunk_id].score + 1.0)
+    for passage in after[1:]:
+        assert "12000" not in passage.text
+        assert passage.score == pytest.approx(before[passage.chunk_id].score)
+    # a single digit is no anchor (articles and counts too common), nor is a question
+    # without a number
+    assert anchored._numbered("What happened at 9?", "en") == {}
+    assert anchored._numbered("What happened?", "en") == {}
+    with pytest.raises(ValueError, match="number_weight"):
+        HybridRetriever(fake_components.store, fake_components.embedder, number_weight=2.0)
