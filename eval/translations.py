@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.questions import QuestionSetError
-from eval.text import words
+from eval.text import detect_language, words
 
 RESULTS = "translations.jsonl"
 SUMMARY = "summary.json"
@@ -396,6 +396,39 @@ def evaluate(renderer: Any, sentences: Sequence[Sentence]) -> list[dict[str, Any
     return [render_one(renderer, sentence) for sentence in sentences]
 
 
+def _is_german(text: str) -> bool:
+    try:
+        return detect_language(text) == "de"
+    except ValueError:  # no letters ("19."): nothing to render
+        return False
+
+
+def article_coverage(
+    renderer: Any, stored: Sequence[str], sentences: Sequence[Sentence]
+) -> dict[str, Any]:
+    """Summary fields for the article as readers are shown it: how many of its stored
+    German sentences (the units an answer cites) have a shown rendering, which do not,
+    and which set items are not one stored sentence (the set's split differs: their
+    renderings are not the ones readers see, and a stored sentence's is not scored)."""
+    german = [text for text in dict.fromkeys(stored) if _is_german(text)]
+    hidden = []
+    for text in german:
+        try:
+            rendering = renderer.render(text, "de", "en")
+        except Exception:  # counted as not shown, as in the set
+            rendering = None
+        if rendering is None or not rendering.checked or not str(rendering.text).strip():
+            hidden.append(text)
+    units = set(german)
+    return {
+        "article_sentences": len(german),
+        "article_shown": len(german) - len(hidden),
+        "article_shown_rate": round(1 - len(hidden) / len(german), 4) if german else None,
+        "article_not_shown": hidden,
+        "set_not_stored": [s.id for s in sentences if s.source not in units] if units else [],
+    }
+
+
 def write(
     out: Path | str, records: Sequence[Mapping[str, Any]], summary: Mapping[str, Any]
 ) -> None:
@@ -428,6 +461,17 @@ def table(records: Sequence[Mapping[str, Any]], summary: Mapping[str, Any]) -> s
     )
     if summary["not_shown"]:
         lines.append("not shown: " + ", ".join(summary["not_shown"]))
+    if summary.get("article_sentences"):
+        lines.append(
+            f"the article as stored: {summary['article_shown']} of "
+            f"{summary['article_sentences']} German sentences have a shown rendering"
+        )
+        lines += [f"  not shown: {text[:90]}" for text in summary["article_not_shown"]]
+        if summary["set_not_stored"]:
+            lines.append(
+                "set items that are not one stored sentence: "
+                + ", ".join(summary["set_not_stored"])
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -440,12 +484,14 @@ def shown_failures(summary: Mapping[str, Any]) -> int:
     )
 
 
-def build_renderer() -> Any:
-    """The product's renderer, built from settings exactly as the app builds it."""
+def build_renderer() -> tuple[Any, list[str]]:
+    """The product's renderer, built from settings exactly as the app builds it, and the
+    text of every sentence in its store (empty before `ingest`)."""
     from index.settings import load_settings
     from index.wiring import build
 
-    return build(load_settings()).renderer
+    components = build(load_settings())
+    return components.renderer, components.store.sentence_texts()
 
 
 def run(
@@ -453,12 +499,19 @@ def run(
     out: Path | str,
     renderer: Any = None,
     documents: Mapping[str, str] | None = None,
+    stored: Sequence[str] = (),
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
-    """`eval translations`: load and check the set, render every sentence, score, write."""
+    """`eval translations`: load and check the set, render every sentence, score, write.
+    With no renderer given, the product's is built and the article's stored sentences
+    are measured too (`article_coverage`); `stored` gives them with a given renderer."""
     sentences = load_set(set_path)
     if documents is not None:
         check_sources(sentences, documents, str(set_path))
-    records = evaluate(renderer if renderer is not None else build_renderer(), sentences)
+    if renderer is None:
+        renderer, stored = build_renderer()
+    records = evaluate(renderer, sentences)
     summary = summarize(records)
+    if stored:
+        summary.update(article_coverage(renderer, stored, sentences))
     write(out, records, summary)
     return records, summary

@@ -193,7 +193,8 @@ def test_the_translations_command_writes_results_and_fails_on_a_bad_shown_render
         json.dumps({"id": "t1", "source": SOURCE, "reference": REFERENCE}) + "\n", encoding="utf-8"
     )
     renderer = FakeRenderer({SOURCE: FakeRendering("en", REFERENCE, True)})
-    monkeypatch.setattr(translations, "build_renderer", lambda: renderer)
+    stored = [SOURCE, "Minsk trat nicht ein."]  # the article's sentences as stored
+    monkeypatch.setattr(translations, "build_renderer", lambda: (renderer, stored))
     out = tmp_path / "out"
     args = ["translations", "--set", str(path), "--out", str(out), "--corpus", str(corpus)]
     assert main(args) == 0
@@ -201,6 +202,11 @@ def test_the_translations_command_writes_results_and_fails_on_a_bad_shown_render
     assert "t1     yes   ok   ok   ok     100.0" in printed
     summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     assert summary["shown"] == 1 and summary["mean_chrf_shown"] == 100
+    # the article as stored: the second sentence has no rendering, so is not shown
+    assert summary["article_sentences"] == 2 and summary["article_shown"] == 1
+    assert summary["article_not_shown"] == ["Minsk trat nicht ein."]
+    assert summary["set_not_stored"] == []
+    assert "the article as stored: 1 of 2 German sentences" in printed
     record = json.loads((out / "translations.jsonl").read_text(encoding="utf-8"))
     assert record["rendering"]["text"] == REFERENCE and record["checks"]["names_ok"]
 
@@ -224,3 +230,24 @@ def test_the_translations_command_writes_results_and_fails_on_a_bad_shown_render
     )
     assert main(args) == 1
     assert "source not found in the article: t9" in capsys.readouterr().err
+
+
+def test_article_coverage_counts_the_stored_sentences_readers_are_shown():
+    stored = [SOURCE, "Minsk trat nicht ein.", "Putin reiste nach Minsk.", "19.", SOURCE]
+    renderer = FakeRenderer(
+        {
+            SOURCE: FakeRendering("en", REFERENCE, True),
+            "Minsk trat nicht ein.": FakeRendering("en", "Minsk joined.", False),
+            "Putin reiste nach Minsk.": RuntimeError("model missing"),
+        }
+    )
+    # the set split one stored sentence in two: neither half is what readers see
+    sentences = [Sentence("a", SOURCE, REFERENCE), Sentence("b", "Putin reiste", "Putin went")]
+    coverage = translations.article_coverage(renderer, stored, sentences)
+    assert coverage == {
+        "article_sentences": 3,  # German ones, each once; "19." has no words
+        "article_shown": 1,
+        "article_shown_rate": 0.3333,
+        "article_not_shown": ["Minsk trat nicht ein.", "Putin reiste nach Minsk."],
+        "set_not_stored": ["b"],
+    }
