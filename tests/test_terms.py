@@ -143,3 +143,12 @@ def test_a_sentence_is_as_close_as_its_rendering_in_the_questions_language() -> 
     assert both[0].similarity == pytest.approx(0.95)  # refusal sees the closer reading
     assert both[1].similarity == plain[0].similarity  # no rendering: its own cosine
     assert both[2].similarity == plain[1].similarity  # a farther rendering changes nothing
+
+
+def test_a_form_with_an_umlaut_matches_the_dictionarys_form_without_one() -> None:
+    from index.translate.terms import Term
+
+    fighting = Term("fighting", ("Kampf",), ("kampf",))
+    assert coverage([fighting], "In die Kämpfe mischte sich Minsk nicht ein.") == 1.0
+    assert coverage([fighting], "Minsk kaufte Kampfjets.") == 1.0  # a compound, as before
+    assert coverage([fighting], "Minsk kaufte Kapern.") == 0.0

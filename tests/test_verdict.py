@@ -44,6 +44,12 @@ GERMAN = {
     "issues": ("Fragen",),
     "discussed": ("diskutieren",),
     "involved": ("Involvierung",),
+    "enter": ("eintreten",),
+    "war": ("Krieg",),
+    "sign": ("unterzeichnen",),
+    "treaty": ("Vertrag",),
+    "nuclear": ("nuklear",),
+    "weapons": ("Waffen",),
 }
 
 
@@ -185,8 +191,9 @@ def test_a_concession_turns_at_its_aber() -> None:
     assert verdict(asked, _best(CONCESSION), TERMS) is None
     # the clause after the turn holds it: "No"
     assert verdict("Is Belarus getting more involved?", _best(CONCESSION), TERMS) == "no"
-    # neither holds it: the point of a concession is after its "aber"
-    assert verdict("Are there signs of new developments?", _best(CONCESSION), TERMS) == "no"
+    # neither holds it: the point of a concession is after its "aber", yet a sentence
+    # holding none of the question's words denies nothing it asks
+    assert verdict("Are there signs of new developments?", _best(CONCESSION), TERMS) is None
     # "aber" without a "zwar" before it and no finite verb after it: no split
     plain = "Minsk half, aber ohne eigene Truppen."
     assert contrasted_clauses(plain) == [plain]
@@ -221,3 +228,29 @@ def test_a_framed_quotation_is_no_denial_to_prefer() -> None:
     joke = Evidence("doc", "", 0, 1, JOKE, 0.497, 0.494, 1)
     framed = Evidence("doc", "", 5, 6, FRAMED, 0.420, 0.461, 1)
     assert prefer_denial("Did Lukashenko make a joke?", [joke, framed], 0.05) == [joke, framed]
+
+
+def test_a_denial_of_something_else_gives_no_verdict() -> None:
+    annexing = (
+        'Putin bekräftigte im Anschluss der Gespräche zudem, er habe "kein Interesse" daran, '
+        "das Nachbarland Belarus einzuverleiben."
+    )
+    # neither signing nor a treaty is in the sentence: its "kein Interesse" is no answer
+    assert verdict("Did Putin and Lukashenko sign a treaty?", _best(annexing), TERMS) is None
+    assert verdict("Did Putin and Lukashenko sign a treaty?", _best(DENIAL), TERMS) is None
+    # the question's own words (carried into German) are what the sentence denies
+    assert verdict("Does Belarus enter the war?", _best(DENIAL), TERMS) == "no"
+    # a question of names only has nothing else to look for: the denial stands
+    assert verdict("Is it Lukashenko?", _best(DENIAL), TERMS) == "no"
+    # without the dictionary's words every denial counts, as before
+    assert verdict("Did Putin and Lukashenko sign a treaty?", _best(annexing)) == "no"
+
+
+def test_a_conceded_denial_of_something_else_gives_no_verdict() -> None:
+    conceded_denial = (
+        "Bei dem Treffen seien zwar militärische Fragen diskutiert worden, so Gürth, aber "
+        "trotz verschiedener Andeutungen einer weiteren Involvierung Belarus deute darauf "
+        "faktisch momentan wenig hin."
+    )
+    assert verdict("Is Belarus getting more involved?", _best(conceded_denial), TERMS) == "no"
+    assert verdict("Will Belarus get nuclear weapons?", _best(conceded_denial), TERMS) is None

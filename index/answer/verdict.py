@@ -13,7 +13,11 @@ question, carried into German, is found there and not in the rest of the sentenc
 Likewise for a sentence that turns from a negated clause to an affirmed one ("Lange hat
 Putin Auslandsreisen gemieden, nun ist er ... nach Minsk gereist"): "No" only when the
 negated clauses hold more of the question's words than the affirmed ones ("Did Putin
-travel abroad often?"; not "Is Putin planning to visit Minsk again?").
+travel abroad often?"; not "Is Putin planning to visit Minsk again?"). Any "No" also
+needs one of the question's content words beyond its names in the sentence: a denial of
+something else is no answer ("Did they sign a treaty?" is not denied by "... kein
+Interesse, Belarus einzuverleiben"; "Will Belarus get nuclear weapons?" not by "zwar
+militärische Fragen ..., aber ... deute darauf wenig hin").
 """
 
 from __future__ import annotations
@@ -40,6 +44,16 @@ def verdict(
     `terms` carries the question's words into German (None: a sentence that only sets
     something apart gives no verdict); `language` is the question's.
     """
+    found = _denial(question, best, terms, language)
+    if found and not _about_what_is_asked(question, best.text, terms, language):
+        return None  # a denial of something else
+    return found
+
+
+def _denial(
+    question: str, best: Evidence, terms: TermExtractor | None, language: str
+) -> str | None:
+    """'no' when the sentence's polarity denies the yes/no question (see the module)."""
     if not is_yes_no_question(question) or is_question(best.text) or is_negated(question):
         return None
     if asks_about_opposing(question):
@@ -54,7 +68,7 @@ def verdict(
         no_share, yes_share = coverage(asked, " ".join(negated)), coverage(asked, said_yes)
         if no_share == yes_share and clauses[-1] in negated and conceded(best.text):
             # "zwar X, aber nicht Y": the point is after the "aber"; only a question more
-            # about the conceded X gets no "No" ("Are there signs of new developments?")
+            # about the conceded X gets no "No"
             return "no"
         return "no" if no_share > yes_share else None
     if negates_its_claim(best.text):
@@ -67,3 +81,17 @@ def verdict(
     if any(coverage([t], excluded) and not coverage([t], affirmed) for t in asked):
         return "no"
     return None
+
+
+def _about_what_is_asked(
+    question: str, sentence: str, terms: TermExtractor | None, language: str
+) -> bool:
+    """True when the sentence holds one of the question's content words that are no
+    names (carried into German), or the question has none: a denial of something else is
+    no answer. "Did Putin and Lukashenko sign a treaty?" against "Putin bekräftigte ...,
+    er habe "kein Interesse" daran, das Nachbarland Belarus einzuverleiben" is about
+    neither signing nor a treaty. Without `terms` every denial counts, as before."""
+    if terms is None:
+        return True
+    asked = [term for term in terms.terms(question, language) if not term.word[:1].isupper()]
+    return not asked or coverage(asked, sentence) > 0

@@ -112,9 +112,19 @@ class TermExtractor:
         )
 
 
-def _matches(term: Term, text_stems: set[str], text: str) -> bool:
+_UMLAUT = re.compile(r"([aou])e")
+
+
+def _plain(folded: str) -> str:
+    """A folded stem without its umlauts ("kaempf" -> "kampf"): a plural or a verb form
+    with an umlaut is the same word as the dictionary's form without one (Kämpfe, Kampf)."""
+    return _UMLAUT.sub(r"\1", folded)
+
+
+def _matches(term: Term, text_stems: set[str], plain: set[str], text: str) -> bool:
+    """`plain` holds the text's stems without umlauts (`_plain`)."""
     for wanted in term.stems:
-        if wanted in text_stems:
+        if wanted in text_stems or _plain(wanted) in plain:
             return True
         if len(wanted) >= _MIN_PART and any(wanted in word for word in text_stems):
             return True
@@ -137,4 +147,5 @@ def coverage(terms: Sequence[Term], text: str) -> float:
         for word in words(text)
         if _ZU_INFINITIVE.fullmatch(fold(word))
     }
-    return sum(_matches(term, text_stems, text) for term in terms) / len(terms)
+    plain = {_plain(word) for word in text_stems}
+    return sum(_matches(term, text_stems, plain, text) for term in terms) / len(terms)
