@@ -9,11 +9,8 @@ evidence, never from an LLM's say-so.
 
 from __future__ import annotations
 
-import math
 import time
 from collections.abc import Iterator, Sequence
-
-import numpy as np
 
 from index.answer.author import asks_for_author, naming_the_author
 from index.answer.conversation import (
@@ -39,9 +36,9 @@ from index.answer.topic import anchored_by_topic
 from index.answer.who import Senses, no_related_person, with_named_neighbour
 from index.answer.why import with_reason
 from index.errors import QuestionError, StoreError
-from index.text.language import SUPPORTED, detect_language
+from index.retrieve.readings import reader_cosines
+from index.text.language import detect_language
 from index.text.polarity import is_question
-from index.text.vectors import cosine_rows
 from index.translate.terms import TermExtractor
 from index.types import (
     Answer,
@@ -230,27 +227,12 @@ class AnswerPipeline:
         self, retrieval: Retrieval, rows: Sequence[StoredSentence]
     ) -> list[float] | None:
         """Each sentence's cosine with the question through its checked rendering in the
-        question's language (NaN where it has none), or None when no sentence has one.
-
-        The multilingual embedder matches a question best in its own language: "Does
-        Putin want to annex Belarus?" is 0.54 from "... er habe "kein Interesse" daran,
-        das Nachbarland Belarus einzuverleiben" and 0.65 from its checked English
-        rendering. Only stored vectors are read (one store read); none is embedded here.
-        """
-        if self.reader_vectors is None or not rows:
-            return None
-        target = retrieval.language
+        question's language (NaN where it has none; `index.retrieve.readings`), or None
+        when no sentence has one."""
         texts = [row.sentence.text for row in rows]
-        vectors: dict[str, list[float]] = {}
-        for source in SUPPORTED:
-            if source != target:
-                vectors.update(self.reader_vectors.vectors(texts, source, target))
-        if not vectors:
-            return None
-        present = [text for text in texts if text in vectors]
-        found = cosine_rows(retrieval.query_vector, np.asarray([vectors[t] for t in present]))
-        by_text = dict(zip(present, (float(x) for x in found), strict=True))
-        return [by_text.get(text, math.nan) for text in texts]
+        return reader_cosines(
+            retrieval.query_vector, texts, self.reader_vectors, retrieval.language
+        )
 
     def evidence(
         self, cleaned: str, standalone: str, language: str, retrieval: Retrieval
