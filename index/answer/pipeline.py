@@ -31,12 +31,12 @@ from index.answer.evidence import (
 )
 from index.answer.followup import HeuristicRewriter
 from index.answer.questions import check_question
+from index.answer.readings import reader_cosines
 from index.answer.refusal import expected_answer_kind, offers_answer_kind, unknown_names
 from index.answer.topic import anchored_by_topic
 from index.answer.who import Senses, no_related_person, with_named_neighbour
 from index.answer.why import with_reason
 from index.errors import QuestionError, StoreError
-from index.retrieve.readings import reader_cosines
 from index.text.language import detect_language
 from index.text.polarity import is_question
 from index.translate.terms import TermExtractor
@@ -227,7 +227,7 @@ class AnswerPipeline:
         self, retrieval: Retrieval, rows: Sequence[StoredSentence]
     ) -> list[float] | None:
         """Each sentence's cosine with the question through its checked rendering in the
-        question's language (NaN where it has none; `index.retrieve.readings`), or None
+        question's language (NaN where it has none; `index.answer.readings`), or None
         when no sentence has one."""
         texts = [row.sentence.text for row in rows]
         return reader_cosines(
