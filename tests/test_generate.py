@@ -17,7 +17,7 @@ from index.answer.extractive import ExtractiveComposer
 from index.answer.followup import LLMRewriter
 from index.answer.generative import GenerativeComposer, select_evidence
 from index.answer.pipeline import AnswerPipeline
-from index.answer.verify import Verifier
+from index.answer.verify import Verification, Verifier
 from index.llm.generator import LLMGenerator
 from index.llm.llamacpp import PrefixStateCache
 from index.prompts import Prompts
@@ -447,3 +447,53 @@ def test_a_supported_answer_without_the_asked_for_value_is_not_shipped(
     assert llm.prompts, "the LLM should have been asked"
     assert answer.mode == "extractive"
     assert answer.answer.startswith("Bis zu 12000.")
+
+
+GERMAN = {"enter": ("eintreten",), "war": ("Krieg",), "sign": ("unterzeichnen",)}
+
+
+class _Lexicon:
+    """English words and their German equivalents (the Ding dictionary's role)."""
+
+    def german_for(self, phrase: str, limit: int = 4) -> tuple[str, ...]:
+        return GERMAN.get(phrase, ())[:limit]
+
+
+def test_a_no_that_no_cited_sentence_gives_is_held_back() -> None:
+    from index.translate.terms import TermExtractor
+
+    extractive = ExtractiveComposer(Prompts(), None, terms=TermExtractor(_Lexicon()))
+    writer = GenerativeComposer(
+        ScriptedGenerator(), Prompts(), Verifier(HashEmbedding()), extractive
+    )
+    denial = Evidence(
+        "doc", "", 0, 80, "Minsk bestritt auch nun wieder, in den Krieg einzutreten.", 0.6, 0.6, 1
+    )
+    annexing = Evidence(
+        "doc",
+        "",
+        90,
+        180,
+        'Putin habe "kein Interesse" daran, Belarus einzuverleiben.',
+        0.6,
+        0.6,
+        1,
+    )
+    treaty = "Did Putin and Lukashenko sign a treaty?"
+    # the sentence denies annexing, not signing: a "No" would be the model's own claim
+    assert writer.unfounded_denial(treaty, "en", "No, they did not sign a treaty [1].", [annexing])
+    verified = Verification("No, they did not sign a treaty [1].", (annexing.citation(1),), ())
+    assert writer.held_back(treaty, "en", verified, [annexing]) == (
+        "the answer denies what no cited sentence denies"
+    )
+    # the cited sentence denies what is asked: the "No" stands
+    war = "Does Belarus enter the war?"
+    assert not writer.unfounded_denial(war, "en", "No, Belarus has not entered it [1].", [denial])
+    assert not writer.unfounded_denial(
+        war, "en", "No, it has not [1].", [annexing, denial]
+    )  # one cited sentence that denies it is enough
+    # no denial in the answer, or a question that is no unnegated yes/no question
+    assert not writer.unfounded_denial(treaty, "en", "Putin spoke of allies [1].", [annexing])
+    assert not writer.unfounded_denial(
+        "Why did they not sign a treaty?", "en", "No reason is given [1].", [annexing]
+    )

@@ -17,10 +17,11 @@ from dataclasses import replace
 from index.answer.conflict import find_conflict
 from index.answer.extractive import ExtractiveComposer
 from index.answer.refusal import expected_answer_kind, offers_answer_kind
-from index.answer.verify import Verifier
+from index.answer.verdict import verdict
+from index.answer.verify import Verification, Verifier
 from index.prompts import Prompts
 from index.text.markers import without_markers
-from index.text.polarity import is_question
+from index.text.polarity import is_negated, is_question, is_yes_no_question, stance_of
 from index.text.sentences import split_sentences
 from index.types import Composed, Evidence, Generator, Rendering
 
@@ -112,6 +113,46 @@ class GenerativeComposer:
                 used[(item.doc_id, item.start)] = rendering
         return shown, used
 
+    def held_back(
+        self,
+        question: str,
+        language: str,
+        verification: Verification,
+        cited: Sequence[Evidence],
+    ) -> str | None:
+        """Why a verified answer is not shown (the extractive one is, instead); None when
+        it is shown."""
+        if not verification.ok:
+            dropped = "; ".join(verification.problems) or "all dropped"
+            return f"no supported sentence ({dropped})"
+        # "When did Belarusians protest?" answered with a supported sentence about the
+        # death penalty is true, but holds no time: no answer to the question
+        kind = expected_answer_kind(question)
+        if not offers_answer_kind(kind, question, without_markers(verification.text)):
+            return f"the answer holds no {kind} value"
+        if self.unfounded_denial(question, language, verification.text, cited):
+            return "the answer denies what no cited sentence denies"
+        return None
+
+    def unfounded_denial(
+        self, question: str, language: str, text: str, cited: Sequence[Evidence]
+    ) -> bool:
+        """True when the answer opens by denying a yes/no question that none of its cited
+        sentences denies (the extractive `verdict`, with its dictionary): the 1.5B model
+        wrote "No, Putin and Lukashenko did not sign a treaty [1]." citing "... er habe
+        "kein Interesse" daran, das Nachbarland Belarus einzuverleiben", which passes the
+        verifier's polarity check (both negated) but denies something else."""
+        if not is_yes_no_question(question) or is_negated(question):
+            return False
+        first = split_sentences(without_markers(text))[:1]
+        if not first:
+            return False
+        said = stance_of(first[0]) or ("no" if is_negated(first[0]) else "yes")
+        if said != "no":
+            return False
+        terms = self.extractive.terms
+        return not any(verdict(question, item, terms, language) == "no" for item in cited)
+
     def stream(
         self,
         question: str,
@@ -154,15 +195,13 @@ class GenerativeComposer:
         for check in verification.checks:
             if not check.supported:
                 log.info("dropped %r: %s", check.text, "; ".join(check.problems))
-        # "When did Belarusians protest?" answered with a supported sentence about the
-        # death penalty is true, but holds no time: no answer to the question
-        kind = expected_answer_kind(question)
-        answers = offers_answer_kind(kind, question, without_markers(verification.text))
-        if verification.ok and answers:
+        cited = [originals[(c.doc_id, c.start)] for c in verification.citations]
+        problem = self.held_back(question, language, verification, cited)
+        if problem is None:
             # citations point at the article's own words; the rendering rides along
             citations = tuple(
-                originals[(c.doc_id, c.start)].citation(c.n, used.get((c.doc_id, c.start)))
-                for c in verification.citations
+                cited_item.citation(c.n, used.get((c.doc_id, c.start)))
+                for cited_item, c in zip(cited, verification.citations, strict=True)
             )
             first = split_sentences(verification.text)[:1]
             yield Composed(
@@ -172,11 +211,5 @@ class GenerativeComposer:
                 direct_answer=first[0] if first else "",
             )
             return
-        if verification.ok:
-            log.info("the answer holds no %s value; answering extractively", kind)
-        else:
-            log.info(
-                "no supported sentence (%s); answering extractively",
-                "; ".join(verification.problems) or "all dropped",
-            )
+        log.info("%s; answering extractively", problem)
         yield self.extractive.compose_answer(question, language, chosen)
