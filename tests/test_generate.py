@@ -497,3 +497,22 @@ def test_a_no_that_no_cited_sentence_gives_is_held_back() -> None:
     assert not writer.unfounded_denial(
         "Why did they not sign a treaty?", "en", "No reason is given [1].", [annexing]
     )
+
+
+def test_an_answer_must_cite_the_given_sentence_holding_the_number_asked_about() -> None:
+    writer = GenerativeComposer(
+        ScriptedGenerator(), Prompts(), Verifier(HashEmbedding()), ExtractiveComposer(Prompts())
+    )
+    law = Evidence("doc", "", 0, 40, "Das Parlament billigte ein Gesetz.", 0.6, 0.6, 1)
+    protests = Evidence(
+        "doc", "", 50, 90, "Sie habe bei den Protesten 2020 klar gezeigt.", 0.5, 0.5, 1
+    )
+    question = "What happened in 2020 in Belarus?"
+    wrong = Verification("Parliament approved a law [1].", (law.citation(1),), ())
+    right = Verification("There were protests [1].", (protests.citation(1),), ())
+    assert writer.held_back(question, "en", wrong, [law], [law, protests]) == (
+        "the answer cites no given sentence that holds the number the question names"
+    )
+    assert writer.held_back(question, "en", right, [protests], [law, protests]) is None
+    # no given sentence holds the number: nothing to insist on
+    assert writer.held_back(question, "en", wrong, [law], [law]) is None

@@ -21,6 +21,7 @@ from index.answer.verdict import verdict
 from index.answer.verify import Verification, Verifier
 from index.prompts import Prompts
 from index.text.markers import without_markers
+from index.text.numbers import digits_in
 from index.text.polarity import is_negated, is_question, is_yes_no_question, stance_of
 from index.text.sentences import split_sentences
 from index.types import Composed, Evidence, Generator, Rendering
@@ -119,9 +120,11 @@ class GenerativeComposer:
         language: str,
         verification: Verification,
         cited: Sequence[Evidence],
+        given: Sequence[Evidence] = (),
     ) -> str | None:
         """Why a verified answer is not shown (the extractive one is, instead); None when
-        it is shown."""
+        it is shown. `cited` and `given` are the article's sentences the answer cites and
+        the LLM was given."""
         if not verification.ok:
             dropped = "; ".join(verification.problems) or "all dropped"
             return f"no supported sentence ({dropped})"
@@ -132,6 +135,12 @@ class GenerativeComposer:
             return f"the answer holds no {kind} value"
         if self.unfounded_denial(question, language, verification.text, cited):
             return "the answer denies what no cited sentence denies"
+        # "What happened in 2020 in Belarus?" was answered from a sentence about a law,
+        # though the one about the protests of 2020 was given
+        named = digits_in(question)
+        holding = [item for item in given if named & digits_in(item.text)]
+        if holding and not any(named & digits_in(item.text) for item in cited):
+            return "the answer cites no given sentence that holds the number the question names"
         return None
 
     def unfounded_denial(
@@ -196,7 +205,7 @@ class GenerativeComposer:
             if not check.supported:
                 log.info("dropped %r: %s", check.text, "; ".join(check.problems))
         cited = [originals[(c.doc_id, c.start)] for c in verification.citations]
-        problem = self.held_back(question, language, verification, cited)
+        problem = self.held_back(question, language, verification, cited, list(originals.values()))
         if problem is None:
             # citations point at the article's own words; the rendering rides along
             citations = tuple(
