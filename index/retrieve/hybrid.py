@@ -210,12 +210,11 @@ class HybridRetriever:
 
     def _numbered(self, question: str, language: str) -> dict[str, str]:
         """The passages (at most `candidates` an article language), with their article's
-        language, that hold a number of
-        two digits or more the question names: "What happened in 2020 in Belarus?" finds
-        "Sie habe bei den Protesten 2020 klar gezeigt, ...", which the dense search ranked
-        below passages about Belarus in general, and BM25 barely weighs for an English
-        question against a German article (its words, unlike its digits, must be
-        carried into German)."""
+        language, that hold a number of two digits or more the question names: "What
+        happened in 2020 in Belarus?" finds "Sie habe bei den Protesten 2020 klar
+        gezeigt, ...", which the dense search ranked below passages about Belarus in
+        general, and BM25 barely weighs for an English question against a German
+        article (its words, unlike its digits, must be carried into German)."""
         if self.lexical is None or not self.number_weight:
             return {}
         numbers = [t for t in analyze(question, language) if t.isdigit() and len(t) >= 2]
