@@ -824,3 +824,17 @@ def test_a_stored_rendering_is_read_with_its_place_compounds_as_nouns() -> None:
     shown = for_reader(source, stored, senses=lambda word: PLACES.get(word, ()))
     assert shown == Rendering("en", "So says Russia expert Lisa Gürth.", True)
     assert for_reader(source, stored) == stored  # no dictionary: read as stored
+
+
+def test_a_space_before_a_closing_quotation_mark_is_taken_out_when_read() -> None:
+    from index.translate.renderer import for_reader
+
+    source = '"Grundsätzlich ist die Reise nicht überzubewerten", meint Gürth.'
+    stored = Rendering("en", '"Generally, the trip is not to be overrated, " says Gürth.', True)
+    assert (
+        for_reader(source, stored).text
+        == '"Generally, the trip is not to be overrated," says Gürth.'
+    )
+    # an opening mark after a comma keeps its space
+    opening = Rendering("en", 'He said, "We stand together."', True)
+    assert for_reader("Er sagte: „Wir halten zusammen.“", opening).text == opening.text

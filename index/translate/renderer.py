@@ -82,8 +82,9 @@ def for_reader(
     senses: Callable[[str], tuple[str, ...]] | None = None,
 ) -> Rendering:
     """A stored English rendering as the reader sees it: Slavic names the English way, a
-    place compound's place as a noun ("Russia expert", `place_compounds`), and not shown
-    (unchecked) when it left German words of the source untranslated.
+    place compound's place as a noun ("Russia expert", `place_compounds`), no space
+    before a closing quotation mark, and not shown (unchecked) when it left German words
+    of the source untranslated.
 
     Applied when a rendering is read, not when it is made, so renderings cached before
     keep their checks (the respelling keeps every name's spelling key) and need no
@@ -100,7 +101,14 @@ def for_reader(
     text = english_spelling(source, rendering.text, known)
     if senses is not None:
         text = place_compounds(source, text, senses)
+    text = _CLOSING_QUOTE_SPACE.sub(r'\1"', text)
     return rendering if text == rendering.text else replace(rendering, text=text)
+
+
+# Space the LLM leaves between a quotation's last punctuation and its closing mark
+# ('"... not to be overrated, " says'); a closing mark is followed by a space or the end,
+# an opening one by a word, so '..., "Wenn' is left alone.
+_CLOSING_QUOTE_SPACE = re.compile(r'([,.!?]) +"(?=\s|$)')
 
 
 def backwards(glossary: Sequence[tuple[str, str]], candidate: str) -> list[tuple[str, str]]:
