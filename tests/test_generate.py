@@ -469,16 +469,8 @@ def test_a_no_that_no_cited_sentence_gives_is_held_back() -> None:
     denial = Evidence(
         "doc", "", 0, 80, "Minsk bestritt auch nun wieder, in den Krieg einzutreten.", 0.6, 0.6, 1
     )
-    annexing = Evidence(
-        "doc",
-        "",
-        90,
-        180,
-        'Putin habe "kein Interesse" daran, Belarus einzuverleiben.',
-        0.6,
-        0.6,
-        1,
-    )
+    text = 'Putin habe "kein Interesse" daran, Belarus einzuverleiben.'
+    annexing = Evidence("doc", "", 90, 180, text, 0.44, 0.44, 1)  # far from the question
     treaty = "Did Putin and Lukashenko sign a treaty?"
     # the sentence denies annexing, not signing: a "No" would be the model's own claim
     assert writer.unfounded_denial(treaty, "en", "No, they did not sign a treaty [1].", [annexing])

@@ -35,6 +35,12 @@ from index.text.polarity import (
 from index.translate.terms import TermExtractor, coverage
 from index.types import Evidence
 
+# A denying sentence this close to the question (cosine) is about what it asks even
+# without a word of it: paraphrases ("annektieren" / "einverleiben", 0.58; "Kämpft
+# Belarus mit eigenen Truppen ...?" / "In die Kämpfe ... mischte sich Minsk nicht ein",
+# 0.55), where denials of something else came at 0.44-0.45 in the same probe.
+ABOUT_SIMILARITY = 0.5
+
 
 def verdict(
     question: str, best: Evidence, terms: TermExtractor | None = None, language: str = "en"
@@ -45,7 +51,7 @@ def verdict(
     something apart gives no verdict); `language` is the question's.
     """
     found = _denial(question, best, terms, language)
-    if found and not _about_what_is_asked(question, best.text, terms, language):
+    if found and not _about_what_is_asked(question, best, terms, language):
         return None  # a denial of something else
     return found
 
@@ -84,14 +90,17 @@ def _denial(
 
 
 def _about_what_is_asked(
-    question: str, sentence: str, terms: TermExtractor | None, language: str
+    question: str, best: Evidence, terms: TermExtractor | None, language: str
 ) -> bool:
-    """True when the sentence holds one of the question's content words that are no
-    names (carried into German), or the question has none: a denial of something else is
-    no answer. "Did Putin and Lukashenko sign a treaty?" against "Putin bekräftigte ...,
-    er habe "kein Interesse" daran, das Nachbarland Belarus einzuverleiben" is about
-    neither signing nor a treaty. Without `terms` every denial counts, as before."""
-    if terms is None:
+    """True when the sentence is close to the question (cosine ABOUT_SIMILARITY or more)
+    or holds one of its content words that are no names (carried into German), or the
+    question has none: a denial of something else is no answer. "Did Putin and
+    Lukashenko sign a treaty?" against "Putin bekräftigte ..., er habe "kein Interesse"
+    daran, das Nachbarland Belarus einzuverleiben" (cosine 0.44) is about neither
+    signing nor a treaty; "Will Putin Belarus annektieren?" against the same sentence
+    (0.58) shares no word with it yet asks what it denies. Without `terms` every denial
+    counts, as before."""
+    if terms is None or best.similarity >= ABOUT_SIMILARITY:
         return True
     asked = [term for term in terms.terms(question, language) if not term.word[:1].isupper()]
-    return not asked or coverage(asked, sentence) > 0
+    return not asked or coverage(asked, best.text) > 0
