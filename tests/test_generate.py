@@ -472,8 +472,12 @@ def test_a_no_that_no_cited_sentence_gives_is_held_back() -> None:
     text = 'Putin habe "kein Interesse" daran, Belarus einzuverleiben.'
     annexing = Evidence("doc", "", 90, 180, text, 0.44, 0.44, 1)  # far from the question
     treaty = "Did Putin and Lukashenko sign a treaty?"
-    # the sentence denies annexing, not signing: a "No" would be the model's own claim
+    # the sentence denies annexing, not signing: a "No" would be the model's own claim,
+    # and the model's "No" needs the question's words even in a sentence close to it
+    # (the extractive verdict takes a close sentence's denial without them)
     assert writer.unfounded_denial(treaty, "en", "No, they did not sign a treaty [1].", [annexing])
+    close = Evidence("doc", "", 90, 180, text, 0.58, 0.58, 1)
+    assert writer.unfounded_denial(treaty, "en", "No, they did not sign a treaty [1].", [close])
     verified = Verification("No, they did not sign a treaty [1].", (annexing.citation(1),), ())
     assert writer.held_back(treaty, "en", verified, [annexing]) == (
         "the answer denies what no cited sentence denies"

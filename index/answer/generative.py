@@ -149,7 +149,8 @@ class GenerativeComposer:
         self, question: str, language: str, text: str, cited: Sequence[Evidence]
     ) -> bool:
         """True when the answer opens by denying a yes/no question that none of its cited
-        sentences denies (the extractive `verdict`, with its dictionary): the 1.5B model
+        sentences denies (the extractive `verdict`, with its dictionary, its words
+        required): the 1.5B model
         wrote "No, Putin and Lukashenko did not sign a treaty [1]." citing "... er habe
         "kein Interesse" daran, das Nachbarland Belarus einzuverleiben", which passes the
         verifier's polarity check (both negated) but denies something else."""
@@ -161,8 +162,13 @@ class GenerativeComposer:
         said = stance_of(first[0]) or ("no" if is_negated(first[0]) else "yes")
         if said != "no":
             return False
+        # the model's own "No" needs the question's words in the sentence it cites: a
+        # close sentence is not enough ("No, Belarus has not said it will join the war"
+        # citing an expert's "little points to further involvement", cosine 0.5+)
         terms = self.extractive.terms
-        return not any(verdict(question, item, terms, language) == "no" for item in cited)
+        return not any(
+            verdict(question, item, terms, language, close=None) == "no" for item in cited
+        )
 
     def stream(
         self,

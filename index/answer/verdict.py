@@ -43,15 +43,21 @@ ABOUT_SIMILARITY = 0.5
 
 
 def verdict(
-    question: str, best: Evidence, terms: TermExtractor | None = None, language: str = "en"
+    question: str,
+    best: Evidence,
+    terms: TermExtractor | None = None,
+    language: str = "en",
+    close: float | None = ABOUT_SIMILARITY,
 ) -> str | None:
     """'no' when the best sentence denies what a yes/no question asks; None otherwise.
 
     `terms` carries the question's words into German (None: a sentence that only sets
-    something apart gives no verdict); `language` is the question's.
+    something apart gives no verdict); `language` is the question's. A denying sentence
+    at cosine `close` or more is about what is asked even without its words; None asks
+    for its words always (the stricter test of an LLM's own "No").
     """
     found = _denial(question, best, terms, language)
-    if found and not _about_what_is_asked(question, best, terms, language):
+    if found and not _about_what_is_asked(question, best, terms, language, close):
         return None  # a denial of something else
     return found
 
@@ -90,17 +96,21 @@ def _denial(
 
 
 def _about_what_is_asked(
-    question: str, best: Evidence, terms: TermExtractor | None, language: str
+    question: str,
+    best: Evidence,
+    terms: TermExtractor | None,
+    language: str,
+    close: float | None,
 ) -> bool:
-    """True when the sentence is close to the question (cosine ABOUT_SIMILARITY or more)
-    or holds one of its content words that are no names (carried into German), or the
+    """True when the sentence is close to the question (cosine `close` or more, when
+    given) or holds one of its content words that are no names (carried into German), or the
     question has none: a denial of something else is no answer. "Did Putin and
     Lukashenko sign a treaty?" against "Putin bekräftigte ..., er habe "kein Interesse"
     daran, das Nachbarland Belarus einzuverleiben" (cosine 0.44) is about neither
     signing nor a treaty; "Will Putin Belarus annektieren?" against the same sentence
     (0.58) shares no word with it yet asks what it denies. Without `terms` every denial
     counts, as before."""
-    if terms is None or best.similarity >= ABOUT_SIMILARITY:
+    if terms is None or (close is not None and best.similarity >= close):
         return True
     asked = [term for term in terms.terms(question, language) if not term.word[:1].isupper()]
     return not asked or coverage(asked, best.text) > 0
