@@ -150,10 +150,10 @@ class GenerativeComposer:
     ) -> bool:
         """True when the answer opens by denying a yes/no question that none of its cited
         sentences denies (the extractive `verdict`, with its dictionary, its words
-        required): the 1.5B model
-        wrote "No, Putin and Lukashenko did not sign a treaty [1]." citing "... er habe
-        "kein Interesse" daran, das Nachbarland Belarus einzuverleiben", which passes the
-        verifier's polarity check (both negated) but denies something else."""
+        required): the 1.5B model wrote "No, Putin and Lukashenko did not sign a treaty
+        [1]." citing "... er habe "kein Interesse" daran, das Nachbarland Belarus
+        einzuverleiben", which passes the verifier's polarity check (both negated) but
+        denies something else."""
         if not is_yes_no_question(question) or is_negated(question):
             return False
         first = split_sentences(without_markers(text))[:1]

@@ -20,6 +20,7 @@ English transcription (`index.text.transliteration`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
@@ -60,6 +61,12 @@ QUOTE_HINTS = 3
 QUOTE_SENSES = 8
 # At most this many termbase hints a sentence (the rare words' hints count apart).
 TERM_HINTS = 8
+# Sentences whose cache keys a renderer keeps (an article has about 50).
+KEY_CACHE = 8192
+# Space the LLM leaves between a quotation's last punctuation and its closing mark
+# ('"... not to be overrated, " says'); a closing mark is followed by a space or the end,
+# an opening one by a word, so '..., "Wenn' is left alone.
+_CLOSING_QUOTE_SPACE = re.compile(r'([,.!?]) +"(?=\s|$)')
 # The candidates, tried in order as (system prompt, with the glossary): the first that
 # passes every check is kept, so a sentence that passes early costs no more. A candidate
 # costs one LLM call, and a round trip when it passes the pure checks.
@@ -103,12 +110,6 @@ def for_reader(
         text = place_compounds(source, text, senses)
     text = _CLOSING_QUOTE_SPACE.sub(r'\1"', text)
     return rendering if text == rendering.text else replace(rendering, text=text)
-
-
-# Space the LLM leaves between a quotation's last punctuation and its closing mark
-# ('"... not to be overrated, " says'); a closing mark is followed by a space or the end,
-# an opening one by a word, so '..., "Wenn' is left alone.
-_CLOSING_QUOTE_SPACE = re.compile(r'([,.!?]) +"(?=\s|$)')
 
 
 def backwards(glossary: Sequence[tuple[str, str]], candidate: str) -> list[tuple[str, str]]:
@@ -161,12 +162,17 @@ class SentenceRenderer:
         self.glossary_size = glossary_size
         self.rare_lines = rare_lines
         self._lock = threading.Lock()
+        self._keys = functools.lru_cache(maxsize=KEY_CACHE)(self._key)
 
     # ---- the cache -----------------------------------------------------------------
     def key(self, text: str, source: str, target: str) -> str:
         """The cache key of one rendering: text, languages, model and prompt version, and
         the termbase's terms for the text's words (a changed term renders again only the
-        sentences that hold it)."""
+        sentences that hold it). Kept per text (`_keys`): the evidence step and the
+        composer ask for the same sentences' keys in every answer."""
+        return self._keys(text, source, target)
+
+    def _key(self, text: str, source: str, target: str) -> str:
         raw = f"{RENDERING_VERSION}|{self.model_id}|{source}|{target}|{' '.join(text.split())}"
         terms = self.terms(text)
         if terms:
