@@ -65,11 +65,23 @@ def test_detect_language(text: str, language: str) -> None:
         ("Wie lange ist er schon an der Macht?", "Die beiden seien die schädlichsten.", False),
         ("Wie lange ist der Besuch her?", "Er war zuletzt vor drei Jahren dort.", True),
         ("How long has he ruled?", "He has ruled since 1994.", True),
+        # a date counted back from now says when, not how long something lasted ...
+        ("How long did the meeting last?", "Er war zuletzt vor drei Jahren dort.", False),
+        ("How long did the talks last?", "They last met three years ago.", False),
+        ("How long did the talks last?", "They talked for three hours.", True),
+        # ... unless the question counts back too
+        ("How long ago was his last visit?", "Er war zuletzt vor drei Jahren dort.", True),
+        ("How long has it been since his last visit?", "He was there three years ago.", True),
         ("When was he born?", "He said so today.", False),
         # a count of days is not answered by a number of years ...
         ("How many days did he stay?", "Es war sein erster Besuch seit drei Jahren.", False),
         ("How many days did the trip last?", "Die Reise dauerte zwei Tage.", True),
         ("Wie viele Tagungen gab es?", "Es gab drei Treffen.", True),  # no unit
+        # an amount of something else is not a number of years
+        ("How much oil does Russia deliver?", "Der erste Besuch seit drei Jahren.", False),
+        ("Wie viel Öl liefert Russland?", "Der erste Besuch seit drei Jahren.", False),
+        ("How much oil does Russia deliver?", "Russland liefert 20 Millionen Tonnen.", True),
+        ("How old is Lukashenko?", "Lukaschenko ist 68 Jahre alt.", True),
         # ... nor a count of one group by the number of another
         ("How many Belarusian soldiers?", "Bis zu 9000 russische Soldaten.", False),
         ("Wie viele belarussische Soldaten?", "Bis zu 9000 russische Soldaten.", False),

@@ -59,3 +59,28 @@ def test_a_relation_the_article_does_not_name_is_refused(real_components) -> Non
     assert answer.abstained and not answer.citations
     # the person asked about herself is still answered
     assert not real_components.answerer.answer("Who is Lisa Gürth?").abstained
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a date counted back ("vor drei Jahren") says when, not how long
+        "How long did the meeting in Minsk last?",
+        # a number of years is no amount of oil
+        "How much oil does Russia deliver to Belarus each year?",
+        # a press secretary is not the minister asked for
+        "What is the name of the Belarusian defence minister?",
+    ],
+)
+def test_a_near_topic_question_the_article_does_not_answer_is_refused(
+    real_components,  # type: ignore[no-untyped-def]
+    question: str,
+) -> None:
+    answer = real_components.answerer.answer(question)
+    assert answer.abstained and not answer.citations
+
+
+def test_a_date_counted_back_answers_how_long_ago(real_components) -> None:  # type: ignore[no-untyped-def]
+    answer = real_components.answerer.answer("How long ago was Putin last in Belarus?")
+    assert not answer.abstained
+    assert any("drei Jahren" in c.text for c in answer.citations)

@@ -7,6 +7,7 @@ import pytest
 
 from index.answer.who import (
     asks_for_a_relation,
+    lacks_asked_role,
     no_related_person,
     person_lead,
     titled_names,
@@ -200,3 +201,33 @@ def test_a_who_question_cites_the_person_named_beside_a_best_sentence_naming_nob
     # a best sentence naming someone new, or another kind of question: unchanged
     assert with_named_neighbour(question, [second], ranked, senses) == [second]
     assert with_named_neighbour("Wann traf er ihn?", [first], ranked, senses) == [first]
+
+
+PESKOW = (
+    "Sie verweist auf Dmitri Peskow, den Sprecher des russischen Präsidenten, der die "
+    "Gerüchte als unbegründet bezeichnete."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "sentences", "lacks"),
+    [
+        # the role asked for is not the role the sentence names: no answer
+        ("What is the name of the Belarusian defence minister?", [PESKOW], True),
+        ("Wie heißt der belarussische Minister?", [PESKOW], True),
+        # the sentence holds the role, in German or through its dictionary sense
+        ("What is the name of the Russian president's spokesman?", [PESKOW], False),
+        ("Which Ukrainian commander spoke?", ["Serhij Najew, Kommandant der Armee, sagte."], False),
+        ("Who is the Belarusian ruler?", [WELCOME], False),
+        # one of the cited sentences holding it is enough
+        ("Which minister spoke?", [PESKOW, "Der Minister Wiktor Chrenin sagte es."], False),
+        # no role asked for: a word for anyone, a verb, or no person question at all
+        ("Who is the Belarusian leader?", [PESKOW], False),
+        ("Who received Putin?", [PESKOW], False),
+        ("What did the minister say?", [PESKOW], False),
+    ],
+)
+def test_a_person_asked_for_by_a_role_needs_a_sentence_with_that_role(
+    question: str, sentences: list[str], lacks: bool
+) -> None:
+    assert lacks_asked_role(question, sentences, senses) is lacks

@@ -34,7 +34,7 @@ from index.answer.questions import check_question
 from index.answer.readings import reader_cosines
 from index.answer.refusal import expected_answer_kind, offers_answer_kind, unknown_names
 from index.answer.topic import anchored_by_topic
-from index.answer.who import Senses, no_related_person, with_named_neighbour
+from index.answer.who import Senses, lacks_asked_role, no_related_person, with_named_neighbour
 from index.answer.why import with_reason
 from index.errors import QuestionError, StoreError
 from index.text.language import detect_language
@@ -295,6 +295,15 @@ class AnswerPipeline:
             chosen
             and self.senses is not None
             and no_related_person(standalone, chosen[0].text, self.senses)
+        ):
+            chosen = []
+        # "What is the name of the defence minister?" is not answered by a sentence that
+        # names a press secretary: a person asked for by a role needs the role cited
+        if (
+            chosen
+            and not by_author
+            and self.senses is not None
+            and lacks_asked_role(standalone, [e.text for e in chosen], self.senses)
         ):
             chosen = []
         # A question about someone or something the passages never name is not answered

@@ -51,6 +51,17 @@ DURATION_UNIT = (
     r"tage?n?|tages|stunden?|minuten?|jahrzehnt\w*"
 )
 _DURATION_UNITS = re.compile(rf"\b({DURATION_UNIT})\b", re.IGNORECASE)
+# A span of time back from now ("vor drei Jahren", "three years ago") dates an event; it
+# says how long something lasted only when the question counts back too ("Wie lange ist
+# der Besuch her?", "How long ago ...?", "How long has it been since ...?").
+_AGO_PHRASE = re.compile(
+    rf"\bvor\s+(?:[\w.,]+\s+){{1,2}}?(?:{DURATION_UNIT})\b"
+    rf"|\b[\w.,]+\s+(?:{DURATION_UNIT})\s+ago\b",
+    re.IGNORECASE,
+)
+_COUNTS_BACK = re.compile(r"\b(ago|since|her|zurück|seit)\b", re.IGNORECASE)
+# "How old ...?" is answered by a number of years.
+_AGE_QUESTION = re.compile(r"\b(how old|wie alt)\b", re.IGNORECASE)
 # "die beiden", "both": the two things already named, not a counted answer.
 _BOTH = re.compile(r"\b(beide[mnrs]?|both)\b", re.IGNORECASE)
 # What a quantity question counts: the (up to three) words after "how many".
@@ -192,10 +203,29 @@ def _possible_for_current(question: str, evidence: str) -> bool:
     )
 
 
+def _counts_only_time(question: str, evidence: str) -> bool:
+    """True when every number the evidence adds counts units of time ("seit drei
+    Jahren") and the question asks for an amount of something else ("How much oil
+    ...?"); a count of time units asked for is `_counts_something_else`'s case."""
+    counted = _COUNTED.search(question)
+    if _AGE_QUESTION.search(question) or (counted and _unit_family(words(counted.group(1))[0])):
+        return False
+    tokens = evidence.split()
+    counting = [
+        " ".join(tokens[position + 1 : position + 3])
+        for position, token in enumerate(tokens)
+        if claimed_numbers(token) - _amounts(question)
+    ]
+    return bool(counting) and all(
+        any(_unit_family(word) for word in words(following)) for following in counting
+    )
+
+
 def offers_answer_kind(kind: str, question: str, evidence: str) -> bool:
     """Whether `evidence` holds a quantity / time the question does not already contain
     (and, for a count, one of the thing the question counts, as it stands when the
-    question asks about now)."""
+    question asks about now; for a duration, one that is not only a date counted back
+    from now)."""
     if not kind:
         return True
     new_numbers = _amounts(evidence) - _amounts(question)
@@ -203,9 +233,13 @@ def offers_answer_kind(kind: str, question: str, evidence: str) -> bool:
         return (
             bool(new_numbers)
             and not _counts_something_else(question, evidence)
+            and not _counts_only_time(question, evidence)
             and not _possible_for_current(question, evidence)
         )
     if kind == "duration":  # a number of years, weeks ...; or "seit" + a point in time
+        if not _COUNTS_BACK.search(question):
+            evidence = _AGO_PHRASE.sub(" ", evidence)
+            new_numbers = _amounts(evidence) - _amounts(question)
         return bool(new_numbers and _DURATION_UNITS.search(evidence)) or (
             offers_answer_kind("time", question, evidence)
             and re.search(r"\b(seit|since)\b", evidence, re.IGNORECASE) is not None

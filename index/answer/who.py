@@ -204,6 +204,22 @@ def _holds_role(role: str, sentence: str, senses: Senses) -> bool:
     return False
 
 
+def _asked_phrase(question: str) -> str:
+    """The phrase that describes the asked-for person (`_ASKED`), or ''."""
+    match = _ASKED.search(question)
+    return next((group for group in match.groups() if group), "") if match else ""
+
+
+def lacks_asked_role(question: str, sentences: Sequence[str], senses: Senses) -> bool:
+    """True when a question asks for a person by a role ("What is the name of the
+    Belarusian defence minister?") and none of `sentences` holds that role: a sentence
+    naming a press secretary does not name the minister, however close it is."""
+    if not asks_for_person(question):
+        return False
+    role = _asked_role(_asked_phrase(question))
+    return bool(role) and not any(_holds_role(role, sentence, senses) for sentence in sentences)
+
+
 def _spelled_as(name: str, text: str, known: Callable[[str], bool]) -> str:
     """`name` as `text` (the reader's rendering of the sentence) spells it: its parts as
     consecutive words there ("Wladimir Putin" in "... Vladimir Putin ..." -> "Vladimir
@@ -234,8 +250,7 @@ def person_lead(
     if language not in ("en", "de") or not asks_for_person(question):
         return ""
     sentence_words = [fold(word) for word in words(sentence)]
-    match = _ASKED.search(question)
-    phrase = next((group for group in match.groups() if group), "") if match else ""
+    phrase = _asked_phrase(question)
     people: list[tuple[str, bool]] = []  # (name, its title is the asked-for phrase)
     for name, title, position in titled_names(sentence, senses):
         if any(mentions(question, part) for part in name.split()):
