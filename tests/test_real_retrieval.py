@@ -84,3 +84,12 @@ def test_a_date_counted_back_answers_how_long_ago(real_components) -> None:  # t
     answer = real_components.answerer.answer("How long ago was Putin last in Belarus?")
     assert not answer.abstained
     assert any("drei Jahren" in c.text for c in answer.citations)
+
+
+def test_a_place_question_is_refused_by_sentences_that_name_no_place(real_components) -> None:  # type: ignore[no-untyped-def]
+    # the closest sentence says when the force was announced ("Im Oktober"), not where
+    answer = real_components.answerer.answer("In which city will the joint troops be stationed?")
+    assert answer.abstained and not answer.citations
+    # a place the article names is still found
+    found = real_components.answerer.answer("Where did Putin meet Lukashenko?")
+    assert not found.abstained and found.answer.startswith("In Minsk.")

@@ -17,6 +17,8 @@ SENSES = {
     "moskau": ("Moscow",),
     "belarus": ("Belarus",),
     "minsk": ("Minsk",),
+    "oktober": ("October",),
+    "montag": ("Monday",),
 }
 
 
@@ -59,6 +61,12 @@ def test_a_place_is_a_name_after_a_preposition_not_a_common_noun() -> None:
     assert names_a_new_place("Where did they talk?", PLACES, senses)  # Moskau, Sotschi
     assert not names_a_new_place("Where did they talk?", TALKS, senses)
     assert not names_a_new_place("Where is the war?", WAR, senses)  # Krieg = war
+    # a month or a weekday is a time, though the dictionary renders it capitalised
+    assert not names_a_new_place(
+        "In which city?", "Im Oktober hatten sie einen Verbund angekündigt.", senses
+    )
+    assert not names_a_new_place("Where did they meet?", "Sie trafen sich am Montag.", senses)
+    assert not names_a_new_place("Where?", "They met in October.", senses)
     # places the question names already are no answer to it
     assert not names_a_new_place(
         "Where in Belarus, Moscow or Sochi?", "Sie trafen sich in Moskau.", senses

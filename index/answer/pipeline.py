@@ -34,6 +34,7 @@ from index.answer.questions import check_question
 from index.answer.readings import reader_cosines
 from index.answer.refusal import expected_answer_kind, offers_answer_kind, unknown_names
 from index.answer.topic import anchored_by_topic
+from index.answer.where import asks_for_place, names_a_new_place
 from index.answer.who import Senses, lacks_asked_role, no_related_person, with_named_neighbour
 from index.answer.why import with_reason
 from index.errors import QuestionError, StoreError
@@ -304,6 +305,15 @@ class AnswerPipeline:
             and not by_author
             and self.senses is not None
             and lacks_asked_role(standalone, [e.text for e in chosen], self.senses)
+        ):
+            chosen = []
+        # "In which city will the troops be stationed?" is not answered by a sentence
+        # that names no place the question does not
+        if (
+            chosen
+            and self.senses is not None
+            and asks_for_place(standalone)
+            and not any(names_a_new_place(standalone, e.text, self.senses) for e in chosen)
         ):
             chosen = []
         # A question about someone or something the passages never name is not answered

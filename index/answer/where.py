@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from index.answer.who import Senses
+from index.text.calendar import MONTHS, WEEKDAYS
 from index.text.names import mentions, same_name, without_possessive
 from index.text.tokens import FUNCTION_WORDS, fold, words
 from index.translate.checks import is_name
@@ -34,15 +35,27 @@ _PLACE_PHRASE = re.compile(
 )
 
 
+# Month and weekday names, German and English (folded)
+_CALENDAR = frozenset(
+    [*MONTHS, *WEEKDAYS, *(fold(name) for name in [*MONTHS.values(), *WEEKDAYS.values()])]
+)
+
+
 def asks_for_place(question: str) -> bool:
     """True for a question whose answer is a place."""
     return _PLACE_QUESTION.search(question) is not None
 
 
 def _is_place(word: str, senses: Senses) -> bool:
-    """A name (as the rendering checks tell one): not a function word, and rendered
-    capitalised by the dictionary or unknown to it and no compound of a noun."""
-    return fold(word) not in FUNCTION_WORDS and is_name(word, lambda w: senses(w) or ())
+    """A name (as the rendering checks tell one): not a function word nor a month or a
+    weekday ("Im Oktober" is a time; the dictionary renders it capitalised too), and
+    rendered capitalised by the dictionary or unknown to it and no compound of a noun."""
+    folded = fold(word)
+    return (
+        folded not in FUNCTION_WORDS
+        and folded not in _CALENDAR
+        and is_name(word, lambda w: senses(w) or ())
+    )
 
 
 def names_a_new_place(question: str, sentence: str, senses: Senses) -> bool:
