@@ -115,6 +115,9 @@ class Settings(BaseSettings):
     # match a question against the checked renderings of sentences in its language too
     # (a sentence's cosine is the higher of the two); needs the renderer's stored vectors
     reader_evidence: bool = True
+    # match a long sentence clause by clause too (a sentence's cosine is that of its
+    # closest clause when higher; index.answer.clauses)
+    clause_evidence: bool = True
 
     # LLM (generative mode)
     llm_backend: Literal["llamacpp", "openai"] = "llamacpp"

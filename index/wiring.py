@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from index.answer.clauses import ClauseCosines
 from index.answer.extractive import ExtractiveComposer
 from index.answer.followup import HeuristicRewriter, LLMRewriter
 from index.answer.pipeline import AnswerPipeline
@@ -22,6 +23,7 @@ from index.ingest.chunking import punkt_splitter, word_count_tokens
 from index.ingest.library import Library
 from index.ingest.pipeline import Ingestor, IngestReport
 from index.models.provision import QWEN_CODER_1_5B, model_path
+from index.models.text_cache import CachedTextEmbedder
 from index.prompts import Prompts
 from index.retrieve.hybrid import FusionWeights, HybridRetriever
 from index.retrieve.lexical import LexicalIndex
@@ -34,6 +36,8 @@ from index.translate.terms import TermExtractor
 from index.types import Composer, Embedder, Generator
 
 log = logging.getLogger(__name__)
+# Clause vectors kept per process: a few dozen articles' long sentences, about 3 KB each
+CLAUSE_CACHE = 8192
 
 ProgressCallback = Callable[[float, str], None]
 
@@ -177,7 +181,6 @@ def build_generative(
     words of an English answer are German ones left untranslated."""
     from index.answer.generative import GenerativeComposer
     from index.answer.verify import Verifier
-    from index.models.text_cache import CachedTextEmbedder
 
     dictionary = dictionary if dictionary is not None else dictionary_of(settings)
     verifier = Verifier(
@@ -323,6 +326,11 @@ def build(
         senses=senses,
         terms=terms,
         reader_vectors=renderer if settings.reader_evidence else None,
+        clause_cosines=(
+            ClauseCosines(CachedTextEmbedder(embedder, CLAUSE_CACHE))
+            if settings.clause_evidence
+            else None
+        ),
     )
     library = Library(settings.corpus_dir, store, ingestor)
     return Components(settings, embedder, store, ingestor, answerer, library, generator, renderer)

@@ -43,6 +43,7 @@ def score_evidence(
     window_weight: float = 0.0,
     secondary_penalty: float = 0.0,
     reader_similarities: Sequence[float] | None = None,
+    clause_similarities: Sequence[float] | None = None,
 ) -> list[Evidence]:
     """Every sentence of the retrieved passages, best first.
 
@@ -56,6 +57,8 @@ def score_evidence(
     question's cosines with the sentences' checked renderings in its language; a
     sentence's own cosine is then the higher of the two, in the score and in
     `similarity` (what a reader of the question's language is shown is as close).
+    `clause_similarities` (NaN for none) are the question's cosines with each long
+    sentence's closest clause (index.answer.clauses), taken the same way.
     `sentence_rows` come in article order within each passage (Store.sentences_of).
     """
     by_chunk: dict[str, Passage] = {p.chunk_id: p for p in retrieval.passages}
@@ -66,6 +69,8 @@ def score_evidence(
     similarities = cosine_rows(query, vectors)
     if reader_similarities is not None:
         similarities = np.fmax(similarities, np.asarray(reader_similarities, dtype=np.float64))
+    if clause_similarities is not None:
+        similarities = np.fmax(similarities, np.asarray(clause_similarities, dtype=np.float64))
     closeness = similarities
     if window_weight:
         windowed = cosine_rows(query, window_vectors(vectors, sentence_rows))

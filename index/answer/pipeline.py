@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator, Sequence
 
 from index.answer.author import asks_for_author, naming_the_author
+from index.answer.clauses import ClauseCosines
 from index.answer.conversation import (
     beside_the_earlier_answer,
     is_joined,
@@ -83,6 +84,7 @@ class AnswerPipeline:
         senses: Senses | None = None,
         terms: TermExtractor | None = None,
         reader_vectors: ReaderVectors | None = None,
+        clause_cosines: ClauseCosines | None = None,
     ) -> None:
         if "extractive" not in composers:
             raise ValueError("composers must include 'extractive' (the fallback)")
@@ -112,6 +114,8 @@ class AnswerPipeline:
         # The vectors of sentences' checked renderings: a question is matched against the
         # sentence in its own language too. None: the article's language only.
         self.reader_vectors = reader_vectors
+        # long sentences matched clause by clause too (None: whole sentences only)
+        self.clause_cosines = clause_cosines
 
     @property
     def modes(self) -> tuple[str, ...]:
@@ -222,7 +226,18 @@ class AnswerPipeline:
             self.evidence_window,
             self.secondary_penalty,
             self.reader_similarities(retrieval, rows),
+            self.clause_similarities(retrieval, rows),
         )
+
+    def clause_similarities(
+        self, retrieval: Retrieval, rows: Sequence[StoredSentence]
+    ) -> list[float] | None:
+        """Each long sentence's closest clause's cosine with the question (NaN for the
+        others; `index.answer.clauses`), or None when off or no sentence is long."""
+        if self.clause_cosines is None:
+            return None
+        texts = [row.sentence.text for row in rows]
+        return self.clause_cosines.cosines(retrieval.query_vector, texts)
 
     def reader_similarities(
         self, retrieval: Retrieval, rows: Sequence[StoredSentence]

@@ -1,0 +1,69 @@
+"""A long sentence matched against the question clause by clause.
+
+A sentence's vector averages everything it says, so one clause that answers the question
+is diluted by the others: "Where are Belarusian cosmonauts supposed to be sent?" is 0.33
+from the whole of '"Öffentlich wurde die russische Invasion in der Ukraine gar nicht
+direkt angesprochen und es ging explizit auch um andere Themen, darunter zum Beispiel
+auch Pläne belarussische Kosmonauten ins All zu schicken", sagt Gürth.' and 0.55 from
+its last clause. A sentence of CLAUSE_MIN_WORDS words or more is split at commas,
+semicolons, colons and "und"/"and" (pieces under CLAUSE_MIN_PIECE words join their
+neighbour), and its closeness is that of its closest clause when that is closer.
+
+The clauses' vectors are made once per text and kept (`TextEmbedder` caches them; the
+store keeps them across processes when it can), so a question costs no embedding for
+sentences seen before.
+
+Why by hand: a clause splitter for scoring needs no parse, only cuts that keep each
+piece a readable phrase; the sentence splitter of the ingest keeps whole sentences.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from index.text.vectors import cosine_rows
+from index.types import Embedder
+
+CLAUSE_MIN_WORDS = 14  # shorter sentences are matched whole
+CLAUSE_MIN_PIECE = 4  # a shorter piece joins its neighbour ("so Gürth")
+_CUT = re.compile(r",\s+|;\s+|:\s+|\s+und\s+|\s+and\s+")
+_QUOTES = ' "„“”«»'
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of a long sentence, in order; [] for a sentence matched whole."""
+    if len(text.split()) < CLAUSE_MIN_WORDS:
+        return []
+    pieces: list[str] = []
+    for piece in _CUT.split(text):
+        piece = piece.strip(_QUOTES)
+        if not piece:
+            continue
+        if pieces and min(len(piece.split()), len(pieces[-1].split())) < CLAUSE_MIN_PIECE:
+            pieces[-1] = f"{pieces[-1]} {piece}"
+        else:
+            pieces.append(piece)
+    return pieces if len(pieces) > 1 else []
+
+
+class ClauseCosines:
+    """The question's cosine with each long sentence's closest clause."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self.embedder = embedder  # a caching one (CachedTextEmbedder): clauses recur
+
+    def cosines(self, query_vector: Sequence[float], texts: Sequence[str]) -> list[float] | None:
+        """Per text, the highest cosine of one of its clauses (NaN for a text matched
+        whole); None when no text is long enough to split."""
+        split = [clauses(text) for text in texts]
+        flat = list(dict.fromkeys(piece for pieces in split for piece in pieces))
+        if not flat:
+            return None
+        vectors = self.embedder.get_text_embedding_batch(flat)
+        found = cosine_rows(query_vector, np.asarray(vectors, dtype=np.float64))
+        by_piece = dict(zip(flat, (float(x) for x in found), strict=True))
+        return [max((by_piece[p] for p in pieces), default=math.nan) for pieces in split]

@@ -1,0 +1,76 @@
+"""A long sentence matched clause by clause (index.answer.clauses)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from index.answer.clauses import ClauseCosines, clauses
+from index.answer.evidence import score_evidence
+from index.models.text_cache import CachedTextEmbedder
+from index.types import Passage, Retrieval, Sentence, StoredSentence
+from tests.fakes import HashEmbedding, hash_embed
+
+COSMONAUTS = (
+    '"Öffentlich wurde die russische Invasion in der Ukraine gar nicht direkt angesprochen '
+    "und es ging explizit auch um andere Themen, darunter zum Beispiel auch Pläne "
+    'belarussische Kosmonauten ins All zu schicken", sagt Gürth.'
+)
+
+
+def test_a_long_sentence_is_cut_into_readable_clauses() -> None:
+    assert clauses(COSMONAUTS) == [
+        "Öffentlich wurde die russische Invasion in der Ukraine gar nicht direkt angesprochen",
+        "es ging explizit auch um andere Themen",
+        # "sagt Gürth." is too short to stand alone: it joins the clause before it
+        "darunter zum Beispiel auch Pläne belarussische Kosmonauten ins All zu schicken "
+        "sagt Gürth.",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nach dem Treffen wurde zunächst nicht viel über dessen Inhalte bekannt.",  # short
+        # long, but nothing to cut at
+        "Das Repräsentantenhaus von Belarus billigte einen Gesetzentwurf zur Einführung der "
+        "Todesstrafe im Falle von Landesverrat für Militärangehörige bald.",
+    ],
+)
+def test_a_short_or_uncut_sentence_is_matched_whole(text: str) -> None:
+    assert clauses(text) == []
+
+
+def test_the_closest_clause_gives_a_long_sentences_cosine() -> None:
+    embedder = HashEmbedding()
+    cosines = ClauseCosines(CachedTextEmbedder(embedder))
+    query = hash_embed("Pläne Kosmonauten ins All schicken")
+    short = "Putin reiste nach Minsk."
+    found = cosines.cosines(query, [COSMONAUTS, short])
+    assert found is not None
+    whole = sum(a * b for a, b in zip(query, hash_embed(COSMONAUTS), strict=True))
+    assert found[0] > whole + 0.2  # the clause about the cosmonauts, undiluted
+    assert math.isnan(found[1])
+    # the clauses are embedded once: asked again, nothing new is embedded
+    before = embedder.embedded_texts
+    cosines.cosines(query, [COSMONAUTS])
+    assert embedder.embedded_texts == before
+    assert cosines.cosines(query, [short]) is None  # nothing long enough to split
+
+
+def _row(start: int, vector: list[float]) -> StoredSentence:
+    return StoredSentence(Sentence("doc", start, start + 5, f"s{start}"), "c", vector)
+
+
+def test_a_sentence_is_as_close_as_its_closest_clause() -> None:
+    rows = [_row(0, [0.8, 0.6]), _row(10, [0.3, 1.0])]
+    passages = [Passage(1, "c", "doc", "", "paragraph", 0, 15, "", 0.5)]
+    retrieval = Retrieval(passages=passages, query_vector=[1.0, 0.0], language="de")
+    plain = score_evidence(retrieval, rows, passage_weight=0.0)
+    clause = [0.3, 0.9]  # s0's best clause is farther than itself: no change
+    both = score_evidence(retrieval, rows, passage_weight=0.0, clause_similarities=clause)
+    assert [e.start for e in plain] == [0, 10]
+    assert [e.start for e in both] == [10, 0]
+    assert both[0].similarity == pytest.approx(0.9)  # refusal sees the closer clause
+    assert both[1].similarity == plain[0].similarity
