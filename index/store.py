@@ -1,10 +1,12 @@
 """The Chroma store: embedded PersistentClient by default, a Chroma server when configured.
 
-Four collections per store name: `<name>-chunks` (retrievable passages),
+Collections per store name: `<name>-chunks` (retrievable passages),
 `<name>-sentences` (every sentence, for sentence-level evidence), `<name>-documents`
 (each article's full text, so offsets can be shown and checked by any process that
-talks to the store, without the corpus folder) and `<name>-renderings` (checked
-translations of sentences, keyed by text, model and prompt version). Bulk reads go in
+talks to the store, without the corpus folder), `<name>-renderings` (checked
+translations of sentences, keyed by text, model and prompt version), and two of vectors
+keyed by text and embedding model: `<name>-reader-vectors` (the renderings as their
+readers read them) and `<name>-clause-vectors` (long sentences' clauses). Bulk reads go in
 pages, since one unpaginated `get()` over 100,000 items fails in Chroma. Writes go through
 llama-index's ChromaVectorStore; results leave this module as our own small values.
 Chroma never embeds by itself here: every write and query brings its vectors.
@@ -136,6 +138,9 @@ class ChromaStore:
             )
             self.reader_vectors_collection = client.get_or_create_collection(
                 f"{name}-reader-vectors", metadata={"hnsw:space": "cosine"}, embedding_function=None
+            )
+            self.clause_vectors_collection = client.get_or_create_collection(
+                f"{name}-clause-vectors", metadata={"hnsw:space": "cosine"}, embedding_function=None
             )
         except Exception as error:
             raise StoreError(f"cannot open collection {name!r}: {error}") from None
@@ -548,7 +553,29 @@ class ChromaStore:
             for item_id, vector in zip(got["ids"], got["embeddings"], strict=True)
         }
 
+    @_guarded
+    def clause_vectors(self, texts: Sequence[str]) -> dict[str, list[float]]:
+        """The kept vectors of long sentences' clauses (index.answer.clauses), by text,
+        made with this store's embedding model (texts without one are left out)."""
+        ids = {self._vector_id(f"clause|{text}"): text for text in texts}
+        got = self._get_ids(self.clause_vectors_collection, list(ids), ["embeddings"])
+        return {
+            ids[item_id]: [float(x) for x in vector]
+            for item_id, vector in zip(got["ids"], got["embeddings"], strict=True)
+        }
+
     # ---- writing -------------------------------------------------------------------
+    @_guarded
+    def save_clause_vectors(self, items: Mapping[str, Sequence[float]]) -> None:
+        """Keep the vectors of clauses under their texts."""
+        if not items:
+            return
+        texts = list(items)
+        self.clause_vectors_collection.upsert(
+            ids=[self._vector_id(f"clause|{text}") for text in texts],
+            embeddings=[list(items[text]) for text in texts],
+        )
+
     @_guarded
     def save_rendering_vectors(self, items: Mapping[str, Sequence[float]]) -> None:
         """Keep the vectors of renderings (as the reader reads them) under their keys."""

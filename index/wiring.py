@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from index.answer.clauses import ClauseCosines
+from index.answer.clauses import ClauseCosines, StoredClauseEmbedder
 from index.answer.extractive import ExtractiveComposer
 from index.answer.followup import HeuristicRewriter, LLMRewriter
 from index.answer.pipeline import AnswerPipeline
@@ -261,7 +261,13 @@ def build(
     # of "..., nicht aber Y" (one extractor for both; none without the dictionary)
     terms = TermExtractor(dictionary) if dictionary.available else None
     ingestor = Ingestor(
-        store, embedder, punkt_splitter, count, settings.chunk_tokens, lexical=lexical
+        store,
+        embedder,
+        punkt_splitter,
+        count,
+        settings.chunk_tokens,
+        lexical=lexical,
+        keep_clauses=settings.clause_evidence,
     )
     retriever = HybridRetriever(
         store,
@@ -327,7 +333,7 @@ def build(
         terms=terms,
         reader_vectors=renderer if settings.reader_evidence else None,
         clause_cosines=(
-            ClauseCosines(CachedTextEmbedder(embedder, CLAUSE_CACHE))
+            ClauseCosines(CachedTextEmbedder(StoredClauseEmbedder(embedder, store), CLAUSE_CACHE))
             if settings.clause_evidence
             else None
         ),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 
 import pytest
 
-from index.answer.clauses import ClauseCosines, clauses
+from index.answer.clauses import ClauseCosines, StoredClauseEmbedder, clauses
 from index.answer.evidence import score_evidence
 from index.models.text_cache import CachedTextEmbedder
 from index.types import Passage, Retrieval, Sentence, StoredSentence
@@ -74,3 +75,46 @@ def test_a_sentence_is_as_close_as_its_closest_clause() -> None:
     assert [e.start for e in both] == [10, 0]
     assert both[0].similarity == pytest.approx(0.9)  # refusal sees the closer clause
     assert both[1].similarity == plain[0].similarity
+
+
+class _DictStore:
+    def __init__(self) -> None:
+        self.kept: dict[str, list[float]] = {}
+        self.reads = 0
+
+    def clause_vectors(self, texts: Sequence[str]) -> dict[str, list[float]]:
+        self.reads += 1
+        return {text: self.kept[text] for text in texts if text in self.kept}
+
+    def save_clause_vectors(self, items: Mapping[str, Sequence[float]]) -> None:
+        self.kept.update({text: list(vector) for text, vector in items.items()})
+
+
+def test_clause_vectors_are_read_from_the_store_and_what_is_made_is_kept_there() -> None:
+    embedder, store = HashEmbedding(), _DictStore()
+    store.kept["kept clause"] = [1.0, 0.0]
+    stored = StoredClauseEmbedder(embedder, store)
+    got = stored.get_text_embedding_batch(["kept clause", "new clause", "new clause"])
+    assert got[0] == [1.0, 0.0]  # read, not embedded
+    assert got[1] == got[2] == hash_embed("new clause")
+    assert embedder.embedded_texts == 1  # only the missing text, once
+    assert store.kept["new clause"] == hash_embed("new clause")  # kept for every process
+
+
+def test_the_ingest_keeps_the_clauses_of_long_sentences(settings, chroma_client) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from index.wiring import build
+
+    (Path(settings.corpus_dir) / "treffen.txt").write_text(
+        "Das Treffen\n\n" + COSMONAUTS.replace('"', "") + "\n", encoding="utf-8"
+    )
+    components = build(settings, embedder=HashEmbedding(), client=chroma_client)
+    components.ingestor.ingest_folder(settings.corpus_dir)
+    store = components.store
+    long = [text for text in store.sentence_texts() if clauses(text)]
+    assert long, "the article's long sentence is stored"
+    wanted = [clause for text in long for clause in clauses(text)]
+    kept = store.clause_vectors(wanted)
+    assert set(kept) == set(wanted)
+    assert kept[wanted[0]] == pytest.approx(hash_embed(wanted[0]), abs=1e-6)

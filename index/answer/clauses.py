@@ -9,9 +9,9 @@ its last clause. A sentence of CLAUSE_MIN_WORDS words or more is split at commas
 semicolons, colons and "und"/"and" (pieces under CLAUSE_MIN_PIECE words join their
 neighbour), and its closeness is that of its closest clause when that is closer.
 
-The clauses' vectors are made once per text and kept (`TextEmbedder` caches them; the
-store keeps them across processes when it can), so a question costs no embedding for
-sentences seen before.
+The clauses' vectors are made at ingest and kept in the store (`<name>-clause-vectors`,
+by text and embedding model); a process keeps the ones it read (CachedTextEmbedder), so a
+question costs at most one store read and no embedding.
 
 Why by hand: a clause splitter for scoring needs no parse, only cuts that keep each
 piece a readable phrase; the sentence splitter of the ingest keeps whole sentences.
@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -48,6 +49,38 @@ def clauses(text: str) -> list[str]:
         else:
             pieces.append(piece)
     return pieces if len(pieces) > 1 else []
+
+
+class ClauseVectorStore(Protocol):
+    """Where clause vectors are kept across processes (index.store.ChromaStore)."""
+
+    def clause_vectors(self, texts: Sequence[str]) -> dict[str, list[float]]: ...
+
+    def save_clause_vectors(self, items: Mapping[str, Sequence[float]]) -> None: ...
+
+
+class StoredClauseEmbedder:
+    """An Embedder for clauses that reads the store first and keeps what it makes there
+    (the ingest fills it in; a store made before clauses were kept fills in as asked)."""
+
+    def __init__(self, embedder: Embedder, store: ClauseVectorStore) -> None:
+        self.embedder = embedder
+        self.store = store
+
+    def get_query_embedding(self, query: str) -> list[float]:
+        return self.embedder.get_query_embedding(query)
+
+    def get_text_embedding_batch(
+        self, texts: list[str], show_progress: bool = False, **kwargs: Any
+    ) -> list[list[float]]:
+        kept = self.store.clause_vectors(texts)
+        missing = list(dict.fromkeys(text for text in texts if text not in kept))
+        if missing:
+            made = self.embedder.get_text_embedding_batch(missing, show_progress, **kwargs)
+            fresh = dict(zip(missing, made, strict=True))
+            self.store.save_clause_vectors(fresh)
+            kept.update(fresh)
+        return [kept[text] for text in texts]
 
 
 class ClauseCosines:

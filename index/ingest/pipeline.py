@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.answer.clauses import clauses
 from index.ingest.chunking import CHUNKER_VERSION, SentenceSplitter, TokenCounter, chunk_article
 from index.ingest.corpus import read_corpus
 from index.retrieve.lexical import LexicalEntry, LexicalIndex
@@ -77,6 +78,7 @@ class Ingestor:
         chunk_tokens: int,
         lexical: LexicalIndex | None = None,
         group_texts: int = 256,
+        keep_clauses: bool = False,
     ) -> None:
         if chunk_tokens <= 0:
             raise ValueError(f"chunk_tokens must be greater than 0; got {chunk_tokens}")
@@ -89,6 +91,8 @@ class Ingestor:
         self.chunk_tokens = chunk_tokens
         self.lexical = lexical
         self.group_texts = group_texts  # texts embedded per call, across articles
+        # also embed long sentences' clauses and keep them (index.answer.clauses)
+        self.keep_clauses = keep_clauses
 
     def chunks(self, article: Article) -> list[Chunk]:
         """The chunks this ingestor makes of an article."""
@@ -178,7 +182,18 @@ class Ingestor:
         for chunks in chunked:
             texts.extend(chunk.embedding_text() for chunk in chunks)
             texts.extend(sentence.text for chunk in chunks for sentence in chunk.sentences)
-        vectors = self.embed_documents(texts)
+        # long sentences' clauses, embedded in the same call and kept for the evidence step
+        found = [
+            clause
+            for chunks in chunked
+            for chunk in chunks
+            for sentence in chunk.sentences
+            for clause in clauses(sentence.text)
+        ]
+        found = list(dict.fromkeys(found)) if self.keep_clauses else []
+        vectors = self.embed_documents(texts + found)
+        if found:
+            self.store.save_clause_vectors(dict(zip(found, vectors[len(texts) :], strict=True)))
         written = []
         position = 0
         for (article, digest), chunks in zip(group, chunked, strict=True):
