@@ -82,6 +82,9 @@ def test_detect_language(text: str, language: str) -> None:
         ("Wie viel Öl liefert Russland?", "Der erste Besuch seit drei Jahren.", False),
         ("How much oil does Russia deliver?", "Russland liefert 20 Millionen Tonnen.", True),
         ("How old is Lukashenko?", "Lukaschenko ist 68 Jahre alt.", True),
+        # an age, not a year
+        ("Wie alt ist Lukaschenko?", "Sie habe bei den Protesten 2020 klar gezeigt.", False),
+        ("Wie alt ist Lukaschenko?", "Der 68-jährige Lukaschenko sagte es.", True),
         # ... nor a count of one group by the number of another
         ("How many Belarusian soldiers?", "Bis zu 9000 russische Soldaten.", False),
         ("Wie viele belarussische Soldaten?", "Bis zu 9000 russische Soldaten.", False),

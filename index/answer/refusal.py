@@ -60,8 +60,14 @@ _AGO_PHRASE = re.compile(
     re.IGNORECASE,
 )
 _COUNTS_BACK = re.compile(r"\b(ago|since|her|zurück|seit)\b", re.IGNORECASE)
-# "How old ...?" is answered by a number of years.
+# "How old ...?" is answered by a number of years, and only by an age ("68 Jahre alt",
+# "years old", "68-jährig", "im Alter von"): a year ("2020") is none.
 _AGE_QUESTION = re.compile(r"\b(how old|wie alt)\b", re.IGNORECASE)
+_AGE = re.compile(
+    r"\b(?:jahre?|years?)\s+alt\b|\byears?\s+old\b|jährig|\bim alter von\b|"
+    r"\bat the age of\b|\baged\s+\d",
+    re.IGNORECASE,
+)
 # "die beiden", "both": the two things already named, not a counted answer.
 _BOTH = re.compile(r"\b(beide[mnrs]?|both)\b", re.IGNORECASE)
 # What a quantity question counts: the (up to three) words after "how many".
@@ -230,6 +236,8 @@ def offers_answer_kind(kind: str, question: str, evidence: str) -> bool:
         return True
     new_numbers = _amounts(evidence) - _amounts(question)
     if kind == "quantity":
+        if _AGE_QUESTION.search(question) and not _AGE.search(evidence):
+            return False
         return (
             bool(new_numbers)
             and not _counts_something_else(question, evidence)
