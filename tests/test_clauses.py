@@ -7,9 +7,10 @@ from collections.abc import Mapping, Sequence
 
 import pytest
 
-from index.answer.clauses import ClauseCosines, StoredClauseEmbedder, clauses
+from index.answer.clauses import ClauseCosines, StoredClauseEmbedder
 from index.answer.evidence import score_evidence
 from index.models.text_cache import CachedTextEmbedder
+from index.text.clauses import clauses
 from index.types import Passage, Retrieval, Sentence, StoredSentence
 from tests.fakes import HashEmbedding, hash_embed
 

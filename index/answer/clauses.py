@@ -5,50 +5,25 @@ is diluted by the others: "Where are Belarusian cosmonauts supposed to be sent?"
 from the whole of '"Öffentlich wurde die russische Invasion in der Ukraine gar nicht
 direkt angesprochen und es ging explizit auch um andere Themen, darunter zum Beispiel
 auch Pläne belarussische Kosmonauten ins All zu schicken", sagt Gürth.' and 0.55 from
-its last clause. A sentence of CLAUSE_MIN_WORDS words or more is split at commas,
-semicolons, colons and "und"/"and" (pieces under CLAUSE_MIN_PIECE words join their
-neighbour), and its closeness is that of its closest clause when that is closer.
+its last clause. A long sentence is cut into clauses (index.text.clauses), and its
+closeness is that of its closest clause when that is closer.
 
 The clauses' vectors are made at ingest and kept in the store (`<name>-clause-vectors`,
 by text and embedding model); a process keeps the ones it read (CachedTextEmbedder), so a
 question costs at most one store read and no embedding.
-
-Why by hand: a clause splitter for scoring needs no parse, only cuts that keep each
-piece a readable phrase; the sentence splitter of the ingest keeps whole sentences.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 import numpy as np
 
+from index.text.clauses import clauses
 from index.text.vectors import cosine_rows
 from index.types import Embedder
-
-CLAUSE_MIN_WORDS = 14  # shorter sentences are matched whole
-CLAUSE_MIN_PIECE = 4  # a shorter piece joins its neighbour ("so Gürth")
-_CUT = re.compile(r",\s+|;\s+|:\s+|\s+und\s+|\s+and\s+")
-_QUOTES = ' "„“”«»'
-
-
-def clauses(text: str) -> list[str]:
-    """The clauses of a long sentence, in order; [] for a sentence matched whole."""
-    if len(text.split()) < CLAUSE_MIN_WORDS:
-        return []
-    pieces: list[str] = []
-    for piece in _CUT.split(text):
-        piece = piece.strip(_QUOTES)
-        if not piece:
-            continue
-        if pieces and min(len(piece.split()), len(pieces[-1].split())) < CLAUSE_MIN_PIECE:
-            pieces[-1] = f"{pieces[-1]} {piece}"
-        else:
-            pieces.append(piece)
-    return pieces if len(pieces) > 1 else []
 
 
 class ClauseVectorStore(Protocol):

@@ -18,11 +18,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.answer.clauses import clauses
 from index.ingest.chunking import CHUNKER_VERSION, SentenceSplitter, TokenCounter, chunk_article
 from index.ingest.corpus import read_corpus
 from index.retrieve.lexical import LexicalEntry, LexicalIndex
 from index.store import ChromaStore
+from index.text.clauses import clauses
 from index.types import Article, Chunk, Embedder
 
 ProgressCallback = Callable[[float, str], None]
