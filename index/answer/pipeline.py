@@ -214,8 +214,9 @@ class AnswerPipeline:
             direct_answer=composed.direct_answer,
         )
 
-    def ranked(self, retrieval: Retrieval) -> list[Evidence]:
-        """Every sentence of the retrieved passages scored against the question, best first."""
+    def ranked(self, retrieval: Retrieval, by_clause: bool = True) -> list[Evidence]:
+        """Every sentence of the retrieved passages scored against the question, best first
+        (`by_clause`: long sentences by their closest clause too, when that is on)."""
         rows = retrieval.sentences
         if rows is None:  # retrieval did not read them (no sentence rerank)
             rows = self.store.sentences_of([p.chunk_id for p in retrieval.passages])
@@ -226,7 +227,7 @@ class AnswerPipeline:
             self.evidence_window,
             self.secondary_penalty,
             self.reader_similarities(retrieval, rows),
-            self.clause_similarities(retrieval, rows),
+            self.clause_similarities(retrieval, rows) if by_clause else None,
         )
 
     def clause_similarities(
@@ -295,9 +296,13 @@ class AnswerPipeline:
             by_author = naming_the_author(candidates, authors)
             chosen = by_author or chosen
         # A follow-up read with the earlier question finds the earlier answer again; the
-        # follow-up alone may point at the sentence beside it ("How did they settle it?")
+        # follow-up alone may point at the sentence beside it ("How did they settle it?").
+        # Alone, it is matched against whole sentences: its words echo the earlier answer
+        # ("that argument"), and a clause of that answer ("sie hätten nur darüber
+        # gestritten, wer ...") matches the echo better than the sentence that answers.
         if chosen and not by_author and is_joined(cleaned, standalone):
-            alone = answering(self.ranked(self.retriever.search(cleaned, self.top_k)), cleaned)
+            found = self.retriever.search(cleaned, self.top_k)
+            alone = answering(self.ranked(found, by_clause=False), cleaned)
             chosen = beside_the_earlier_answer(chosen, ranked, alone)
         # "Why ...?": the sentence beside the best one that gives its reason ("Denn ...")
         chosen = with_reason(standalone, chosen, ranked)
