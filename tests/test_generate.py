@@ -512,3 +512,27 @@ def test_an_answer_must_cite_the_given_sentence_holding_the_number_asked_about()
     assert writer.held_back(question, "en", right, [protests], [law, protests]) is None
     # no given sentence holds the number: nothing to insist on
     assert writer.held_back(question, "en", wrong, [law], [law]) is None
+
+
+def test_an_answer_must_cite_both_sentences_of_a_chosen_pair() -> None:
+    writer = GenerativeComposer(
+        ScriptedGenerator(), Prompts(), Verifier(HashEmbedding()), ExtractiveComposer(Prompts())
+    )
+    closer = Evidence(
+        "doc", "", 0, 60, "Russland und Belarus sind noch enger zusammengerückt.", 0.6, 0.6, 1
+    )
+    reason = Evidence("doc", "", 61, 120, "Denn die Sanktionen treffen auch Belarus.", 0.4, 0.4, 1)
+    question = "Why have Russia and Belarus grown closer?"
+    one = Verification("They have grown closer [1].", (closer.citation(1),), ())
+    both = Verification(
+        "They have grown closer [1], because sanctions hit Belarus too [2].",
+        (closer.citation(1), reason.citation(2)),
+        (),
+    )
+    pair = [closer, reason]  # the evidence step chose the best sentence with its reason
+    assert writer.held_back(question, "en", one, [closer], pair, pair) == (
+        "the answer leaves out a sentence chosen with the best one"
+    )
+    assert writer.held_back(question, "en", both, [closer, reason], pair, pair) is None
+    # one chosen sentence: citing it is enough
+    assert writer.held_back(question, "en", one, [closer], pair, [closer]) is None

@@ -121,13 +121,23 @@ class GenerativeComposer:
         verification: Verification,
         cited: Sequence[Evidence],
         given: Sequence[Evidence] = (),
+        chosen: Sequence[Evidence] = (),
     ) -> str | None:
         """Why a verified answer is not shown (the extractive one is, instead); None when
         it is shown. `cited` and `given` are the article's sentences the answer cites and
-        the LLM was given."""
+        the LLM was given; `chosen`, the ones the evidence step chose to cite."""
         if not verification.ok:
             dropped = "; ".join(verification.problems) or "all dropped"
             return f"no supported sentence ({dropped})"
+        # A pair of chosen sentences answers together: the best one with its reason
+        # ("Denn die vom Westen verhängten Sanktionen ..."), its details ("Demnach sollen
+        # Betroffene härter bestraft werden") or the person named beside it. An answer
+        # citing one alone left out what the pair was chosen for ("Why have Russia and
+        # Belarus grown closer?" answered with the military bases, not the sanctions).
+        if len(chosen) > 1:
+            said = {(item.doc_id, item.start) for item in cited}
+            if any((item.doc_id, item.start) not in said for item in chosen):
+                return "the answer leaves out a sentence chosen with the best one"
         # "When did Belarusians protest?" answered with a supported sentence about the
         # death penalty is true, but holds no time: no answer to the question
         kind = expected_answer_kind(question)
@@ -213,7 +223,9 @@ class GenerativeComposer:
             if not check.supported:
                 log.info("dropped %r: %s", check.text, "; ".join(check.problems))
         cited = [originals[(c.doc_id, c.start)] for c in verification.citations]
-        problem = self.held_back(question, language, verification, cited, list(originals.values()))
+        problem = self.held_back(
+            question, language, verification, cited, list(originals.values()), chosen
+        )
         if problem is None:
             # citations point at the article's own words; the rendering rides along
             citations = tuple(
