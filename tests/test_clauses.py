@@ -119,3 +119,14 @@ def test_the_ingest_keeps_the_clauses_of_long_sentences(settings, chroma_client)
     kept = store.clause_vectors(wanted)
     assert set(kept) == set(wanted)
     assert kept[wanted[0]] == pytest.approx(hash_embed(wanted[0]), abs=1e-6)
+
+
+def test_clause_vectors_not_kept_still_serve_the_answer() -> None:
+    from index.errors import StoreError
+
+    class _ReadOnly(_DictStore):
+        def save_clause_vectors(self, items: Mapping[str, Sequence[float]]) -> None:
+            raise StoreError("the store is read-only")
+
+    stored = StoredClauseEmbedder(HashEmbedding(), _ReadOnly())
+    assert stored.get_text_embedding_batch(["a clause"]) == [hash_embed("a clause")]

@@ -15,15 +15,19 @@ question costs at most one store read and no embedding.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 import numpy as np
 
+from index.errors import StoreError
 from index.text.clauses import clauses
 from index.text.vectors import cosine_rows
 from index.types import Embedder
+
+log = logging.getLogger(__name__)
 
 
 class ClauseVectorStore(Protocol):
@@ -53,7 +57,10 @@ class StoredClauseEmbedder:
         if missing:
             made = self.embedder.get_text_embedding_batch(missing, show_progress, **kwargs)
             fresh = dict(zip(missing, made, strict=True))
-            self.store.save_clause_vectors(fresh)
+            try:
+                self.store.save_clause_vectors(fresh)
+            except StoreError as error:  # kept for the next question another time
+                log.warning("clause vectors not kept: %s", error)
             kept.update(fresh)
         return [kept[text] for text in texts]
 
