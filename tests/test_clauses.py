@@ -119,6 +119,14 @@ def test_the_ingest_keeps_the_clauses_of_long_sentences(settings, chroma_client)
     kept = store.clause_vectors(wanted)
     assert set(kept) == set(wanted)
     assert kept[wanted[0]] == pytest.approx(hash_embed(wanted[0]), abs=1e-6)
+    # with clause evidence off, the ingest keeps none
+    off = build(
+        settings.model_copy(update={"clause_evidence": False, "collection": "off"}),
+        embedder=HashEmbedding(),
+        client=chroma_client,
+    )
+    off.ingestor.ingest_folder(settings.corpus_dir)
+    assert off.store.clause_vectors(wanted) == {}
 
 
 def test_clause_vectors_not_kept_still_serve_the_answer() -> None:

@@ -183,14 +183,17 @@ class Ingestor:
             texts.extend(chunk.embedding_text() for chunk in chunks)
             texts.extend(sentence.text for chunk in chunks for sentence in chunk.sentences)
         # long sentences' clauses, embedded in the same call and kept for the evidence step
-        found = [
-            clause
-            for chunks in chunked
-            for chunk in chunks
-            for sentence in chunk.sentences
-            for clause in clauses(sentence.text)
-        ]
-        found = list(dict.fromkeys(found)) if self.keep_clauses else []
+        found: list[str] = []
+        if self.keep_clauses:
+            found = list(
+                dict.fromkeys(
+                    clause
+                    for chunks in chunked
+                    for chunk in chunks
+                    for sentence in chunk.sentences
+                    for clause in clauses(sentence.text)
+                )
+            )
         vectors = self.embed_documents(texts + found)
         if found:
             self.store.save_clause_vectors(dict(zip(found, vectors[len(texts) :], strict=True)))
