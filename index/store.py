@@ -37,8 +37,6 @@ from index.text.vectors import cosine
 from index.types import Chunk, Hit, Rendering, Sentence, StoredChunk, StoredSentence
 
 PAGE = 5000  # ids per bulk read; Chroma's SQLite limits the variables of one query
-# A clause vector is kept under this prefix and its text
-_CLAUSE = "clause|"
 
 
 _Method = TypeVar("_Method", bound=Callable[..., Any])
@@ -544,27 +542,23 @@ class ChromaStore:
         vector is never read)."""
         return hashlib.sha256(f"{key}|{self.embed_model_id}".encode()).hexdigest()
 
-    def _read_vectors(
-        self, collection: Any, keys: Sequence[str], prefix: str = ""
-    ) -> dict[str, list[float]]:
-        """The vectors kept in a collection under `prefix` + key, by key (keys without
-        one, or with one made by another embedding model, are left out)."""
-        ids = {self._vector_id(prefix + key): key for key in keys}
+    def _read_vectors(self, collection: Any, keys: Sequence[str]) -> dict[str, list[float]]:
+        """The vectors kept in a collection, by key (keys without one, or with one made by
+        another embedding model, are left out)."""
+        ids = {self._vector_id(key): key for key in keys}
         got = self._get_ids(collection, list(ids), ["embeddings"])
         return {
             ids[item_id]: [float(x) for x in vector]
             for item_id, vector in zip(got["ids"], got["embeddings"], strict=True)
         }
 
-    def _write_vectors(
-        self, collection: Any, items: Mapping[str, Sequence[float]], prefix: str = ""
-    ) -> None:
-        """Keep vectors in a collection under `prefix` + their keys."""
+    def _write_vectors(self, collection: Any, items: Mapping[str, Sequence[float]]) -> None:
+        """Keep vectors in a collection under their keys."""
         if not items:
             return
         keys = list(items)
         collection.upsert(
-            ids=[self._vector_id(prefix + key) for key in keys],
+            ids=[self._vector_id(key) for key in keys],
             embeddings=[list(items[key]) for key in keys],
         )
 
@@ -578,13 +572,13 @@ class ChromaStore:
     def clause_vectors(self, texts: Sequence[str]) -> dict[str, list[float]]:
         """The kept vectors of long sentences' clauses (index.answer.clauses), by text,
         made with this store's embedding model (texts without one are left out)."""
-        return self._read_vectors(self.clause_vectors_collection, texts, _CLAUSE)
+        return self._read_vectors(self.clause_vectors_collection, texts)
 
     # ---- writing -------------------------------------------------------------------
     @_guarded
     def save_clause_vectors(self, items: Mapping[str, Sequence[float]]) -> None:
         """Keep the vectors of clauses under their texts."""
-        self._write_vectors(self.clause_vectors_collection, items, _CLAUSE)
+        self._write_vectors(self.clause_vectors_collection, items)
 
     @_guarded
     def save_rendering_vectors(self, items: Mapping[str, Sequence[float]]) -> None:
