@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from index.answer.details import asks_for_content, gives_details, leans_back, with_details
+from index.answer.details import (
+    asks_for_content,
+    gives_details,
+    leans_back,
+    runs_on,
+    with_details,
+)
 from index.types import Evidence
 
 CONSEQUENCES = 'Das Unterhaus des russischen Parlaments zieht Konsequenzen für "Saboteure".'
@@ -11,6 +17,11 @@ NEXT = "Das Repräsentantenhaus von Belarus billigte einen Gesetzentwurf."
 HEADING = "Was bedeutet das?"
 WATCHED = "Besonders von der Ukraine wurde das Treffen daher skeptisch beobachtet."
 WORRY = "Die Sorge: Putin könne Belarus dazu drängen, in den Krieg einzutreten."
+OPENS = (
+    'So sagte Serhij Najew, Kommandant der Streitkräfte: "Unserer Meinung nach droht Aggression.'
+)
+CLOSES = 'Es geht insbesondere um Angriffe auf dem Landweg", sagt Najew.'
+WHOLE = '"Gemeinsam halten wir den Sanktionen stand", hieß es am Montag.'
 
 
 def _article(*texts: str) -> list[Evidence]:
@@ -65,3 +76,17 @@ def test_a_labelled_comment_is_cited_with_the_sentence_before_but_not_added_to_i
     question = "What did Ukraine fear?"
     assert with_details(question, [worry], [worry, watched]) == [watched, worry]
     assert with_details(question, [watched], [watched, worry]) == [watched]
+
+
+def test_a_quotation_that_runs_on_is_cited_with_its_rest() -> None:
+    assert runs_on(OPENS, CLOSES)
+    assert not runs_on(WHOLE, CLOSES)  # the first sentence closed its own quotation
+    assert not runs_on(OPENS, NEXT)  # the next one holds no closing mark
+    opens, closes, following = _article(OPENS, CLOSES, NEXT)
+    ranked = [opens, closes, following]
+    question = "What kind of attacks did the Ukrainian commander expect?"
+    assert with_details(question, [opens], ranked) == [opens, closes]
+    # a yes/no question, or a quotation closed in its own sentence: unchanged
+    assert with_details("Did the commander expect attacks?", [opens], ranked) == [opens]
+    whole, following = _article(WHOLE, CLOSES)
+    assert with_details(question, [whole], [whole, following]) == [whole]

@@ -8,6 +8,13 @@ Betroffene härter bestraft werden." A sentence opening with "Demnach" ("accordi
 ("those affected" by what?). So a question for content cites the details with the
 best sentence, and a best sentence that opens so is cited with the one it details, in
 the article's order. A connective word tells it; no model is needed to see it.
+
+A quotation that runs on into the next sentence is the same: "So sagte beispielsweise
+Serhij Najew, Kommandant der ukrainischen Streitkräfte: "Unserer Meinung nach werden
+... ausgearbeitet ... . Es geht unserer Einschätzung nach insbesondere um Angriffe auf
+dem Landweg", sagt Najew." The first sentence names the speaker and matches "What kind
+of attacks did the Ukrainian commander particularly expect?" best; the rest of what he
+said is in the next one. An unclosed quotation mark tells it.
 """
 
 from __future__ import annotations
@@ -29,6 +36,9 @@ _DETAILS = re.compile(
 # Putin könne Belarus dazu drängen ...", whose worry the sentence before says), but it
 # is a comment of its own: cited with that one, not added to it.
 _LABEL = re.compile(r"^\W*(?:der|die|das|the)\s+\w+\s*:\s", re.IGNORECASE)
+# Quotation marks: a sentence with an odd number of them opens or closes a quotation
+# that runs on beyond it.
+_QUOTE_MARK = re.compile(r'["„“”«»]')
 # A question for content: what was decided, announced, planned, and how.
 _ASKS_CONTENT = re.compile(
     r"^\W*(?:(?:and|but|und|aber)\s+)?(?:what|which|how|was|welche[mnrs]?|wie)\b",
@@ -47,6 +57,12 @@ def leans_back(text: str) -> bool:
     return gives_details(text) or _LABEL.search(text) is not None
 
 
+def runs_on(first: str, second: str) -> bool:
+    """True when a quotation opened in `first` is closed in `second`, the sentence after
+    it: each holds an odd number of quotation marks."""
+    return len(_QUOTE_MARK.findall(first)) % 2 == 1 and len(_QUOTE_MARK.findall(second)) % 2 == 1
+
+
 def asks_for_content(question: str) -> bool:
     """True for "What did ... decide?", "Wie soll ... bestraft werden?"; not for a
     yes/no question, nor for a count, an amount or a time span, which one value answers
@@ -58,14 +74,16 @@ def with_details(
     question: str, chosen: Sequence[Evidence], ranked: Sequence[Evidence]
 ) -> list[Evidence]:
     """`chosen` with the best sentence's details (the next sentence, when it opens with
-    "Demnach") for a question for content, or with the sentence before the best one when
-    the best one leans on it ("Demnach ...", "Die Sorge: ..."); unchanged otherwise."""
+    "Demnach" or goes on with a quotation the best one opened) for a question for
+    content, or with the sentence before the best one when the best one leans on it
+    ("Demnach ...", "Die Sorge: ..."); unchanged otherwise."""
     if not chosen:
         return list(chosen)
     best, rest = chosen[0], list(chosen[1:])
     before, after = neighbours(best, ranked)
     if leans_back(best.text) and before is not None and not is_question(before.text):
         return [before, best, *(item for item in rest if item != before)]
-    if after is not None and gives_details(after.text) and asks_for_content(question):
+    continued = after is not None and (gives_details(after.text) or runs_on(best.text, after.text))
+    if after is not None and continued and asks_for_content(question):
         return [best, after, *(item for item in rest if item != after)]
     return list(chosen)
