@@ -71,11 +71,13 @@ def test_details_are_cited_with_the_sentence_they_detail() -> None:
     assert with_details(question, [details], [details, heading]) == [details]
 
 
-def test_a_labelled_comment_is_cited_with_the_sentence_before_but_not_added_to_it() -> None:
+def test_a_labelled_comment_is_cited_with_the_sentence_before_and_added_to_it() -> None:
     watched, worry = _article(WATCHED, WORRY)
     question = "What did Ukraine fear?"
     assert with_details(question, [worry], [worry, watched]) == [watched, worry]
-    assert with_details(question, [watched], [watched, worry]) == [watched]
+    assert with_details(question, [watched], [watched, worry]) == [watched, worry]
+    # a yes/no question is answered by the best sentence alone
+    assert with_details("Did Ukraine watch it?", [watched], [watched, worry]) == [watched]
 
 
 def test_a_quotation_that_runs_on_is_cited_with_its_rest() -> None:

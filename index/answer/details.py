@@ -33,8 +33,10 @@ _DETAILS = re.compile(
     re.IGNORECASE,
 )
 # A sentence that opens with a label and a colon leans on the one before it ("Die Sorge:
-# Putin könne Belarus dazu drängen ...", whose worry the sentence before says), but it
-# is a comment of its own: cited with that one, not added to it.
+# Putin könne Belarus dazu drängen ...", whose worry the sentence before says): cited
+# with that one, and added to it for a question for content ("What was Ukraine afraid
+# the Kremlin leader would do?" matches "Besonders von der Ukraine wurde das Treffen
+# daher skeptisch beobachtet." best; the worry itself is the label's sentence).
 _LABEL = re.compile(r"^\W*(?:der|die|das|the)\s+\w+\s*:\s", re.IGNORECASE)
 # Quotation marks: a sentence with an odd number of them opens or closes a quotation
 # that runs on beyond it.
@@ -74,8 +76,8 @@ def with_details(
     question: str, chosen: Sequence[Evidence], ranked: Sequence[Evidence]
 ) -> list[Evidence]:
     """`chosen` with the best sentence's details (the next sentence, when it opens with
-    "Demnach" or goes on with a quotation the best one opened) for a question for
-    content, or with the sentence before the best one when the best one leans on it
+    "Demnach" or a label, or goes on with a quotation the best one opened) for a
+    question for content, or with the sentence before the best one when the best one leans on it
     ("Demnach ...", "Die Sorge: ..."); unchanged otherwise."""
     if not chosen:
         return list(chosen)
@@ -83,7 +85,7 @@ def with_details(
     before, after = neighbours(best, ranked)
     if leans_back(best.text) and before is not None and not is_question(before.text):
         return [before, best, *(item for item in rest if item != before)]
-    continued = after is not None and (gives_details(after.text) or runs_on(best.text, after.text))
+    continued = after is not None and (leans_back(after.text) or runs_on(best.text, after.text))
     if after is not None and continued and asks_for_content(question):
         return [best, after, *(item for item in rest if item != after)]
     return list(chosen)
