@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from index.answer.details import (
     asks_for_content,
+    either_answers,
     gives_details,
     leans_back,
     runs_on,
@@ -84,6 +85,9 @@ def test_a_quotation_that_runs_on_is_cited_with_its_rest() -> None:
     assert runs_on(OPENS, CLOSES)
     assert not runs_on(WHOLE, CLOSES)  # the first sentence closed its own quotation
     assert not runs_on(OPENS, NEXT)  # the next one holds no closing mark
+    # either answers alone, unlike an announcement and its details
+    assert either_answers(OPENS, CLOSES) and either_answers(WATCHED, WORRY)
+    assert not either_answers(CONSEQUENCES, DETAILS)
     opens, closes, following = _article(OPENS, CLOSES, NEXT)
     ranked = [opens, closes, following]
     question = "What kind of attacks did the Ukrainian commander expect?"

@@ -536,3 +536,24 @@ def test_an_answer_must_cite_both_sentences_of_a_chosen_pair() -> None:
     assert writer.held_back(question, "en", both, [closer, reason], pair, pair) is None
     # one chosen sentence: citing it is enough
     assert writer.held_back(question, "en", one, [closer], pair, [closer]) is None
+
+
+def test_an_answer_may_cite_one_of_a_sentence_and_its_labelled_comment() -> None:
+    writer = GenerativeComposer(
+        ScriptedGenerator(), Prompts(), Verifier(HashEmbedding()), ExtractiveComposer(Prompts())
+    )
+    watched = Evidence(
+        "doc", "", 0, 60, "Von der Ukraine wurde das Treffen skeptisch beobachtet.", 0.6, 0.6, 1
+    )
+    worry = Evidence(
+        "doc", "", 61, 120, "Die Sorge: Putin könne Belarus dazu drängen.", 0.4, 0.4, 1
+    )
+    question = "How did Kyiv view the meeting?"
+    one = Verification("Kyiv viewed it skeptically [1].", (watched.citation(1),), ())
+    pair = [watched, worry]  # chosen together, yet each answers alone
+    assert writer.held_back(question, "en", one, [watched], pair, pair) is None
+    # a reason is no comment: the pair of a "why" question still needs both
+    reason = Evidence("doc", "", 61, 120, "Denn die Sanktionen treffen auch Belarus.", 0.4, 0.4, 1)
+    assert writer.held_back(question, "en", one, [watched], pair, [watched, reason]) == (
+        "the answer leaves out a sentence chosen with the best one"
+    )

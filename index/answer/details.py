@@ -65,6 +65,14 @@ def runs_on(first: str, second: str) -> bool:
     return len(_QUOTE_MARK.findall(first)) % 2 == 1 and len(_QUOTE_MARK.findall(second)) % 2 == 1
 
 
+def either_answers(first: str, second: str) -> bool:
+    """True for two adjacent sentences that go together, yet each of which can answer
+    alone: a sentence and the labelled comment after it ("Die Sorge: ..."), a quotation
+    and its rest (each names its speaker or its subject). Unlike "Demnach ..." (whose
+    "Betroffene" are nobody without the sentence before), citing one of them is enough."""
+    return _LABEL.search(second) is not None or runs_on(first, second)
+
+
 def asks_for_content(question: str) -> bool:
     """True for "What did ... decide?", "Wie soll ... bestraft werden?"; not for a
     yes/no question, nor for a count, an amount or a time span, which one value answers
