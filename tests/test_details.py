@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from index.answer.details import (
+    adds_asked,
     asks_for_content,
     either_answers,
     gives_details,
     leans_back,
+    reports_on,
     runs_on,
     with_details,
 )
+from index.translate.terms import TermExtractor
 from index.types import Evidence
 
 CONSEQUENCES = 'Das Unterhaus des russischen Parlaments zieht Konsequenzen für "Saboteure".'
@@ -96,3 +99,24 @@ def test_a_quotation_that_runs_on_is_cited_with_its_rest() -> None:
     assert with_details("Did the commander expect attacks?", [opens], ranked) == [opens]
     whole, following = _article(WHOLE, CLOSES)
     assert with_details(question, [whole], [whole, following]) == [whole]
+
+
+def test_a_report_that_goes_on_is_added_only_when_it_holds_a_word_asked_about() -> None:
+    partners = 'Putin verwies auf die enge Beziehung der "Verbündeten und strategischen Partner".'
+    united = 'Sie seien durch "gemeinsame Geschichte und spirituelle Werte" vereint.'
+    assert reports_on(united) and reports_on("Man habe sich auf Manöver verständigt.")
+    assert not reports_on("Sie sieht keine Anzeichen.")  # no reported speech
+    said, goes_on = _article(partners, united)
+    ranked = [said, goes_on]
+    values = "Welche gemeinsamen Werte verbinden Russland und Belarus laut Putin?"
+    relation = "Wie beschreibt Putin die Beziehung?"
+    extractor = TermExtractor(None)  # German questions keep their own words
+    asked = extractor.terms(values, "de")
+    assert adds_asked(asked, partners, united)
+    assert with_details(values, [said], ranked, asked) == [said, goes_on]
+    # the best sentence answers already: the report that goes on adds no asked word
+    asked = extractor.terms(relation, "de")
+    assert not adds_asked(asked, partners, united)
+    assert with_details(relation, [said], ranked, asked) == [said]
+    # without the question's words (no dictionary), it goes with the best one
+    assert with_details(relation, [said], ranked) == [said, goes_on]

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from index.answer.neighbours import neighbours
 from index.answer.refusal import expected_answer_kind
 from index.text.polarity import is_question
+from index.translate.terms import Term, coverage
 from index.types import Evidence
 
 # A sentence that opens with these gives the details of the sentence before it.
@@ -41,6 +42,15 @@ _LABEL = re.compile(r"^\W*(?:der|die|das|the)\s+\w+\s*:\s", re.IGNORECASE)
 # Quotation marks: a sentence with an odd number of them opens or closes a quotation
 # that runs on beyond it.
 _QUOTE_MARK = re.compile(r'["„“”«»]')
+# A sentence that goes on with what the one before reported: a pronoun for its speaker
+# or subject and a verb of reported speech (Konjunktiv I: "Sie seien durch "gemeinsame
+# Geschichte und spirituelle Werte" vereint." after "Putin ... verwies aber auf die enge
+# Beziehung der "Verbündeten und strategischen Partnern".").
+_REPORTED = re.compile(
+    r"^\W*(?:er|sie|es|man)\s+(?:sei|seien|habe|hätten|hätte|werde|könne|könnten|müsse|"
+    r"müssten|dürfe|solle|wolle)\b",
+    re.IGNORECASE,
+)
 # A question for content: what was decided, announced, planned, and how.
 _ASKS_CONTENT = re.compile(
     r"^\W*(?:(?:and|but|und|aber)\s+)?(?:what|which|how|was|welche[mnrs]?|wie)\b",
@@ -65,6 +75,12 @@ def runs_on(first: str, second: str) -> bool:
     return len(_QUOTE_MARK.findall(first)) % 2 == 1 and len(_QUOTE_MARK.findall(second)) % 2 == 1
 
 
+def reports_on(text: str) -> bool:
+    """True for a sentence that goes on with the reported speech of the one before it
+    ("Sie seien ... vereint.", "Man habe sich auf ... verständigt.")."""
+    return _REPORTED.search(text) is not None
+
+
 def either_answers(first: str, second: str) -> bool:
     """True for two adjacent sentences that go together, yet each of which can answer
     alone: a sentence and the labelled comment after it ("Die Sorge: ..."), a quotation
@@ -80,20 +96,41 @@ def asks_for_content(question: str) -> bool:
     return _ASKS_CONTENT.search(question) is not None and not expected_answer_kind(question)
 
 
+def adds_asked(asked: Sequence[Term], best: str, after: str) -> bool:
+    """True when `after` holds a word the question asks about that `best` lacks
+    ("gemeinsame ... Werte" for "Welche gemeinsamen Werte verbinden ...?", "Angriffe"
+    for "What kind of attacks ...?")."""
+    return any(coverage([term], after) and not coverage([term], best) for term in asked)
+
+
 def with_details(
-    question: str, chosen: Sequence[Evidence], ranked: Sequence[Evidence]
+    question: str,
+    chosen: Sequence[Evidence],
+    ranked: Sequence[Evidence],
+    asked: Sequence[Term] | None = None,
 ) -> list[Evidence]:
     """`chosen` with the best sentence's details (the next sentence, when it opens with
-    "Demnach" or a label, or goes on with a quotation the best one opened) for a
-    question for content, or with the sentence before the best one when the best one leans on it
-    ("Demnach ...", "Die Sorge: ..."); unchanged otherwise."""
+    "Demnach" or a label, goes on with the best one's reported speech, or with a
+    quotation the best one opened) for a question for content, or with the sentence
+    before the best one when the best one leans on it ("Demnach ...", "Die Sorge: ...");
+    unchanged otherwise.
+
+    `asked` (the question's words, carried into the article's language) holds back a
+    label's, a report's or a quotation's sentence that adds none of them: the best one
+    answered already ("How did the two presidents describe their talks?" needs not
+    "Man habe sich auf ... verständigt"). "Demnach ..." is always added: the best
+    sentence only announces what it details."""
     if not chosen:
         return list(chosen)
     best, rest = chosen[0], list(chosen[1:])
     before, after = neighbours(best, ranked)
     if leans_back(best.text) and before is not None and not is_question(before.text):
         return [before, best, *(item for item in rest if item != before)]
-    continued = after is not None and (leans_back(after.text) or runs_on(best.text, after.text))
-    if after is not None and continued and asks_for_content(question):
+    if after is None or not asks_for_content(question):
+        return list(chosen)
+    goes_on = _LABEL.search(after.text) or reports_on(after.text) or runs_on(best.text, after.text)
+    if gives_details(after.text) or (
+        goes_on and (asked is None or adds_asked(asked, best.text, after.text))
+    ):
         return [best, after, *(item for item in rest if item != after)]
     return list(chosen)

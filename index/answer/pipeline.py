@@ -307,7 +307,8 @@ class AnswerPipeline:
         # "Why ...?": the sentence beside the best one that gives its reason ("Denn ...")
         chosen = with_reason(standalone, chosen, ranked)
         # "What did ... decide?": an announcement cited with its details ("Demnach ...")
-        chosen = with_details(standalone, chosen, ranked)
+        asked = self.terms.terms(standalone, language) if self.terms is not None else None
+        chosen = with_details(standalone, chosen, ranked, asked)
         # "Who is Putin's last loyal ally?": the person named right beside the best sentence
         if self.senses is not None:
             chosen = with_named_neighbour(standalone, chosen, ranked, self.senses)
