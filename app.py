@@ -6,6 +6,7 @@ Command line (also installed as the `newsrag` console script):
     python app.py ingest [--rebuild]              bring the Chroma index in line with corpus/
     python app.py ask "QUESTION" [--json] [--top-k N] [--mode extractive|generative]
     python app.py serve [--host 127.0.0.1] [--port 7860]
+    python app.py prune                           drop cached renderings no sentence uses
 
 This file parses, calls and renders; the work happens in index/ (and web/ for the page).
 Errors become one line on stderr and exit code 1, never a stack trace.
@@ -117,6 +118,21 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_prune(args: argparse.Namespace) -> int:
+    from index.wiring import prune
+
+    components = _components(args)
+    deleted = prune(components)
+    print(
+        "deleted: "
+        + ", ".join(f"{count} {name.replace('_', ' ')}" for name, count in deleted.items()),
+        file=sys.stderr,
+    )
+    if "renderings" not in deleted:
+        print("renderings kept: no LLM is configured, so their keys are unknown", file=sys.stderr)
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from web.page import serve
 
@@ -151,6 +167,11 @@ def parser() -> argparse.ArgumentParser:
     ask.add_argument("--top-k", type=int, default=None, help="passages to retrieve")
     ask.add_argument("--mode", choices=["extractive", "generative"], default=None)
     ask.set_defaults(run=cmd_ask)
+
+    prune = commands.add_parser(
+        "prune", help="drop cached renderings and vectors that no stored sentence uses"
+    )
+    prune.set_defaults(run=cmd_prune)
 
     serve = commands.add_parser("serve", help="serve the chat page")
     serve.add_argument("--host", default="127.0.0.1")

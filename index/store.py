@@ -28,7 +28,7 @@ import json
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -573,6 +573,36 @@ class ChromaStore:
         """The kept vectors of long sentences' clauses (index.answer.clauses), by text,
         made with this store's embedding model (texts without one are left out)."""
         return self._read_vectors(self.clause_vectors_collection, texts)
+
+    @_guarded
+    def prune_caches(
+        self, rendering_keys: Iterable[str] | None, clause_texts: Iterable[str]
+    ) -> dict[str, int]:
+        """Delete what no live key reads: cached renderings and their vectors whose keys
+        are not in `rendering_keys` (None: leave both alone), and clause vectors of texts
+        not in `clause_texts`; how many of each were deleted. They are kept by text, so
+        an edited or removed article leaves its old ones behind, and a new prompt
+        version or model leaves every earlier rendering."""
+        wanted: dict[str, tuple[Any, set[str]]] = {
+            "clause_vectors": (
+                self.clause_vectors_collection,
+                {self._vector_id(text) for text in clause_texts},
+            )
+        }
+        if rendering_keys is not None:
+            keys = set(rendering_keys)
+            wanted["renderings"] = (self.renderings_collection, keys)
+            wanted["rendering_vectors"] = (
+                self.reader_vectors_collection,
+                {self._vector_id(key) for key in keys},
+            )
+        deleted = {}
+        for name, (collection, live) in wanted.items():
+            stale = [item for item in self._get_all(collection, [])["ids"] if item not in live]
+            for start in range(0, len(stale), PAGE):
+                collection.delete(ids=stale[start : start + PAGE])
+            deleted[name] = len(stale)
+        return deleted
 
     # ---- writing -------------------------------------------------------------------
     @_guarded

@@ -397,6 +397,27 @@ def prerender(
     return totals
 
 
+def prune(components: Components, languages: tuple[str, ...] = ("en",)) -> dict[str, int]:
+    """Delete the cached renderings, rendering vectors and clause vectors that no stored
+    sentence uses under the current settings (model, prompt version, termbase, embedding
+    model); how many of each. Without an LLM the renderings' keys are unknown, and
+    renderings and their vectors are left alone. Run it when no ingest is running: a
+    rendering made meanwhile for a sentence not yet read here would go too."""
+    from index.text.clauses import clauses
+    from index.text.language import detect_language
+
+    texts = list(dict.fromkeys(components.store.sentence_texts()))
+    clause_texts = {clause for text in texts for clause in clauses(text)}
+    keys: set[str] | None = None
+    renderer = components.renderer
+    if renderer is not None:
+        keys = set()
+        for text in texts:
+            source = detect_language(text)
+            keys |= {renderer.key(text, source, target) for target in languages if target != source}
+    return components.store.prune_caches(keys, clause_texts)
+
+
 def _load_passage_model(embedder: Embedder) -> None:
     """Load the passage embedding model (the ONNX backend loads it on first use); a
     failure is logged (in a thread, nothing else would see it): answers report the

@@ -100,3 +100,13 @@ def test_provision_with_no_names_means_both_and_unknown_names_are_refused(
     assert provisioned == ["embeddinggemma-300m", "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"]
     assert app.main(["provision", "reranker"]) == 1
     assert "unknown model 'reranker'" in capsys.readouterr().err
+
+
+def test_prune_against_a_dead_chroma_server_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEWSRAG_CHROMA_HOST", "127.0.0.1")
+    monkeypatch.setenv("NEWSRAG_CHROMA_PORT", "9")
+    assert app.main(["prune"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: no Chroma server answers at 127.0.0.1:9") and "\n" not in err
