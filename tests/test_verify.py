@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from llama_index.core.base.embeddings.base import BaseEmbedding
 
-from index.answer.verify import Verifier
+from index.answer.verify import Verifier, used_uncited
 from index.text.markers import markers_of
 from index.text.names import name_candidates, name_supported, same_name
 from index.text.numbers import normalise_number, numbers_in
@@ -552,3 +552,33 @@ def test_a_yes_or_no_to_a_question_about_opposing_is_dropped(lenient: Verifier) 
     assert lenient.verify(
         question, "en", "The population did not support Lukashenko's course [1].", course
     ).ok
+
+
+JOKE = (
+    "Lukashenko joked that he and Putin were the two most harmful people on the planet "
+    "and that they had only argued about who was worse."
+)
+SHARED = "Then they decided to share the position."
+TROOPS = "The combat unit could have up to 9000 Russian soldiers."
+
+
+def test_used_uncited_finds_the_given_sentence_an_answer_drew_on() -> None:
+    question = "How did the two of them settle that argument?"
+    body = "They argued about who was worse and then decided to share the position."
+    assert used_uncited(question, "en", body, [JOKE], [TROOPS, SHARED]) == [1]
+    # one shared word is not enough, nor are the question's or the cited sentence's words
+    assert used_uncited(question, "en", "They argued about who was worse.", [JOKE], [SHARED]) == []
+    assert used_uncited(question, "en", "The two of them argued.", [JOKE], [SHARED]) == []
+
+
+def test_a_sentence_drawing_on_an_uncited_given_sentence_cites_it_too(lenient: Verifier) -> None:
+    result = lenient.verify(
+        "How did the two of them settle that argument?",
+        "en",
+        "They argued about who was worse and then decided to share the position [1].",
+        evidence(JOKE, TROOPS, SHARED),
+    )
+    assert result.text == (
+        "They argued about who was worse and then decided to share the position [1] [2]."
+    )
+    assert [c.text for c in result.citations] == [JOKE, SHARED]

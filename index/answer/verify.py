@@ -31,7 +31,7 @@ from dataclasses import dataclass, replace
 
 from index.text.attributes import swapped_adjectives
 from index.text.language import detect_language
-from index.text.markers import cite, markers_of, renumber, without_markers
+from index.text.markers import cite, find_markers, markers_of, renumber, without_markers
 from index.text.names import name_candidates, name_supported, vocabulary
 from index.text.numbers import claimed_numbers, named_counts, numbers_in
 from index.text.polarity import (
@@ -44,7 +44,7 @@ from index.text.polarity import (
     without_stance,
 )
 from index.text.sentences import split_sentences
-from index.text.tokens import tokens, words
+from index.text.tokens import FUNCTION_WORDS, fold, snowball, tokens, words
 from index.text.vectors import cosine_matrix
 from index.types import Citation, Embedder, Evidence
 
@@ -58,6 +58,37 @@ def repeats_question(question: str, sentence: str) -> bool:
     if is_yes_no_question(question) or is_negated(body_of(sentence)) != is_negated(question):
         return False
     return not set(tokens(body_of(sentence))) - set(tokens(question))
+
+
+# Content words an answer sentence must share with a given sentence it does not cite,
+# beyond the question's and its cited sentences' words, to show it drew on it.
+USED_WORDS = 2
+
+
+def _content(text: str, language: str) -> set[str]:
+    """A text's content words, stemmed in `language` (names and numbers included)."""
+    stem_word = snowball("english" if language == "en" else "german")
+    return {
+        stem_word(fold(word))
+        for word in words(text)
+        if len(word) > 2 and fold(word) not in FUNCTION_WORDS
+    }
+
+
+def used_uncited(
+    question: str, language: str, body: str, cited: Sequence[str], uncited: Sequence[str]
+) -> list[int]:
+    """The positions in `uncited` of given sentences an answer sentence drew on without
+    citing them: it shares USED_WORDS content words or more with one that neither the
+    question nor its cited sentences hold ("... and then deciding to share the position
+    [1]" citing the joke, where "Then they decided to share the position." was given)."""
+    own = _content(body, language) - _content(question, language)
+    own -= set().union(*(_content(text, language) for text in cited))
+    return [
+        position
+        for position, text in enumerate(uncited)
+        if len(own & _content(text, language)) >= USED_WORDS
+    ]
 
 
 def _verdict_problems(question: str, first_sentence: str, anchors: Sequence[Evidence]) -> list[str]:
@@ -213,8 +244,38 @@ class Verifier:
                     context,
                     anchors,
                 )
+            if check.supported:
+                check = self._cite_used(check, question, language, bodies[index], evidence, valid)
             checks.append(check)
         return self._assemble(checks, evidence)
+
+    @staticmethod
+    def _cite_used(
+        check: SentenceCheck,
+        question: str,
+        language: str,
+        body: str,
+        evidence: Sequence[Evidence],
+        valid: set[int],
+    ) -> SentenceCheck:
+        """A supported sentence that also drew on given sentences it does not cite
+        (`used_uncited`) cites them too: what a reader is shown is proved where it
+        came from."""
+        others = sorted(valid - set(check.cited))
+        found = used_uncited(
+            question,
+            language,
+            body,
+            [evidence[n - 1].text for n in check.cited],
+            [evidence[n - 1].text for n in others],
+        )
+        if not found:
+            return check
+        added = [others[position] for position in found]
+        last = list(find_markers(check.text))[-1]  # a supported sentence cites
+        marks = "".join(f"[{n}]" for n in added)
+        text = f"{check.text[: last.end]}{marks}{check.text[last.end :]}"
+        return replace(check, text=text, cited=(*check.cited, *added))
 
     def _closer_source(
         self,
