@@ -23,6 +23,9 @@ DING = "\n".join(
         "betreten {vt} :: to enter",
         "Zinssatz {m} :: interest rate",
         "Zins {m} :: interest",
+        "vereint; vereinigt :: unites",
+        "vereinen {vt} :: to unite",
+        "Einheit {f} :: unit",
         "",
     ]
 )
@@ -48,6 +51,11 @@ def test_german_for_ranks_by_entries_and_finds_base_forms(dictionary: Dictionary
     assert set(dictionary.german_for("enter")) == {"eintreten", "betreten"}  # "to enter"
     assert dictionary.german_for("interest rate") == ("Zinssatz",)
     assert dictionary.german_for("nonsenseword") == ()
+    # an inflected form's few senses are filled up with its base form's: "unites" is
+    # "unite" (the shorter ending first), not "unit"
+    found = dictionary.german_for("unites")
+    assert set(found[:2]) == {"vereint", "vereinigt"} and found[2:] == ("vereinen",)
+    assert set(dictionary.german_for("unites", 2)) == {"vereint", "vereinigt"}
 
 
 def test_content_words_drop_the_questions_function_words_in_its_language() -> None:

@@ -266,6 +266,7 @@ class Dictionary:
         """
         db = self._connect()
         lowered = phrase.lower().strip()
+        found: list[str] = []
         for candidate in dict.fromkeys([lowered, *_english_bases(lowered)]):
             curated = self.termbase.german_for(candidate)
             if curated:
@@ -275,9 +276,13 @@ class Dictionary:
                 "WHERE r.en = ? ORDER BY r.count DESC, coalesce(m.lines, 0) DESC LIMIT ?",
                 (candidate, limit),
             ).fetchall()
-            if rows:
-                return tuple(str(row[0]) for row in rows)
-        return ()
+            # an inflected form the file lists has few senses ("unites": "vereinigt");
+            # its base form's fill the rest ("unite": "vereinen", "einen"), and the
+            # first base form found is the one ("unit" is not tried after "unite")
+            found += [str(row[0]) for row in rows if str(row[0]) not in found]
+            if len(found) >= limit or (rows and candidate != lowered):
+                break
+        return tuple(found[:limit])
 
 
 def _english_bases(word: str) -> list[str]:
@@ -287,7 +292,9 @@ def _english_bases(word: str) -> list[str]:
         bases.append(word[:-3] + "y")
     if word.endswith("ied") and len(word) > 4:
         bases.append(word[:-3] + "y")
-    for ending in ("es", "s", "ed", "d", "ing"):
+    # the shorter ending first: "unites" is "unite" (not "unit"), "united" too; a form
+    # the file lacks ("watche") finds nothing and the next is tried
+    for ending in ("s", "es", "d", "ed", "ing"):
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             bases.append(word[: -len(ending)])
     if word.endswith("ing") and len(word) > 6:
