@@ -21,7 +21,6 @@ from index.answer.verify import Verification, Verifier
 from index.llm.generator import LLMGenerator
 from index.llm.llamacpp import PrefixStateCache
 from index.prompts import Prompts
-from index.translate.terms import TermExtractor
 from index.types import Answer, Evidence
 from tests.fakes import HashEmbedding, ScriptedGenerator
 
@@ -558,33 +557,3 @@ def test_an_answer_may_cite_one_of_a_sentence_and_its_labelled_comment() -> None
     assert writer.held_back(question, "en", one, [watched], pair, [watched, reason]) == (
         "the answer leaves out a sentence chosen with the best one"
     )
-
-
-def test_an_answer_must_hold_as_many_of_the_question_words_as_the_chosen_sentences() -> None:
-    extractive = ExtractiveComposer(Prompts(), terms=TermExtractor(None))  # German words
-    writer = GenerativeComposer(
-        ScriptedGenerator(), Prompts(), Verifier(HashEmbedding()), extractive
-    )
-    law = Evidence(
-        "doc",
-        "",
-        0,
-        80,
-        "Das Repräsentantenhaus billigte einen Gesetzentwurf zur Einführung der Todesstrafe.",
-        0.6,
-        0.6,
-        1,
-    )
-    ruse = Evidence("doc", "", 90, 130, "Manche Beobachter halten das für eine Finte.", 0.5, 0.5, 1)
-    question = "Wem droht nach dem Gesetzentwurf die Todesstrafe?"
-    wrong = Verification("Manche halten es für eine Finte [1].", (ruse.citation(1),), ())
-    right = Verification("Das Gesetz sieht die Todesstrafe vor [1].", (law.citation(1),), ())
-    assert writer.held_back(question, "de", wrong, [ruse], [law, ruse], [law]) == (
-        "the answer's sentences hold fewer of the question's words than the chosen"
-    )
-    assert writer.held_back(question, "de", right, [law], [law, ruse], [law]) is None
-    # without the dictionary's terms nothing is compared
-    plain = GenerativeComposer(
-        ScriptedGenerator(), Prompts(), Verifier(HashEmbedding()), ExtractiveComposer(Prompts())
-    )
-    assert plain.held_back(question, "de", wrong, [ruse], [law, ruse], [law]) is None

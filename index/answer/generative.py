@@ -25,7 +25,6 @@ from index.text.markers import without_markers
 from index.text.numbers import digits_in
 from index.text.polarity import is_negated, is_question, is_yes_no_question, stance_of
 from index.text.sentences import split_sentences
-from index.translate.terms import coverage
 from index.types import Composed, Evidence, Generator, Rendering
 
 log = logging.getLogger(__name__)
@@ -148,15 +147,6 @@ class GenerativeComposer:
             )
             if left_out and not alone:
                 return "the answer leaves out a sentence chosen with the best one"
-        # "Who would face the death penalty under the new bill?" answered from "Manche
-        # Beobachter halten das für eine Finte ...", though the chosen sentence names the
-        # death penalty: the cited sentences hold fewer of the question's words
-        # (carried into German) than the chosen ones.
-        if chosen and self.extractive.terms is not None:
-            asked = self.extractive.terms.terms(question, language)
-            said_words = coverage(asked, " ".join(item.text for item in cited))
-            if said_words < coverage(asked, " ".join(item.text for item in chosen)):
-                return "the answer's sentences hold fewer of the question's words than the chosen"
         # "When did Belarusians protest?" answered with a supported sentence about the
         # death penalty is true, but holds no time: no answer to the question
         kind = expected_answer_kind(question)
