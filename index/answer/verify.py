@@ -29,6 +29,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
+from index.retrieve.analyzers import analyze
 from index.text.attributes import swapped_adjectives
 from index.text.language import detect_language
 from index.text.markers import cite, find_markers, markers_of, renumber, without_markers
@@ -44,7 +45,7 @@ from index.text.polarity import (
     without_stance,
 )
 from index.text.sentences import split_sentences
-from index.text.tokens import FUNCTION_WORDS, fold, snowball, tokens, words
+from index.text.tokens import tokens, words
 from index.text.vectors import cosine_matrix
 from index.types import Citation, Embedder, Evidence
 
@@ -66,13 +67,9 @@ USED_WORDS = 2
 
 
 def _content(text: str, language: str) -> set[str]:
-    """A text's content words, stemmed in `language` (names and numbers included)."""
-    stem_word = snowball("english" if language == "en" else "german")
-    return {
-        stem_word(fold(word))
-        for word in words(text)
-        if len(word) > 2 and fold(word) not in FUNCTION_WORDS
-    }
+    """A text's content words as BM25 reads them in `language` (stemmed, no function
+    words), but for the shortest ones."""
+    return {token for token in analyze(text, language) if len(token) > 2}
 
 
 def used_uncited(
