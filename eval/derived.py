@@ -55,6 +55,10 @@ class DerivedEmbedding(BaseEmbedding):
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)
 
+    def get_prompted_query_embedding(self, query: str, prompt: str) -> list[float]:
+        """The real model's vector (questions are embedded for real, as when serving)."""
+        return list(self._real.get_prompted_query_embedding(query, prompt))
+
     def _get_text_embedding(self, text: str) -> list[float]:
         return self.derive(text)
 

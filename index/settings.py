@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     embed_model: str = ""
     embed_query_prompt: str = "query"
     embed_document_prompt: str = "document"
+    # A second question vector, under this prompt's text, orders the retrieved sentences
+    # as answers (the search vector still finds the passages and sets refusal). The
+    # default is EmbeddingGemma's question-answering prompt, which its config does not
+    # name; "" turns it off (for a model without such a prompt).
+    embed_evidence_prompt: str = "task: question answering | query: "
     embed_batch_size: int = 16
     # 1 thread: on 2 shared cores a query embedding took ~0.27 s with 1 thread and
     # 1-2 s with 2 under load (scripts/bench.py); 0 lets torch decide

@@ -187,6 +187,9 @@ class Retrieval:
     timings_ms: dict[str, float] = field(default_factory=dict)
     # the passages' sentences (Store.sentences_of) when retrieval read them; None: not read
     sentences: list[StoredSentence] | None = None
+    # the question's vector under the embedder's question-answering prompt, which orders
+    # its sentences as answers (PromptedEmbedder); None: query_vector does that too
+    evidence_vector: list[float] | None = None
 
 
 @dataclass(frozen=True)
@@ -280,6 +283,14 @@ class Embedder(Protocol):
     def get_text_embedding_batch(
         self, texts: list[str], show_progress: bool = False, **kwargs: Any
     ) -> list[list[float]]: ...
+
+
+@runtime_checkable
+class PromptedEmbedder(Protocol):
+    """An embedding model that can embed a question under another task prompt than its
+    query prompt (EmbeddingGemma's "task: question answering | query: ")."""
+
+    def get_prompted_query_embedding(self, query: str, prompt: str) -> list[float]: ...
 
 
 @runtime_checkable

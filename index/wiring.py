@@ -284,6 +284,7 @@ def build(
         rerank_pool=settings.rerank_pool,
         secondary_penalty=settings.secondary_penalty,
         number_weight=settings.number_weight,
+        evidence_prompt=settings.embed_evidence_prompt,
     )
     llm_rewriter = None
     wanted = llm_available(settings) if with_llm is None else with_llm

@@ -58,6 +58,10 @@ class HashEmbedding(BaseEmbedding):
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return hash_embed(query)
 
+    def get_prompted_query_embedding(self, query: str, prompt: str) -> list[float]:
+        """A bag of hashed words has no tasks: the same vector as the query's."""
+        return hash_embed(query)
+
     def _get_text_embedding(self, text: str) -> list[float]:
         self.calls += 1
         self.embedded_texts += 1

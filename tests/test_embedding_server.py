@@ -90,6 +90,8 @@ def test_server_vectors_come_back_in_order_normalised_with_the_prompts(
     }
     assert sent[-1]["body"]["input"] == ["task: search result | query: Wer reist?"]
     assert sent[0]["auth"] == "Bearer secret"
+    embedder.get_prompted_query_embedding("Wer reist?", "task: question answering | query: ")
+    assert sent[-1]["body"]["input"] == ["task: question answering | query: Wer reist?"]
 
 
 def test_the_whole_pipeline_runs_on_the_embedding_server(

@@ -88,6 +88,10 @@ def test_questions_run_on_the_query_session_and_passages_on_the_other() -> None:
     model.encode(["who?"], prompt_name="query")
     model.encode(["plain"])
     assert passages.batches == [3, 1] and questions.batches == [1]
+    # a question under another task's prompt, given as text, is a question too
+    (vector,) = model.encode(["who?"], prompt="task: question answering | query: ")
+    assert questions.batches == [1, 1] and passages.batches == [3, 1]
+    assert int(vector[0]) == len("task: question answering | query: who?")
 
 
 def test_a_lazy_session_is_made_once_at_first_run_from_any_thread() -> None:

@@ -79,6 +79,7 @@ def test_english_article_is_stored_as_english_and_gets_same_language_bm25(fake_c
     assert top.score == pytest.approx(0.5 * dense[top.chunk_id] + 0.5)
     assert set(retrieval.timings_ms) == {
         "embed_ms",
+        "embed_evidence_ms",
         "dense_ms",
         "bm25_ms",
         "fuse_ms",

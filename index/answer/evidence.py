@@ -5,6 +5,7 @@ and the choice of the sentences to cite.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 
@@ -44,6 +45,7 @@ def score_evidence(
     secondary_penalty: float = 0.0,
     reader_similarities: Sequence[float] | None = None,
     clause_similarities: Sequence[float] | None = None,
+    vector: Sequence[float] | None = None,
 ) -> list[Evidence]:
     """Every sentence of the retrieved passages, best first.
 
@@ -60,9 +62,10 @@ def score_evidence(
     `clause_similarities` (NaN for none) are the question's cosines with each long
     sentence's closest clause (index.answer.clauses), taken the same way.
     `sentence_rows` come in article order within each passage (Store.sentences_of).
+    `vector` is the question's vector to score with (None: the retrieval's query vector).
     """
     by_chunk: dict[str, Passage] = {p.chunk_id: p for p in retrieval.passages}
-    query = retrieval.query_vector
+    query = retrieval.query_vector if vector is None else vector
     if not sentence_rows:
         return []
     vectors = np.asarray([row.vector for row in sentence_rows], dtype=np.float64)
@@ -98,6 +101,21 @@ def score_evidence(
             )
         )
     return sorted(result, key=lambda item: (-item.score, item.doc_id, item.start))
+
+
+def scored_as(ranked: Sequence[Evidence], as_answers: Sequence[Evidence]) -> list[Evidence]:
+    """The sentences of `ranked`, each with its score in `as_answers` (the same sentences
+    scored with another vector of the question), best first; each keeps its own
+    `similarity`."""
+    scores = {(item.doc_id, item.start): item.score for item in as_answers}
+    rescored = [replace(item, score=scores[(item.doc_id, item.start)]) for item in ranked]
+    return sorted(rescored, key=lambda item: (-item.score, item.doc_id, item.start))
+
+
+def in_order_of(items: Sequence[Evidence], order: Sequence[Evidence]) -> list[Evidence]:
+    """`items` in the order their sentences have in `order` (the same sentences)."""
+    position = {(item.doc_id, item.start): index for index, item in enumerate(order)}
+    return sorted(items, key=lambda item: position[(item.doc_id, item.start)])
 
 
 def choose_evidence(

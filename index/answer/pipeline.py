@@ -25,10 +25,12 @@ from index.answer.evidence import (
     anchored_by_kind,
     anchored_by_number,
     choose_evidence,
+    in_order_of,
     prefer_denial,
     prefer_person,
     prefer_place,
     score_evidence,
+    scored_as,
 )
 from index.answer.followup import HeuristicRewriter
 from index.answer.questions import check_question
@@ -215,51 +217,78 @@ class AnswerPipeline:
         )
 
     def ranked(self, retrieval: Retrieval, by_clause: bool = True) -> list[Evidence]:
-        """Every sentence of the retrieved passages scored against the question, best first
-        (`by_clause`: long sentences by their closest clause too, when that is on)."""
-        rows = retrieval.sentences
-        if rows is None:  # retrieval did not read them (no sentence rerank)
-            rows = self.store.sentences_of([p.chunk_id for p in retrieval.passages])
+        """Every sentence of the retrieved passages scored against the question with its
+        search vector, best first: the sentences most about it (`by_clause`: long
+        sentences by their closest clause too, when that is on)."""
+        return self._scored(retrieval, retrieval.query_vector, self._rows(retrieval), by_clause)
+
+    def as_answers(
+        self, retrieval: Retrieval, ranked: Sequence[Evidence], by_clause: bool = True
+    ) -> list[Evidence]:
+        """`ranked` (`ranked(retrieval, by_clause)`) scored and ordered as answers, with
+        the retrieval's question-answering vector; each sentence keeps its search
+        cosine, on which the refusal thresholds are set. `ranked` as it is without one."""
+        if retrieval.evidence_vector is None:
+            return list(ranked)
+        scored = self._scored(
+            retrieval, retrieval.evidence_vector, self._rows(retrieval), by_clause
+        )
+        return scored_as(ranked, scored)
+
+    def _rows(self, retrieval: Retrieval) -> list[StoredSentence]:
+        if retrieval.sentences is not None:
+            return retrieval.sentences
+        # retrieval did not read them (no sentence rerank)
+        return self.store.sentences_of([p.chunk_id for p in retrieval.passages])
+
+    def _scored(
+        self,
+        retrieval: Retrieval,
+        vector: Sequence[float],
+        rows: Sequence[StoredSentence],
+        by_clause: bool,
+    ) -> list[Evidence]:
         return score_evidence(
             retrieval,
             rows,
             self.passage_weight,
             self.evidence_window,
             self.secondary_penalty,
-            self.reader_similarities(retrieval, rows),
-            self.clause_similarities(retrieval, rows) if by_clause else None,
+            self.reader_similarities(vector, retrieval.language, rows),
+            self.clause_similarities(vector, rows) if by_clause else None,
+            vector=vector,
         )
 
     def clause_similarities(
-        self, retrieval: Retrieval, rows: Sequence[StoredSentence]
+        self, vector: Sequence[float], rows: Sequence[StoredSentence]
     ) -> list[float] | None:
-        """Each long sentence's closest clause's cosine with the question (NaN for the
-        others; `index.answer.clauses`), or None when off or no sentence is long."""
+        """Each long sentence's closest clause's cosine with the question's `vector` (NaN
+        for the others; `index.answer.clauses`), or None when off or no sentence is long."""
         if self.clause_cosines is None:
             return None
         texts = [row.sentence.text for row in rows]
-        return self.clause_cosines.cosines(retrieval.query_vector, texts)
+        return self.clause_cosines.cosines(vector, texts)
 
     def reader_similarities(
-        self, retrieval: Retrieval, rows: Sequence[StoredSentence]
+        self, vector: Sequence[float], language: str, rows: Sequence[StoredSentence]
     ) -> list[float] | None:
-        """Each sentence's cosine with the question through its checked rendering in the
-        question's language (NaN where it has none; `index.answer.readings`), or None
-        when no sentence has one."""
+        """Each sentence's cosine with the question's `vector` through its checked
+        rendering in the question's `language` (NaN where it has none;
+        `index.answer.readings`), or None when no sentence has one."""
         texts = [row.sentence.text for row in rows]
-        return reader_cosines(
-            retrieval.query_vector, texts, self.reader_vectors, retrieval.language
-        )
+        return reader_cosines(vector, texts, self.reader_vectors, language)
 
     def evidence(
         self, cleaned: str, standalone: str, language: str, retrieval: Retrieval
     ) -> tuple[list[Evidence], list[Evidence], bool]:
-        """(every scored sentence, the sentences to cite, whether they must be quoted
-        rather than given to an LLM) for a question; no sentence to cite means refusal.
+        """(every scored sentence, scored as an answer but the ones most about the
+        question first; the sentences to cite; whether they must be quoted rather than
+        given to an LLM) for a question; no sentence to cite means refusal.
 
         `cleaned` is the question as asked, `standalone` as read with the conversation.
         """
-        ranked = self.ranked(retrieval)
+        about = self.ranked(retrieval)
+        ranked = self.as_answers(retrieval, about)
         # A "how many" / "when" question is answered only by a sentence that holds such a
         # value (beyond what the question says); with none, the article does not answer.
         kind = expected_answer_kind(cleaned)
@@ -302,7 +331,8 @@ class AnswerPipeline:
         # gestritten, wer ...") matches the echo better than the sentence that answers.
         if chosen and not by_author and is_joined(cleaned, standalone):
             found = self.retriever.search(cleaned, self.top_k)
-            alone = answering(self.ranked(found, by_clause=False), cleaned)
+            alone_about = self.ranked(found, by_clause=False)
+            alone = answering(self.as_answers(found, alone_about, by_clause=False), cleaned)
             chosen = beside_the_earlier_answer(chosen, ranked, alone)
         # "Why ...?": the sentence beside the best one that gives its reason ("Denn ...")
         chosen = with_reason(standalone, chosen, ranked)
@@ -343,4 +373,6 @@ class AnswerPipeline:
             cleaned, language, " ".join(p.text for p in retrieval.passages), self.senses
         ):
             chosen = []
-        return ranked, chosen, bool(by_author)
+        # The composer gets them in the order of the sentences most about the question:
+        # the LLM is shown the chosen ones, then those (the context it was tuned with).
+        return in_order_of(ranked, about), chosen, bool(by_author)

@@ -77,6 +77,18 @@ class SentenceTransformerEmbedding(BaseEmbedding):
     def _get_text_embedding(self, text: str) -> list[float]:
         return self._encode([text], self.document_prompt)[0]
 
+    def get_prompted_query_embedding(self, query: str, prompt: str) -> list[float]:
+        """The question's vector with `prompt` (a prompt's text) in place of the query
+        prompt (a PromptedEmbedder)."""
+        vectors = self._model.encode(
+            [query],
+            prompt=prompt,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+            convert_to_numpy=True,
+        )
+        return [float(value) for value in vectors[0]]
+
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
         if self.batch_threads <= 0 or len(texts) < 2:
             return self._encode(texts, self.document_prompt)

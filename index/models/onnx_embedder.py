@@ -188,13 +188,20 @@ class OnnxSentenceModel:
         texts: Sequence[str],
         prompt_name: str | None = None,
         batch_size: int = 16,
+        prompt: str | None = None,
         **_: Any,
     ) -> np.ndarray:
-        """Normalised vectors of `texts`, the prompt put before each, longest batched first."""
-        prompt = self.prompts.get(prompt_name, "") if prompt_name else ""
-        session = self.session
-        if self.query_session is not None and prompt_name and prompt_name == self.query_prompt:
-            session = self.query_session
+        """Normalised vectors of `texts`, the prompt put before each, longest batched first.
+
+        `prompt` is a prompt's text, as sentence-transformers' `encode` takes it, in place
+        of a named one. Only questions are given one (another task's prompt than the
+        query prompt: SentenceTransformerEmbedding.get_prompted_query_embedding), so they
+        run on the question session too.
+        """
+        asks = prompt is not None or bool(prompt_name and prompt_name == self.query_prompt)
+        if prompt is None:
+            prompt = self.prompts.get(prompt_name, "") if prompt_name else ""
+        session = self.query_session if self.query_session is not None and asks else self.session
         inputs = [prompt + text for text in texts]
         order = sorted(range(len(inputs)), key=lambda index: -len(inputs[index]))
         vectors: list[np.ndarray] = [np.empty(0)] * len(inputs)

@@ -91,6 +91,11 @@ class OpenAIServerEmbedding(BaseEmbedding):
     def _get_text_embedding(self, text: str) -> list[float]:
         return self._embed([self.document_prefix + text])[0]
 
+    def get_prompted_query_embedding(self, query: str, prompt: str) -> list[float]:
+        """The question's vector with `prompt` before it in place of the query prefix
+        (a PromptedEmbedder)."""
+        return self._embed([prompt + query])[0]
+
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
         return self._embed([self.document_prefix + text for text in texts])
 

@@ -23,7 +23,15 @@ from index.retrieve.analyzers import analyze
 from index.retrieve.lexical import LexicalIndex
 from index.text.language import detect_language
 from index.text.vectors import cosine_rows
-from index.types import SECONDARY_KINDS, Embedder, Passage, Retrieval, Store, StoredSentence
+from index.types import (
+    SECONDARY_KINDS,
+    Embedder,
+    Passage,
+    PromptedEmbedder,
+    Retrieval,
+    Store,
+    StoredSentence,
+)
 
 DEFAULT_LANGUAGE = "de"  # chunks stored before languages were recorded
 
@@ -124,6 +132,7 @@ class HybridRetriever:
         rerank_pool: int = 10,
         secondary_penalty: float = 0.0,
         number_weight: float = 0.0,
+        evidence_prompt: str = "",
     ) -> None:
         if candidates <= 0:
             raise ValueError(f"candidates must be greater than 0; got {candidates}")
@@ -161,20 +170,42 @@ class HybridRetriever:
         self._clock = clock
         self._synced_at: float | None = None
         self._lock = threading.Lock()
+        # The question is embedded once more under this task prompt (a PromptedEmbedder's;
+        # "" or an embedder without prompts: not), for the answer step to order the
+        # retrieved sentences as answers (Retrieval.evidence_vector). A search prompt
+        # finds what is about the question; EmbeddingGemma's question-answering prompt
+        # tells better which sentence answers it ("Was befürchtet die Ukraine?": "Die
+        # Sorge: Putin könne Belarus dazu drängen, ...").
+        self.evidence_prompt = evidence_prompt
         self.vector_cache = vector_cache
-        self._vectors: OrderedDict[str, list[float]] = OrderedDict()
+        self._vectors: OrderedDict[tuple[str, str], list[float]] = OrderedDict()
         self._vectors_lock = threading.Lock()
 
     def query_vector(self, question: str) -> list[float]:
         """The question's vector, from the cache when this question was asked lately."""
+        return self._cached(question, "", lambda: self.embedder.get_query_embedding(question))
+
+    def evidence_vector(self, question: str) -> list[float] | None:
+        """The question's vector under `evidence_prompt` (cached like `query_vector`), or
+        None when there is no such prompt or the embedder takes none."""
+        embedder = self.embedder
+        prompt = self.evidence_prompt
+        if not prompt or not isinstance(embedder, PromptedEmbedder):
+            return None
+        return self._cached(
+            question, prompt, lambda: embedder.get_prompted_query_embedding(question, prompt)
+        )
+
+    def _cached(self, question: str, prompt: str, embed: Callable[[], list[float]]) -> list[float]:
+        key = (prompt, question)
         with self._vectors_lock:
-            if question in self._vectors:
-                self._vectors.move_to_end(question)
-                return self._vectors[question]
-        vector = self.embedder.get_query_embedding(question)
+            if key in self._vectors:
+                self._vectors.move_to_end(key)
+                return self._vectors[key]
+        vector = embed()
         if self.vector_cache:
             with self._vectors_lock:
-                self._vectors[question] = vector
+                self._vectors[key] = vector
                 while len(self._vectors) > self.vector_cache:
                     self._vectors.popitem(last=False)
         return vector
@@ -236,6 +267,10 @@ class HybridRetriever:
         vector = self.query_vector(question)
         language = detect_language(question)
         timings["embed_ms"], mark = (time.perf_counter() - mark) * 1000, time.perf_counter()
+        evidence_vector = self.evidence_vector(question)
+        if evidence_vector is not None:
+            timings["embed_evidence_ms"] = (time.perf_counter() - mark) * 1000
+            mark = time.perf_counter()
         dense_hits = self.store.query_chunks(vector, self.candidates)
         dense = {hit.item_id: hit.similarity for hit in dense_hits}
         languages = {
@@ -306,4 +341,5 @@ class HybridRetriever:
             language=language,
             timings_ms=timings,
             sentences=sentences,
+            evidence_vector=evidence_vector,
         )
