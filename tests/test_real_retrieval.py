@@ -93,3 +93,15 @@ def test_a_place_question_is_refused_by_sentences_that_name_no_place(real_compon
     # a place the article names is still found
     found = real_components.answerer.answer("Where did Putin meet Lukashenko?")
     assert not found.abstained and found.answer.startswith("In Minsk.")
+
+
+def test_the_sentence_that_answers_is_cited_not_the_one_about_the_question(
+    real_components,  # type: ignore[no-untyped-def]
+) -> None:
+    # By the search vector alone only "Besonders von der Ukraine wurde das Treffen daher
+    # skeptisch beobachtet." is cited; the question-answering vector finds the worry.
+    retrieval = real_components.answerer.retriever.search("Was befürchtet die Ukraine?", 5)
+    assert retrieval.evidence_vector is not None
+    assert retrieval.evidence_vector != retrieval.query_vector
+    answer = real_components.answerer.answer("Was befürchtet die Ukraine?")
+    assert any(c.text.startswith("Die Sorge: Putin könne") for c in answer.citations)
