@@ -9,6 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from index.answer.organisations import asks_for_organisation, names_an_organisation
 from index.answer.where import asks_for_place, names_a_new_place
 from index.answer.who import Senses, asks_for_person, names_someone_new
 from index.text.numbers import digits_in
@@ -236,6 +237,16 @@ def prefer_place(
     if not ranked or senses is None or not asks_for_place(question):
         return list(ranked)
     return _first_that(ranked, margin, lambda text: names_a_new_place(question, text, senses))
+
+
+def prefer_organisation(question: str, ranked: Sequence[Evidence], margin: float) -> list[Evidence]:
+    """For a question that asks for an organisation ("Für welche Organisation arbeitet
+    die Expertin?"): when the best sentence names none the question does not, a
+    sentence scored within `margin` of it that does goes first (index.answer.organisations).
+    """
+    if not ranked or not asks_for_organisation(question):
+        return list(ranked)
+    return _first_that(ranked, margin, lambda text: names_an_organisation(question, text))
 
 
 def _first_that(

@@ -27,6 +27,7 @@ from index.answer.evidence import (
     choose_evidence,
     in_order_of,
     prefer_denial,
+    prefer_organisation,
     prefer_person,
     prefer_place,
     score_evidence,
@@ -306,6 +307,7 @@ class AnswerPipeline:
         candidates = prefer_denial(cleaned, candidates, self.citation_margin)
         candidates = prefer_person(standalone, candidates, self.citation_margin, self.senses)
         candidates = prefer_place(standalone, candidates, self.citation_margin, self.senses)
+        candidates = prefer_organisation(standalone, candidates, self.citation_margin)
         chosen = choose_evidence(
             candidates, self.abstain_threshold, self.max_citations, self.citation_margin
         ) or anchored_by_number(cleaned, candidates)
