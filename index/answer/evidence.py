@@ -10,6 +10,7 @@ from dataclasses import replace
 import numpy as np
 
 from index.answer.organisations import asks_for_organisation, names_an_organisation
+from index.answer.sources import may_speak_for, speaks_for
 from index.answer.where import asks_for_place, names_a_new_place
 from index.answer.who import Senses, asks_for_person, names_someone_new
 from index.text.numbers import digits_in
@@ -20,6 +21,7 @@ from index.text.polarity import (
     without_framed_quotes,
 )
 from index.text.vectors import cosine_rows
+from index.translate.terms import Term
 from index.types import SECONDARY_KINDS, Evidence, Passage, Retrieval, StoredSentence
 
 
@@ -224,7 +226,7 @@ def prefer_person(
     """
     if not ranked or senses is None or not asks_for_person(question):
         return list(ranked)
-    return _first_that(ranked, margin, lambda text: names_someone_new(question, text, senses))
+    return _first_that(ranked, margin, lambda item: names_someone_new(question, item.text, senses))
 
 
 def prefer_place(
@@ -236,7 +238,7 @@ def prefer_place(
     """
     if not ranked or senses is None or not asks_for_place(question):
         return list(ranked)
-    return _first_that(ranked, margin, lambda text: names_a_new_place(question, text, senses))
+    return _first_that(ranked, margin, lambda item: names_a_new_place(question, item.text, senses))
 
 
 def prefer_organisation(question: str, ranked: Sequence[Evidence], margin: float) -> list[Evidence]:
@@ -246,19 +248,41 @@ def prefer_organisation(question: str, ranked: Sequence[Evidence], margin: float
     """
     if not ranked or not asks_for_organisation(question):
         return list(ranked)
-    return _first_that(ranked, margin, lambda text: names_an_organisation(question, text))
+    return _first_that(ranked, margin, lambda item: names_an_organisation(question, item.text))
+
+
+def prefer_source(
+    source: Sequence[Term],
+    ranked: Sequence[Evidence],
+    margin: float,
+    passages: Sequence[Passage] = (),
+) -> list[Evidence]:
+    """For a question that names whose statement it asks for ("..., according to the
+    expert?"; `source`, its words in the article's language): when the best sentence
+    cannot be that source's (it neither names it nor reports speech), a sentence scored
+    within `margin` of it that is the source's goes first (index.answer.sources;
+    `passages`, the retrieved ones, tell who a report is by)."""
+    if not ranked or not source or may_speak_for(source, ranked[0].text):
+        return list(ranked)
+    texts = {passage.rank: passage.text for passage in passages}
+
+    def speaks(item: Evidence) -> bool:
+        context = f"{item.section}\n{texts.get(item.passage_rank, '')}"
+        return speaks_for(source, item.text, context)
+
+    return _first_that(ranked, margin, speaks)
 
 
 def _first_that(
-    ranked: Sequence[Evidence], margin: float, answers: Callable[[str], bool]
+    ranked: Sequence[Evidence], margin: float, answers: Callable[[Evidence], bool]
 ) -> list[Evidence]:
     """`ranked` with the first sentence that `answers`, scored within `margin` of the
     best, moved first; unchanged when the best answers or none close to it does."""
-    if answers(ranked[0].text):
+    if answers(ranked[0]):
         return list(ranked)
     for index, item in enumerate(ranked[1:], start=1):
         if item.score < ranked[0].score - margin:
             break
-        if answers(item.text):
+        if answers(item):
             return [item, *ranked[:index], *ranked[index + 1 :]]
     return list(ranked)

@@ -30,6 +30,7 @@ from index.answer.evidence import (
     prefer_organisation,
     prefer_person,
     prefer_place,
+    prefer_source,
     score_evidence,
     scored_as,
 )
@@ -37,6 +38,7 @@ from index.answer.followup import HeuristicRewriter
 from index.answer.questions import check_question
 from index.answer.readings import reader_cosines
 from index.answer.refusal import expected_answer_kind, offers_answer_kind, unknown_names
+from index.answer.sources import source_terms
 from index.answer.topic import anchored_by_topic
 from index.answer.where import asks_for_place, names_a_new_place
 from index.answer.who import Senses, lacks_asked_role, no_related_person, with_named_neighbour
@@ -308,6 +310,9 @@ class AnswerPipeline:
         candidates = prefer_person(standalone, candidates, self.citation_margin, self.senses)
         candidates = prefer_place(standalone, candidates, self.citation_margin, self.senses)
         candidates = prefer_organisation(standalone, candidates, self.citation_margin)
+        if self.terms is not None:
+            source = source_terms(standalone, language, self.terms)
+            candidates = prefer_source(source, candidates, self.citation_margin, retrieval.passages)
         chosen = choose_evidence(
             candidates, self.abstain_threshold, self.max_citations, self.citation_margin
         ) or anchored_by_number(cleaned, candidates)
