@@ -123,6 +123,12 @@ class Settings(BaseSettings):
     # match a long sentence clause by clause too (a sentence's cosine is that of its
     # closest clause when higher; index.answer.clauses)
     clause_evidence: bool = True
+    # A cross-encoder (a sentence-transformers CrossEncoder folder, or a hub id with a
+    # network; "" off: none is available offline) scores the reranker_pool best
+    # sentences with the question, blended in at reranker_weight (index.models.reranker)
+    reranker: str = ""
+    reranker_pool: int = 8
+    reranker_weight: float = 0.5
 
     # LLM (generative mode)
     llm_backend: Literal["llamacpp", "openai"] = "llamacpp"
@@ -199,6 +205,7 @@ class Settings(BaseSettings):
         "generative_concurrency",
         "queue_size",
         "rerank_pool",
+        "reranker_pool",
     )
     @classmethod
     def _positive(cls, value: int) -> int:
@@ -227,6 +234,7 @@ class Settings(BaseSettings):
         "bm25_weight_same_language",
         "bm25_weight_cross_language",
         "sentence_rerank_weight",
+        "reranker_weight",
     )
     @classmethod
     def _fraction(cls, value: float) -> float:

@@ -293,6 +293,12 @@ class PromptedEmbedder(Protocol):
     def get_prompted_query_embedding(self, query: str, prompt: str) -> list[float]: ...
 
 
+class SentenceReranker(Protocol):
+    """Scores (question, sentence) pairs read together (index.models.reranker)."""
+
+    def scores(self, question: str, texts: Sequence[str]) -> list[float]: ...
+
+
 @runtime_checkable
 class Store(Protocol):
     """The vector store: chunks, sentences and article texts (ChromaStore is the real one)."""

@@ -23,6 +23,7 @@ from index.ingest.chunking import punkt_splitter, word_count_tokens
 from index.ingest.library import Library
 from index.ingest.pipeline import Ingestor, IngestReport
 from index.models.provision import QWEN_CODER_1_5B, model_path
+from index.models.reranker import load_reranker
 from index.models.text_cache import CachedTextEmbedder
 from index.prompts import Prompts
 from index.retrieve.hybrid import FusionWeights, HybridRetriever
@@ -338,6 +339,9 @@ def build(
             if settings.clause_evidence
             else None
         ),
+        reranker=load_reranker(settings.reranker) if settings.reranker else None,
+        reranker_pool=settings.reranker_pool,
+        reranker_weight=settings.reranker_weight,
     )
     library = Library(settings.corpus_dir, store, ingestor)
     return Components(settings, embedder, store, ingestor, answerer, library, generator, renderer)

@@ -84,7 +84,8 @@ def test_the_evidence_vector_orders_the_sentences_and_refusal_keeps_the_search_c
     retrieval = answerer.retriever.search("Was kostete das Stadtfest?", 5)
     ranked = answerer.ranked(retrieval)  # by the search vector
     assert (
-        answerer.as_answers(dataclasses.replace(retrieval, evidence_vector=None), ranked) == ranked
+        answerer.as_answers("q", dataclasses.replace(retrieval, evidence_vector=None), ranked)
+        == ranked
     )
     assert len(ranked) >= 2
     last = ranked[-1]
@@ -95,7 +96,7 @@ def test_the_evidence_vector_orders_the_sentences_and_refusal_keeps_the_search_c
     ]
     # a question-answering vector that points at the last sentence puts it first
     pointed = dataclasses.replace(retrieval, evidence_vector=row.vector)
-    as_answers = answerer.as_answers(pointed, answerer.ranked(pointed))
+    as_answers = answerer.as_answers("q", pointed, answerer.ranked(pointed))
     assert (as_answers[0].doc_id, as_answers[0].start) == (last.doc_id, last.start)
     search_cosine = {(e.doc_id, e.start): e.similarity for e in ranked}
     assert {(e.doc_id, e.start): e.similarity for e in as_answers} == search_cosine

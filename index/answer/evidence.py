@@ -115,6 +115,21 @@ def scored_as(ranked: Sequence[Evidence], as_answers: Sequence[Evidence]) -> lis
     return sorted(rescored, key=lambda item: (-item.score, item.doc_id, item.start))
 
 
+def reranked(ranked: Sequence[Evidence], scores: Sequence[float], weight: float) -> list[Evidence]:
+    """`ranked` with a reranker's `scores` of its first len(scores) sentences blended in
+    (score = (1 - weight) * score + weight * reranker score; 0 for the rest), best
+    first; each keeps its own `similarity`."""
+    blended = [
+        replace(
+            item,
+            score=(1 - weight) * item.score
+            + weight * (scores[index] if index < len(scores) else 0.0),
+        )
+        for index, item in enumerate(ranked)
+    ]
+    return sorted(blended, key=lambda item: (-item.score, item.doc_id, item.start))
+
+
 def in_order_of(items: Sequence[Evidence], order: Sequence[Evidence]) -> list[Evidence]:
     """`items` in the order their sentences have in `order` (the same sentences)."""
     position = {(item.doc_id, item.start): index for index, item in enumerate(order)}

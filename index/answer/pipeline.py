@@ -31,6 +31,7 @@ from index.answer.evidence import (
     prefer_person,
     prefer_place,
     prefer_source,
+    reranked,
     score_evidence,
     scored_as,
 )
@@ -57,6 +58,7 @@ from index.types import (
     Retrieval,
     Retriever,
     Rewriter,
+    SentenceReranker,
     Store,
     StoredSentence,
     Turn,
@@ -90,6 +92,9 @@ class AnswerPipeline:
         terms: TermExtractor | None = None,
         reader_vectors: ReaderVectors | None = None,
         clause_cosines: ClauseCosines | None = None,
+        reranker: SentenceReranker | None = None,
+        reranker_pool: int = 8,
+        reranker_weight: float = 0.5,
     ) -> None:
         if "extractive" not in composers:
             raise ValueError("composers must include 'extractive' (the fallback)")
@@ -121,6 +126,12 @@ class AnswerPipeline:
         self.reader_vectors = reader_vectors
         # long sentences matched clause by clause too (None: whole sentences only)
         self.clause_cosines = clause_cosines
+        # A cross-encoder (NEWSRAG_RERANKER, none offline) scores the best
+        # `reranker_pool` sentences with the question; its score is blended in with
+        # `reranker_weight` (0 for the others), before any sentence is chosen.
+        self.reranker = reranker
+        self.reranker_pool = reranker_pool
+        self.reranker_weight = reranker_weight
 
     @property
     def modes(self) -> tuple[str, ...]:
@@ -226,17 +237,26 @@ class AnswerPipeline:
         return self._scored(retrieval, retrieval.query_vector, self._rows(retrieval), by_clause)
 
     def as_answers(
-        self, retrieval: Retrieval, ranked: Sequence[Evidence], by_clause: bool = True
+        self,
+        question: str,
+        retrieval: Retrieval,
+        ranked: Sequence[Evidence],
+        by_clause: bool = True,
     ) -> list[Evidence]:
-        """`ranked` (`ranked(retrieval, by_clause)`) scored and ordered as answers, with
-        the retrieval's question-answering vector; each sentence keeps its search
-        cosine, on which the refusal thresholds are set. `ranked` as it is without one."""
-        if retrieval.evidence_vector is None:
-            return list(ranked)
-        scored = self._scored(
-            retrieval, retrieval.evidence_vector, self._rows(retrieval), by_clause
-        )
-        return scored_as(ranked, scored)
+        """`ranked` (`ranked(retrieval, by_clause)`) scored and ordered as answers to
+        `question`: with the retrieval's question-answering vector, then the reranker,
+        where there are; each sentence keeps its search cosine, on which the refusal
+        thresholds are set. `ranked` as it is without either."""
+        answers = list(ranked)
+        if retrieval.evidence_vector is not None:
+            rows = self._rows(retrieval)
+            scored = self._scored(retrieval, retrieval.evidence_vector, rows, by_clause)
+            answers = scored_as(answers, scored)
+        if self.reranker is not None and answers:
+            pool = answers[: self.reranker_pool]
+            read = self.reranker.scores(question, [item.text for item in pool])
+            answers = reranked(answers, read, self.reranker_weight)
+        return answers
 
     def _rows(self, retrieval: Retrieval) -> list[StoredSentence]:
         if retrieval.sentences is not None:
@@ -291,7 +311,7 @@ class AnswerPipeline:
         `cleaned` is the question as asked, `standalone` as read with the conversation.
         """
         about = self.ranked(retrieval)
-        ranked = self.as_answers(retrieval, about)
+        ranked = self.as_answers(standalone, retrieval, about)
         # A "how many" / "when" question is answered only by a sentence that holds such a
         # value (beyond what the question says); with none, the article does not answer.
         kind = expected_answer_kind(cleaned)
@@ -339,7 +359,8 @@ class AnswerPipeline:
         if chosen and not by_author and is_joined(cleaned, standalone):
             found = self.retriever.search(cleaned, self.top_k)
             alone_about = self.ranked(found, by_clause=False)
-            alone = answering(self.as_answers(found, alone_about, by_clause=False), cleaned)
+            alone_answers = self.as_answers(cleaned, found, alone_about, by_clause=False)
+            alone = answering(alone_answers, cleaned)
             chosen = beside_the_earlier_answer(chosen, ranked, alone)
         # "Why ...?": the sentence beside the best one that gives its reason ("Denn ...")
         chosen = with_reason(standalone, chosen, ranked)
