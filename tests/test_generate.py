@@ -557,3 +557,25 @@ def test_an_answer_may_cite_one_of_a_sentence_and_its_labelled_comment() -> None
     assert writer.held_back(question, "en", one, [watched], pair, [watched, reason]) == (
         "the answer leaves out a sentence chosen with the best one"
     )
+
+
+def test_an_answer_must_cite_a_sentence_the_evidence_step_chose() -> None:
+    writer = GenerativeComposer(
+        ScriptedGenerator(), Prompts(), Verifier(HashEmbedding()), ExtractiveComposer(Prompts())
+    )
+    plans = Evidence(
+        "doc", "", 0, 60, "Es ging auch um Pläne, Kosmonauten ins All zu schicken.", 0.5, 0.4, 1
+    )
+    ally = Evidence(
+        "doc", "", 61, 140, "Die Regierung sei der wichtigste Verbündete Russlands.", 0.5, 0.45, 1
+    )
+    question = "Where are Belarusian cosmonauts supposed to be sent?"
+    context = Verification("The government is Russia's closest ally [1].", (ally.citation(1),), ())
+    answer = Verification("Into space [1].", (plans.citation(1),), ())
+    given = [plans, ally]  # the chosen sentence first, then the context
+    assert writer.held_back(question, "en", context, [ally], given, [plans]) == (
+        "the answer cites none of the sentences chosen to answer"
+    )
+    assert writer.held_back(question, "en", answer, [plans], given, [plans]) is None
+    # nothing chosen (a refusal never reaches the LLM; callers that pass none): no rule
+    assert writer.held_back(question, "en", context, [ally], given) is None

@@ -130,6 +130,7 @@ class GenerativeComposer:
         if not verification.ok:
             dropped = "; ".join(verification.problems) or "all dropped"
             return f"no supported sentence ({dropped})"
+        said = {(item.doc_id, item.start) for item in cited}
         # A pair of chosen sentences answers together: the best one with its reason
         # ("Denn die vom Westen verhängten Sanktionen ..."), its details ("Demnach sollen
         # Betroffene härter bestraft werden") or the person named beside it. An answer
@@ -138,7 +139,6 @@ class GenerativeComposer:
         # A sentence and its labelled comment, or a quotation and its rest, are chosen
         # together too, but each answers alone ("Kyiv viewed the get-together skeptically").
         if len(chosen) > 1:
-            said = {(item.doc_id, item.start) for item in cited}
             left_out = [item for item in chosen if (item.doc_id, item.start) not in said]
             alone = (
                 len(chosen) == 2
@@ -147,6 +147,12 @@ class GenerativeComposer:
             )
             if left_out and not alone:
                 return "the answer leaves out a sentence chosen with the best one"
+        # The evidence step chose the sentences that answer; the others are given as
+        # context. An answer that cites none of the chosen ones answers from the context
+        # ("Where are Belarusian cosmonauts supposed to be sent?" answered with "The
+        # Belarusian government is the most important ally of Russia ...").
+        if chosen and not said & {(item.doc_id, item.start) for item in chosen}:
+            return "the answer cites none of the sentences chosen to answer"
         # "When did Belarusians protest?" answered with a supported sentence about the
         # death penalty is true, but holds no time: no answer to the question
         kind = expected_answer_kind(question)
