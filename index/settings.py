@@ -90,7 +90,8 @@ class Settings(BaseSettings):
     # chroma_path. Workers sharing a Chroma server must share this file too (one machine).
     lexical_path: str = ""
     lexical_sync_seconds: float = 30.0  # how often a process catches up with other writers
-    query_vector_cache: int = 1024  # distinct questions whose vectors a process keeps; 0: none
+    # distinct questions whose vectors (search and evidence) a process keeps; 0: none
+    query_vector_cache: int = 1024
     # The best rerank_pool fused candidates are scored again:
     # (1 - sentence_rerank_weight) * fused + sentence_rerank_weight * best sentence cosine
     # (the stored sentence vectors); 0 turns it off. Chosen on eval/questions/dev.jsonl

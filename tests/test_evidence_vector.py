@@ -67,6 +67,23 @@ def test_the_retriever_embeds_the_question_under_the_evidence_prompt_once(
     assert again.evidence_vector == first.evidence_vector and embedder.prompted == 1
 
 
+def test_the_vector_cache_keeps_as_many_questions_with_their_evidence_vectors(
+    fake_components,  # type: ignore[no-untyped-def]
+) -> None:
+    embedder = _TaskEmbedder()
+    retriever = HybridRetriever(
+        fake_components.store, embedder, evidence_prompt=QA_PROMPT, vector_cache=2
+    )
+    for question in ("Wer kommt?", "Was kostet es?", "Wer kommt?"):
+        retriever.search(question, 1)
+    assert embedder.prompted == 2  # both questions kept, each with both vectors
+    retriever.search("Wann ist die Bibliothek geöffnet?", 1)  # the oldest, "Was kostet es?", goes
+    retriever.search("Wer kommt?", 1)
+    assert embedder.prompted == 3
+    retriever.search("Was kostet es?", 1)
+    assert embedder.prompted == 4
+
+
 def test_no_evidence_vector_without_a_prompt_or_an_embedder_that_takes_one(
     fake_components,  # type: ignore[no-untyped-def]
 ) -> None:

@@ -204,9 +204,11 @@ class HybridRetriever:
                 return self._vectors[key]
         vector = embed()
         if self.vector_cache:
+            # `vector_cache` questions, each with its evidence vector when there is one
+            kept = self.vector_cache * (2 if self.evidence_prompt else 1)
             with self._vectors_lock:
                 self._vectors[key] = vector
-                while len(self._vectors) > self.vector_cache:
+                while len(self._vectors) > kept:
                     self._vectors.popitem(last=False)
         return vector
 
