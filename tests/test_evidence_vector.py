@@ -100,10 +100,8 @@ def test_the_evidence_vector_orders_the_sentences_and_refusal_keeps_the_search_c
     answerer = fake_components.answerer
     retrieval = answerer.retriever.search("Was kostete das Stadtfest?", 5)
     ranked = answerer.ranked(retrieval)  # by the search vector
-    assert (
-        answerer.as_answers("q", dataclasses.replace(retrieval, evidence_vector=None), ranked)
-        == ranked
-    )
+    plain = dataclasses.replace(retrieval, evidence_vector=None)
+    assert answerer.scored("q", plain) == (ranked, ranked)
     assert len(ranked) >= 2
     last = ranked[-1]
     (row,) = [
@@ -113,7 +111,8 @@ def test_the_evidence_vector_orders_the_sentences_and_refusal_keeps_the_search_c
     ]
     # a question-answering vector that points at the last sentence puts it first
     pointed = dataclasses.replace(retrieval, evidence_vector=row.vector)
-    as_answers = answerer.as_answers("q", pointed, answerer.ranked(pointed))
+    about, as_answers = answerer.scored("q", pointed)
+    assert about == ranked
     assert (as_answers[0].doc_id, as_answers[0].start) == (last.doc_id, last.start)
     search_cosine = {(e.doc_id, e.start): e.similarity for e in ranked}
     assert {(e.doc_id, e.start): e.similarity for e in as_answers} == search_cosine
@@ -129,3 +128,19 @@ def test_in_order_of_puts_sentences_in_another_order() -> None:
     about = [_evidence(0, 0.6, 0.6), _evidence(20, 0.5, 0.2), _evidence(10, 0.45, 0.5)]
     found = in_order_of(answers, about)
     assert [(e.start, e.score) for e in found] == [(0, 0.4), (20, 0.3), (10, 0.7)]
+
+
+def test_the_renderings_vectors_are_read_once_a_question(fake_components) -> None:  # type: ignore[no-untyped-def]
+    class Recording:
+        def __init__(self) -> None:
+            self.reads = 0
+
+        def vectors(self, texts, source: str, target: str) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
+            self.reads += 1
+            return {}
+
+    answerer = fake_components.answerer
+    readings = Recording()
+    answerer.reader_vectors = readings
+    answerer.answer("Was zahlt die Stadt für das Stadtfest?")  # scored by two vectors
+    assert readings.reads == 1  # German question: English renderings are the one other side

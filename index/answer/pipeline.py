@@ -10,7 +10,7 @@ evidence, never from an LLM's say-so.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from index.answer.author import asks_for_author, naming_the_author
 from index.answer.clauses import ClauseCosines
@@ -37,7 +37,7 @@ from index.answer.evidence import (
 )
 from index.answer.followup import HeuristicRewriter
 from index.answer.questions import check_question
-from index.answer.readings import reader_cosines
+from index.answer.readings import reader_cosines, reading_vectors
 from index.answer.refusal import expected_answer_kind, offers_answer_kind, unknown_names
 from index.answer.sources import source_terms
 from index.answer.topic import anchored_by_topic
@@ -234,29 +234,30 @@ class AnswerPipeline:
         """Every sentence of the retrieved passages scored against the question with its
         search vector, best first: the sentences most about it (`by_clause`: long
         sentences by their closest clause too, when that is on)."""
-        return self._scored(retrieval, retrieval.query_vector, self._rows(retrieval), by_clause)
+        rows = self._rows(retrieval)
+        readings = self._readings(rows, retrieval.language)
+        return self._scored(retrieval, retrieval.query_vector, rows, readings, by_clause)
 
-    def as_answers(
-        self,
-        question: str,
-        retrieval: Retrieval,
-        ranked: Sequence[Evidence],
-        by_clause: bool = True,
-    ) -> list[Evidence]:
-        """`ranked` (`ranked(retrieval, by_clause)`) scored and ordered as answers to
-        `question`: with the retrieval's question-answering vector, then the reranker,
-        where there are; each sentence keeps its search cosine, on which the refusal
-        thresholds are set. `ranked` as it is without either."""
-        answers = list(ranked)
+    def scored(
+        self, question: str, retrieval: Retrieval, by_clause: bool = True
+    ) -> tuple[list[Evidence], list[Evidence]]:
+        """(`ranked(retrieval, by_clause)`, the same sentences scored and ordered as
+        answers to `question`): with the retrieval's question-answering vector, then the
+        reranker, where there are; each sentence keeps its search cosine, on which the
+        refusal thresholds are set. The sentences and their renderings' vectors are read
+        once for both."""
+        rows = self._rows(retrieval)
+        readings = self._readings(rows, retrieval.language)
+        about = self._scored(retrieval, retrieval.query_vector, rows, readings, by_clause)
+        answers = list(about)
         if retrieval.evidence_vector is not None:
-            rows = self._rows(retrieval)
-            scored = self._scored(retrieval, retrieval.evidence_vector, rows, by_clause)
-            answers = scored_as(answers, scored)
+            vector = retrieval.evidence_vector
+            answers = scored_as(answers, self._scored(retrieval, vector, rows, readings, by_clause))
         if self.reranker is not None and answers:
             pool = answers[: self.reranker_pool]
             read = self.reranker.scores(question, [item.text for item in pool])
             answers = reranked(answers, read, self.reranker_weight)
-        return answers
+        return about, answers
 
     def _rows(self, retrieval: Retrieval) -> list[StoredSentence]:
         if retrieval.sentences is not None:
@@ -264,20 +265,27 @@ class AnswerPipeline:
         # retrieval did not read them (no sentence rerank)
         return self.store.sentences_of([p.chunk_id for p in retrieval.passages])
 
+    def _readings(self, rows: Sequence[StoredSentence], language: str) -> dict[str, list[float]]:
+        """The checked renderings' vectors of these sentences in the question's language
+        (`index.answer.readings`; a question is matched against them too)."""
+        return reading_vectors([row.sentence.text for row in rows], self.reader_vectors, language)
+
     def _scored(
         self,
         retrieval: Retrieval,
         vector: Sequence[float],
         rows: Sequence[StoredSentence],
+        readings: Mapping[str, Sequence[float]],
         by_clause: bool,
     ) -> list[Evidence]:
+        texts = [row.sentence.text for row in rows]
         return score_evidence(
             retrieval,
             rows,
             self.passage_weight,
             self.evidence_window,
             self.secondary_penalty,
-            self.reader_similarities(vector, retrieval.language, rows),
+            reader_cosines(vector, texts, readings),
             self.clause_similarities(vector, rows) if by_clause else None,
             vector=vector,
         )
@@ -292,15 +300,6 @@ class AnswerPipeline:
         texts = [row.sentence.text for row in rows]
         return self.clause_cosines.cosines(vector, texts)
 
-    def reader_similarities(
-        self, vector: Sequence[float], language: str, rows: Sequence[StoredSentence]
-    ) -> list[float] | None:
-        """Each sentence's cosine with the question's `vector` through its checked
-        rendering in the question's `language` (NaN where it has none;
-        `index.answer.readings`), or None when no sentence has one."""
-        texts = [row.sentence.text for row in rows]
-        return reader_cosines(vector, texts, self.reader_vectors, language)
-
     def evidence(
         self, cleaned: str, standalone: str, language: str, retrieval: Retrieval
     ) -> tuple[list[Evidence], list[Evidence], bool]:
@@ -310,8 +309,7 @@ class AnswerPipeline:
 
         `cleaned` is the question as asked, `standalone` as read with the conversation.
         """
-        about = self.ranked(retrieval)
-        ranked = self.as_answers(standalone, retrieval, about)
+        about, ranked = self.scored(standalone, retrieval)
         # A "how many" / "when" question is answered only by a sentence that holds such a
         # value (beyond what the question says); with none, the article does not answer.
         kind = expected_answer_kind(cleaned)
@@ -358,9 +356,7 @@ class AnswerPipeline:
         # gestritten, wer ...") matches the echo better than the sentence that answers.
         if chosen and not by_author and is_joined(cleaned, standalone):
             found = self.retriever.search(cleaned, self.top_k)
-            alone_about = self.ranked(found, by_clause=False)
-            alone_answers = self.as_answers(cleaned, found, alone_about, by_clause=False)
-            alone = answering(alone_answers, cleaned)
+            alone = answering(self.scored(cleaned, found, by_clause=False)[1], cleaned)
             chosen = beside_the_earlier_answer(chosen, ranked, alone)
         # "Why ...?": the sentence beside the best one that gives its reason ("Denn ...")
         chosen = with_reason(standalone, chosen, ranked)

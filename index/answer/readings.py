@@ -12,7 +12,7 @@ whose English reads close to the question came up among the five).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
@@ -21,23 +21,28 @@ from index.text.vectors import cosine_rows
 from index.types import ReaderVectors
 
 
-def reader_cosines(
-    query_vector: Sequence[float],
-    texts: Sequence[str],
-    readings: ReaderVectors | None,
-    language: str,
-) -> list[float] | None:
-    """Each text's cosine with the question through its checked rendering in the
-    question's `language` (NaN where it has none); None when no text has one."""
+def reading_vectors(
+    texts: Sequence[str], readings: ReaderVectors | None, language: str
+) -> dict[str, list[float]]:
+    """The vectors of these texts' checked renderings in `language`, by text (one store
+    read; texts without one are left out)."""
     if readings is None or not texts:
-        return None
+        return {}
     vectors: dict[str, list[float]] = {}
     for source in SUPPORTED:
         if source != language:
             vectors.update(readings.vectors(texts, source, language))
-    if not vectors:
-        return None
+    return vectors
+
+
+def reader_cosines(
+    query_vector: Sequence[float], texts: Sequence[str], vectors: Mapping[str, Sequence[float]]
+) -> list[float] | None:
+    """Each text's cosine with the question through its rendering's vector in `vectors`
+    (`reading_vectors`; NaN where it has none); None when no text has one."""
     present = list(dict.fromkeys(text for text in texts if text in vectors))
+    if not present:
+        return None
     found = cosine_rows(query_vector, np.asarray([vectors[text] for text in present]))
     by_text = dict(zip(present, (float(x) for x in found), strict=True))
     return [by_text.get(text, math.nan) for text in texts]
